@@ -1,0 +1,45 @@
+/* app/main.c - bin/cdnsim: dispatches to a subcommand. */
+#include <gsl/gsl_errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "app/commands.h"
+
+#ifndef CDNSIM_VERSION
+#define CDNSIM_VERSION "0.1.0"
+#endif
+
+const app_command app_commands[] = {
+    { "bench", cmd_bench, "run an engine benchmark (PHOLD)" },
+    { NULL, NULL, NULL },
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "cdnsim %s - discrete-event simulator of storage + CDN architectures\n\n", CDNSIM_VERSION);
+    fprintf(f, "usage: cdnsim COMMAND [ARGS...]\n       cdnsim COMMAND --help\n\ncommands:\n");
+    for (const app_command *c = app_commands; c->name; c++) fprintf(f, "  %-10s %s\n", c->name, c->summary);
+    fprintf(f, "\nexit codes: 0 ok, 1 run failed, 2 bad input\n");
+}
+
+int main(int argc, char **argv)
+{
+    /* GSL's default error handler aborts; we check return values instead. */
+    gsl_set_error_handler_off();
+    if (argc < 2) {
+        usage(stderr);
+        return APP_EXIT_USAGE;
+    }
+    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+        usage(stdout);
+        return APP_EXIT_OK;
+    }
+    if (!strcmp(argv[1], "--version")) {
+        printf("cdnsim %s\n", CDNSIM_VERSION);
+        return APP_EXIT_OK;
+    }
+    for (const app_command *c = app_commands; c->name; c++)
+        if (!strcmp(argv[1], c->name)) return c->fn(argc - 1, argv + 1);
+    fprintf(stderr, "cdnsim: unknown command '%s' (see cdnsim --help)\n", argv[1]);
+    return APP_EXIT_USAGE;
+}

@@ -1,0 +1,89 @@
+/* sim/engine.c - the run loop. */
+#include "sim/engine.h"
+
+#include "sim/errors.h"
+
+void sim_engine_init(sim_engine *eng)
+{
+    eng->now = 0;
+    eng->next_seq = 0;
+    eng->events = 0;
+    eng->cancelled_pending = 0;
+    eng->error = 0;
+    eng->stop = 0;
+    eng->held = NULL;
+    sim_evset_init(&eng->set);
+    sim_evpool_init(&eng->pool);
+    eng->progress = NULL;
+    eng->progress_ctx = NULL;
+    eng->progress_every = 65536;
+}
+
+void sim_engine_free(sim_engine *eng)
+{
+    sim_evset_free(&eng->set);
+    sim_evpool_free(&eng->pool);
+    eng->held = NULL;
+}
+
+sim_event_ref sim_schedule_at(sim_engine *eng, sim_time_t t, sim_handler_fn fn,
+                              void *target, void *arg, uint64_t data)
+{
+    sim_event_ref ref = { NULL, 0 };
+    sim_event *ev = sim_evpool_get(&eng->pool);
+    if (!ev) {
+        if (!eng->error) eng->error = SIM_ENOMEM;
+        return ref;
+    }
+    ev->time = t > eng->now ? t : eng->now;
+    ev->seq = eng->next_seq++;
+    ev->fn = fn;
+    ev->target = target;
+    ev->arg = arg;
+    ev->data = data;
+    ev->flags = 0;
+    if (sim_evset_push(&eng->set, ev) != 0) {
+        sim_evpool_put(&eng->pool, ev);
+        if (!eng->error) eng->error = SIM_ENOMEM;
+        return ref;
+    }
+    ref.ev = ev;
+    ref.gen = ev->gen;
+    return ref;
+}
+
+bool sim_cancel(sim_engine *eng, sim_event_ref ref)
+{
+    if (!sim_event_pending(ref)) return false;
+    ref.ev->flags |= SIM_EV_CANCELLED;
+    eng->cancelled_pending++;
+    return true;
+}
+
+int sim_run(sim_engine *eng, sim_time_t until)
+{
+    eng->stop = 0;
+    uint64_t mask = eng->progress_every ? eng->progress_every - 1 : 0;
+    for (;;) {
+        if (eng->error) return eng->error;
+        if (eng->stop) return SIM_EINTR;
+        sim_event *ev = eng->held;
+        if (ev) eng->held = NULL;
+        else if (!(ev = sim_evset_pop(&eng->set))) return 0;
+        if (ev->flags & SIM_EV_CANCELLED) {
+            eng->cancelled_pending--;
+            sim_evpool_put(&eng->pool, ev);
+            continue;
+        }
+        if (ev->time > until) {
+            eng->held = ev;
+            if (eng->now < until) eng->now = until;
+            return 0;
+        }
+        eng->now = ev->time;
+        ev->gen++; /* a running event is no longer pending: refs to it go stale */
+        ev->fn(eng, ev);
+        sim_evpool_put(&eng->pool, ev);
+        if ((++eng->events & mask) == 0 && eng->progress) eng->progress(eng, eng->progress_ctx);
+    }
+}
