@@ -30,7 +30,6 @@ void sim_twavg_init(sim_twavg *a, sim_time_t now, double value);
 void sim_twavg_set(sim_twavg *a, sim_time_t now, double value);
 static inline void sim_twavg_add(sim_twavg *a, sim_time_t now, double delta)
 {
-    void sim_twavg_set(sim_twavg *, sim_time_t, double);
     sim_twavg_set(a, now, a->value + delta);
 }
 void sim_twavg_reset(sim_twavg *a, sim_time_t now);
