@@ -11,6 +11,14 @@
 #include "sim/rng.h"
 #include "tests/harness.h"
 
+/* CDNSIM_TEST_VERBOSE=1 prints the measured rates (quoted in
+ * docs/statistics.md). */
+static int verbose(void)
+{
+    const char *v = getenv("CDNSIM_TEST_VERBOSE");
+    return v && *v && strcmp(v, "0") != 0;
+}
+
 static void test_ci_small_cases(void)
 {
     sim_ci c;
@@ -87,6 +95,9 @@ static void test_ci_coverage(void)
         double tol = 3.29 * sqrt(T * p * (1.0 - p));
         int hits = coverage(r, T, cases[i].n, p);
         CHECK_NEAR(hits, T * p, tol);
+        if (verbose())
+            printf("\n  ci n=%zu level=%.2f: %d of %d intervals cover the mean (accepted %.0f +- %.1f)", cases[i].n, p,
+                   hits, T, T * p, tol);
     }
     gsl_rng_free(r);
 }
@@ -189,6 +200,9 @@ static void test_welch_null_size(void)
     }
     CHECK_NEAR(rej, 0.05 * T, 3.29 * sqrt(T * 0.05 * 0.95) + 10.0);
     CHECK_TRUE(rej_shift > 5 * rej);
+    if (verbose())
+        printf("\n  welch: p < 0.05 in %d of %d null trials (accepted %.0f +- %.1f), %d of %d with a 2-se shift", rej, T,
+               0.05 * T, 3.29 * sqrt(T * 0.05 * 0.95) + 10.0, rej_shift, T);
     gsl_rng_free(r);
 }
 
