@@ -176,9 +176,9 @@ static void test_welch_edge_cases(void)
 /* Under the null hypothesis (equal means; here unequal variances and sizes,
  * Welch's case) the p-value is close to uniform, so P(p < 0.05) = 0.05. Over
  * T = 2000 trials the count is Binomial(T, 0.05): sd = sqrt(T 0.05 0.95) =
- * 9.75; we allow 3.29 sd (0.1% false alarm) plus 10 trials (0.5%) for the
- * Welch-Satterthwaite approximation, whose size error at n = 8 and 16 with a
- * 4x variance ratio is a few tenths of a percent. A one-sided p (2.5%
+ * 9.75; we allow 3.29 sd (0.1% false alarm) plus 10 trials (0.5%) because
+ * the Welch-Satterthwaite df makes the test's size only approximately 5%
+ * (here n = 8 and 16, sd 4 and 1: a 16x variance ratio). A one-sided p (2.5%
  * rejections) or a pooled-variance test (309 of these 2000 trials, 15%: the
  * small sample has the large variance) would fall far outside; Welch gives 95. And with a real shift of
  * one standard error the test must reject more often than that. */
