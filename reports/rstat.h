@@ -1,8 +1,9 @@
 /* reports/rstat.h - the two statistics reports need: a Student-t confidence
  * half-width over replications, and Welch's two-sample t-test.
  *
- * Thin wrappers so that aggregation and compare share one definition; the
- * arithmetic is GSL's (t quantiles and tail probabilities).
+ * Thin wrappers over sim/ci.h (the stats module, GSL's t distribution) with
+ * the NaN conventions reports use: no number instead of an error code, so a
+ * missing interval becomes null in JSON and "-" in tables.
  */
 #ifndef REPORTS_RSTAT_H
 #define REPORTS_RSTAT_H
