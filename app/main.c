@@ -11,6 +11,7 @@
 
 const app_command app_commands[] = {
     { "bench", cmd_bench, "run an engine benchmark (PHOLD)" },
+    { "chunkio", cmd_chunkio, "the real chunk store: put, get, verify, bench" },
     { NULL, NULL, NULL },
 };
 
