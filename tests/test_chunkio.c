@@ -360,12 +360,10 @@ static void test_corruption_replicas(void)
     CHECK_EQ_U64(c.corrupt_seen, 1);
     CHECK_EQ_U64(c.served_by_replica, 1);
     /* Lose the other copy of r5 entirely; damage both copies of r7. */
-    char *q = copy_path(dirs[0], "r5");
-    unlink(q);
+    chunkio_placement(&st, "r5", 2, place, 2);
+    char *q = copy_path(dirs[place[1]], "r5");
+    CHECK_EQ_I64(unlink(q), 0);
     free(q);
-    q = copy_path(dirs[1], "r5");
-    unlink(q);
-    free(q); /* one of dirs 0/1 held it; the other unlink fails harmlessly */
     chunkio_placement(&st, "r7", 2, place, 2);
     for (int i = 0; i < 2; i++) {
         q = copy_path(dirs[place[i]], "r7");
