@@ -11,6 +11,7 @@
 
 const app_command app_commands[] = {
     { "bench", cmd_bench, "run an engine benchmark (PHOLD)" },
+    { "calibrate", cmd_calibrate, "measure this machine's disk and write service-time distributions" },
     { "chunkio", cmd_chunkio, "the real chunk store: put, get, verify, bench" },
     { "compare", cmd_compare, "compare two runs metric by metric (exit 1 on a regression)" },
     { NULL, NULL, NULL },
