@@ -11,6 +11,7 @@
 
 const app_command app_commands[] = {
     { "bench", cmd_bench, "run an engine benchmark (PHOLD)" },
+    { "report", cmd_report, "write the plots and report.html of a run directory" },
     { "compare", cmd_compare, "compare two runs metric by metric (exit 1 on a regression)" },
     { NULL, NULL, NULL },
 };
