@@ -21,5 +21,7 @@ int cmd_bench(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_chunkio(int argc, char **argv);
+int cmd_compare(int argc, char **argv);
 
 #endif
