@@ -13,9 +13,8 @@
 #include "sim/errors.h"
 #include "sim/rng.h"
 
-int comp_create(const comp_kind *kind, const char *id, const char *group, int region,
-                const cJSON *node, const char *jpath, const char *const *ignore,
-                comp_env *env, component **out, conf_errors *errs)
+static int comp_alloc(const comp_kind *kind, const char *id, const char *group, int region,
+                      const cJSON *node, const char *jpath, comp_env *env, component **out)
 {
     *out = NULL;
     component *c = calloc(1, sizeof *c);
@@ -26,7 +25,7 @@ int comp_create(const comp_kind *kind, const char *id, const char *group, int re
     c->node = node;
     c->slow = 1.0;
     c->id = strdup(id);
-    c->jpath = strdup(jpath);
+    c->jpath = strdup(jpath ? jpath : id);
     c->group = group ? strdup(group) : NULL;
     c->conf = calloc(1, kind->conf_size ? kind->conf_size : 1);
     char sname[512];
@@ -38,17 +37,43 @@ int comp_create(const comp_kind *kind, const char *id, const char *group, int re
         comp_free(c);
         return SIM_ENOMEM;
     }
-    int rc = conf_read_fields(env->doc, node, jpath, kind->fields, ignore, c->conf, errs);
-    if (rc != 0) {
-        comp_free(c);
-        return SIM_EPARSE;
-    }
-    if (kind->ops->create && (rc = kind->ops->create(c, errs)) != 0) {
+    *out = c;
+    return 0;
+}
+
+static int comp_finish(component *c, component **out, conf_errors *errs)
+{
+    int rc;
+    if (c->kind->ops->create && (rc = c->kind->ops->create(c, errs)) != 0) {
         comp_free(c);
         return rc;
     }
     *out = c;
     return 0;
+}
+
+int comp_create(const comp_kind *kind, const char *id, const char *group, int region,
+                const cJSON *node, const char *jpath, const char *const *ignore,
+                comp_env *env, component **out, conf_errors *errs)
+{
+    component *c;
+    int rc = comp_alloc(kind, id, group, region, node, jpath, env, &c);
+    if (rc != 0) return rc;
+    if (conf_read_fields(env->doc, node, jpath, kind->fields, ignore, c->conf, errs) != 0) {
+        comp_free(c);
+        return SIM_EPARSE;
+    }
+    return comp_finish(c, out, errs);
+}
+
+int comp_create_with(const comp_kind *kind, const char *id, int region, const void *conf, comp_env *env,
+                     component **out, conf_errors *errs)
+{
+    component *c;
+    int rc = comp_alloc(kind, id, NULL, region, NULL, NULL, env, &c);
+    if (rc != 0) return rc;
+    memcpy(c->conf, conf, kind->conf_size);
+    return comp_finish(c, out, errs);
 }
 
 void comp_free(component *c)

@@ -140,6 +140,13 @@ int comp_create(const comp_kind *kind, const char *id, const char *group, int re
                 const cJSON *node, const char *jpath, const char *const *ignore,
                 comp_env *env, component **out, conf_errors *errs);
 
+/* Same with the parameters already filled in (tests, programmatic worlds):
+ * the conf_size bytes at `conf` are copied and what they point to (strings,
+ * lists, distributions) now belongs to the component, released with
+ * conf_free_fields. node is NULL and jpath is the id. */
+int comp_create_with(const comp_kind *kind, const char *id, int region, const void *conf, comp_env *env,
+                     component **out, conf_errors *errs);
+
 /* Calls ops->free and releases everything the component owns. NULL is ok. */
 void comp_free(component *c);
 
