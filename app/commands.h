@@ -18,5 +18,6 @@ extern const app_command app_commands[];
 enum { APP_EXIT_OK = 0, APP_EXIT_FAIL = 1, APP_EXIT_USAGE = 2 };
 
 int cmd_bench(int argc, char **argv);
+int cmd_cachesim(int argc, char **argv);
 
 #endif

@@ -11,6 +11,7 @@
 
 const app_command app_commands[] = {
     { "bench", cmd_bench, "run an engine benchmark (PHOLD)" },
+    { "cachesim", cmd_cachesim, "simulate one cache over a request trace (CSV or oracleGeneral)" },
     { NULL, NULL, NULL },
 };
 
