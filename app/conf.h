@@ -37,7 +37,9 @@ typedef struct conf_errors {
 
 void conf_errors_init(conf_errors *e);
 void conf_errors_free(conf_errors *e);
-/* Adds a formatted message verbatim. */
+/* Adds a formatted message verbatim. A message identical to one already
+ * recorded is dropped (the members of a `count` entry share their text, so
+ * one mistake would otherwise be reported once per member). */
 void conf_errors_add(conf_errors *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints every message, one per line, then "N more errors" if any dropped. */
 void conf_errors_print(const conf_errors *e, FILE *f);
@@ -69,9 +71,38 @@ void conf_doc_free(conf_doc *doc);
  * ancestor, or 0:0. */
 void conf_doc_pos(const conf_doc *doc, const cJSON *node, int *line, int *col);
 
-/* Records "FILE:LINE:COL: JPATH: message" for node. */
+/* Where node's value starts in doc->text (for reading a number's exact
+ * digits), or NULL for a node not written in the file. */
+const char *conf_doc_source(const conf_doc *doc, const cJSON *node);
+
+/* Line and column where the key of an object member starts (for "unknown
+ * key" errors); the value's position for other nodes; 0:0 if unknown. */
+void conf_doc_key_pos(const conf_doc *doc, const cJSON *node, int *line, int *col);
+
+/* Records "FILE:LINE:COL: JPATH: message" for node. A node that came from the
+ * command line (conf_doc_mark) gives "--set PATH: JPATH: message" instead; an
+ * unlocated one "FILE: JPATH: message". jpath may be NULL. */
 void conf_error_at(conf_errors *e, const conf_doc *doc, const cJSON *node, const char *jpath,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same located at the member's key rather than its value. */
+void conf_error_at_key(conf_errors *e, const conf_doc *doc, const cJSON *node, const char *jpath,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Editing a located tree (used by app/scenario.c for defaults, count and
+ * --set). cJSON nodes are found by address, so:
+ *  - conf_doc_alias: `copy` (from cJSON_Duplicate(src, 1), same shape) is
+ *    located where src was written;
+ *  - conf_doc_mark: node and its descendants came from `origin` (e.g.
+ *    "--set components.edge.cache.size"), which errors then name;
+ *  - conf_doc_forget: call on a subtree before deleting it from the doc's
+ *    tree, since a later node may be allocated at the same address.
+ * alias and mark return 0 or SIM_ENOMEM. */
+int conf_doc_alias(conf_doc *doc, const cJSON *copy, const cJSON *src);
+int conf_doc_mark(conf_doc *doc, const cJSON *node, const char *origin);
+void conf_doc_forget(conf_doc *doc, const cJSON *node);
+/* The origin recorded by conf_doc_mark for node (or its nearest ancestor), or
+ * NULL for a node from the file. */
+const char *conf_doc_origin(const conf_doc *doc, const cJSON *node);
 
 /* A short rendering of a JSON value for "found ..." (strings quoted, long
  * values cut with "..."), into buf. Returns buf. */

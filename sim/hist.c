@@ -19,6 +19,7 @@
 #include "sim/hist.h"
 
 #include <errno.h>
+#include <float.h>
 #include <inttypes.h>
 #include <math.h>
 #include <stdarg.h>
@@ -158,12 +159,14 @@ static double bucket_value(const sim_hist *h, size_t b)
 
 /* Nearest rank r = ceil(q n) in [1, n]. q n is computed in floating point;
  * when it lands within a few ulps of an integer (0.99 * 100 gives
- * 99.00000000000001) the integer is meant, so round it first. */
+ * 99.00000000000001) the integer is meant, so round it first. The tolerance
+ * is relative to x in units of DBL_EPSILON, so that with huge counts a
+ * genuinely fractional q n (say 10^12 - 0.4) is not mistaken for one. */
 static uint64_t nearest_rank(double q, uint64_t n)
 {
     double x = q * (double)n;
     double r = nearbyint(x);
-    if (fabs(x - r) <= 1e-9 * (r > 1.0 ? r : 1.0)) x = r;
+    if (fabs(x - r) <= 8.0 * DBL_EPSILON * x) x = r;
     double c = ceil(x);
     if (c < 1.0) return 1;
     if (c >= (double)n) return n;

@@ -302,6 +302,14 @@ static void test_edge_cases(void)
     for (int i = 0; i < 1000; i++) sim_hist_record(&h, SIM_S + (i % 2 ? 1 : -1));
     CHECK_NEAR(sim_hist_stddev(&h), 1.0, 1e-9);
     CHECK_NEAR(sim_hist_mean(&h), 1e9, 1e-6);
+    /* huge counts: the rank is ceil(q n) even when q n is a hair below an
+     * integer, not rounded to it (n = 2e12 + 1, q n = n - 0.6: rank n) */
+    sim_hist_reset(&h);
+    sim_hist_record_n(&h, 1, 2000000000000ULL);
+    sim_hist_record(&h, 1000);
+    double n = (double)h.count;
+    CHECK_TRUE(sim_hist_quantile(&h, 1.0 - 0.6 / n) == 1000.0);
+    CHECK_TRUE(sim_hist_quantile(&h, 1.0 - 1.6 / n) == 1.0);
     /* record_n(0) is a no-op */
     sim_hist_reset(&h);
     sim_hist_record_n(&h, 5, 0);
