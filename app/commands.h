@@ -24,5 +24,6 @@ int cmd_show(int argc, char **argv);
 int cmd_chunkio(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
 int cmd_report(int argc, char **argv);
+int cmd_cachesim(int argc, char **argv);
 
 #endif

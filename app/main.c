@@ -17,6 +17,7 @@ const app_command app_commands[] = {
     { "chunkio", cmd_chunkio, "the real chunk store: put, get, verify, bench" },
     { "report", cmd_report, "write the plots and report.html of a run directory" },
     { "compare", cmd_compare, "compare two runs metric by metric (exit 1 on a regression)" },
+    { "cachesim", cmd_cachesim, "simulate one cache over a request trace (CSV or oracleGeneral)" },
     { NULL, NULL, NULL },
 };
 
