@@ -132,6 +132,7 @@ int conf_parse_percent(const char *s, double *fraction);
 /* Formatting for `show` and reports: "1.5s", "10GiB", "1Gbit/s". */
 const char *conf_format_duration(sim_time_t t, char *buf, size_t len);
 const char *conf_format_bytes(uint64_t b, char *buf, size_t len);
+const char *conf_format_bandwidth(double bytes_per_s, char *buf, size_t len);
 
 /* ---- distributions --------------------------------------------------- */
 
@@ -156,6 +157,15 @@ typedef enum { CONF_UNIT_TIME, CONF_UNIT_BYTES, CONF_UNIT_NONE } conf_unit;
  * located message and returns SIM_EPARSE; *out is then unusable. */
 int conf_read_dist(const conf_doc *doc, const cJSON *node, const char *jpath, conf_unit unit,
                    sim_dist *out, conf_errors *errs);
+
+/* The distribution written back in the language, for `show`: "2ms",
+ * {"exp": "1ms"}, {"lognormal": {"mu": .., "sigma": ..}}, ...; an empirical
+ * table is summarised as {"empirical": "<description>"}. NULL on out of memory. */
+cJSON *conf_dist_to_json(const sim_dist *d, conf_unit unit);
+
+/* sim_dist_free, then zeroes *d (a zeroed sim_dist is a constant 0, safe to
+ * free again). */
+void conf_dist_release(sim_dist *d);
 
 /* ---- field tables ---------------------------------------------------- */
 
@@ -198,7 +208,12 @@ typedef struct conf_field {
 /* Reads the members of JSON object `obj` (at `jpath`, e.g. "components[3]")
  * into the struct at `out` according to `fields` (terminated by a NULL key).
  * Keys listed in `ignore` (NULL-terminated, may be NULL) are skipped: they
- * belong to the caller (e.g. "id", "kind", "region", "count").
+ * belong to the caller (e.g. "id", "kind", "region", "count"); so are keys
+ * starting with '_' ("_comment"), which are comments everywhere.
+ * Every member the table describes is first reset to its empty value (0,
+ * NULL, constant-0 distribution), then set from the JSON or the default; a
+ * CONF_OBJECT that is absent is read as {} (its own fields' defaults apply),
+ * and its `def` is ignored. A CONF_JSON with a def is NULL when absent.
  * Unknown keys, wrong types, bad units, out-of-range values and missing
  * required keys are each recorded in errs. obj may be NULL (all defaults).
  * Returns 0 when nothing was wrong, SIM_EPARSE otherwise. Whatever the

@@ -405,9 +405,9 @@ static int scan_json(scanner *s)
             if (s->pos < s->len && s->t[s->pos] == '"') {
                 size_t key = s->pos;
                 if ((r = scan_string(s))) goto out;
+                int kl = (int)(s->pos - key);
                 skip_ws(s);
                 if (s->pos >= s->len || s->t[s->pos] != ':') {
-                    int kl = (int)(s->pos - key);
                     r = fail(s, s->pos, "expected ':' after the key %.*s, found %s", kl > 40 ? 40 : kl,
                              s->t + key, found_char(s, s->pos, b, sizeof b));
                     goto out;

@@ -14,11 +14,5 @@
 int conf_read_dist(const conf_doc *doc, const cJSON *node, const char *jpath, conf_unit unit,
                    sim_dist *out, conf_errors *errs)
 { (void)doc; (void)node; (void)jpath; (void)unit; (void)out; (void)errs; return SIM_ENOTSUP; }
-int conf_read_fields(const conf_doc *doc, const cJSON *obj, const char *jpath,
-                     const conf_field *fields, const char *const *ignore, void *out,
-                     conf_errors *errs)
-{ (void)doc; (void)obj; (void)jpath; (void)fields; (void)ignore; (void)out; (void)errs; return SIM_ENOTSUP; }
-void conf_free_fields(const conf_field *fields, void *out) { (void)fields; (void)out; }
-cJSON *conf_fields_to_json(const conf_field *fields, const void *in) { (void)fields; (void)in; return NULL; }
-void conf_fields_markdown(const conf_field *fields, FILE *f) { (void)fields; (void)f; }
-
+cJSON *conf_dist_to_json(const sim_dist *d, conf_unit unit) { (void)d; (void)unit; return cJSON_CreateNull(); }
+void conf_dist_release(sim_dist *d) { memset(d, 0, sizeof *d); }

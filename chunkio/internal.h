@@ -1,0 +1,28 @@
+/* chunkio/internal.h - helpers shared by the files of chunkio/, not public. */
+#ifndef CHUNKIO_INTERNAL_H
+#define CHUNKIO_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "chunkio/chunkio.h"
+#include "chunkio/format.h"
+
+/* Formats c->err. */
+void chunkio_seterr(chunkio_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Maps an errno value to a SIM_E* code. */
+int chunkio_errno_code(int e);
+/* Grows c's aligned scratch buffer to at least `need` bytes (contents are
+ * kept). 0 or SIM_ENOMEM. */
+int chunkio_ctx_reserve(chunkio_ctx *c, size_t need);
+/* Writes one durable copy into directory di (tmp, fdatasync, rename, dir
+ * fsync). Uses c's buffer, so data must not point into it. */
+int chunkio_write_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void *key, size_t klen,
+                       const void *data, size_t len, uint32_t replicas);
+/* Reads and verifies one copy in directory di; see chunkio_get. hout, if not
+ * NULL, receives the header (its pointers into c's buffer). */
+int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void *key, size_t klen,
+                      uint64_t off, size_t len, const uint8_t **data, size_t *n, uint64_t *total,
+                      chunkio_hdr *hout);
+
+#endif
