@@ -111,3 +111,6 @@ help:
 	@sed -n '3,9p' Makefile | sed 's/^# //'
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/app/main.d
+
+# The gnuplot templates are built into the binary (reports/gp_templates.c).
+$(BUILD)/reports/gp_templates.o: $(wildcard reports/*.gp)
