@@ -11,6 +11,7 @@
 
 const app_command app_commands[] = {
     { "bench", cmd_bench, "run an engine benchmark (PHOLD)" },
+    { "calibrate", cmd_calibrate, "measure this machine's disk and write service-time distributions" },
     { "run", cmd_run, "run a scenario and write summary.json, timeseries.csv, latency.csv" },
     { "validate", cmd_validate, "check a scenario without running it (exit 2 with every error)" },
     { "show", cmd_show, "print the effective scenario and the request paths" },

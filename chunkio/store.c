@@ -488,12 +488,21 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
         chunkio_seterr(c, "%s/%s: cannot open: %s", d->path, rel, strerror(e));
         return SIM_EIO;
     }
-    int rc = chunkio_ctx_reserve(c, CHUNKIO_ALIGN);
+    /* A read of the whole chunk fetches header and data with one I/O (the
+     * file's size says how much); a range read fetches the header first. */
+    struct stat sb;
+    size_t first = CHUNKIO_ALIGN;
+    if (off == 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 && (uint64_t)sb.st_size - CHUNKIO_ALIGN <= len) {
+        uint64_t whole = chunkio_align_up((uint64_t)sb.st_size);
+        uint64_t most = CHUNKIO_ALIGN + chunkio_align_up(CHUNKIO_MAX_CHUNK);
+        first = (size_t)(whole < most ? whole : most);
+    }
+    int rc = chunkio_ctx_reserve(c, first);
     size_t got = 0;
     const char *why = NULL;
     chunkio_hdr h;
     if (!rc) {
-        int e = read_full(fd, c->buf, CHUNKIO_ALIGN, 0, &got);
+        int e = read_full(fd, c->buf, first, 0, &got);
         if (e) {
             chunkio_seterr(c, "%s/%s: read failed: %s", d->path, rel, strerror(-e));
             rc = SIM_EIO;
@@ -532,7 +541,8 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
     /* The header stays at the start of the buffer (its CRCs are needed);
      * data goes after it, at an aligned offset. */
     size_t hs = h.header_size;
-    if (to > from) {
+    size_t have = got > hs + from ? got - hs - (size_t)from : 0; /* data bytes already read */
+    if (to > from && !(from == 0 && have >= bytes)) {
         if ((rc = chunkio_ctx_reserve(c, hs + io)) != 0) {
             close(fd);
             return rc;
@@ -546,25 +556,24 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
             chunkio_seterr(c, "%s/%s: read failed: %s", d->path, rel, strerror(-e));
             return SIM_EIO;
         }
-        if (got < bytes) {
-            close(fd);
-            chunkio_seterr(c, "%s/%s: corrupt: file shorter than its recorded length", d->path, rel);
-            return SIM_ECORRUPT;
-        }
-        for (uint32_t b = b0; b < b1; b++) {
-            uint64_t bo = (uint64_t)b * CHUNKIO_BLOCK - from;
-            uint64_t bl = h.data_len - (uint64_t)b * CHUNKIO_BLOCK;
-            if (bl > CHUNKIO_BLOCK) bl = CHUNKIO_BLOCK;
-            if (chunkio_crc32c(c->buf + hs + bo, bl) != chunkio_hdr_block_crc(&h, b)) {
-                close(fd);
-                chunkio_seterr(c, "%s/%s: corrupt: checksum mismatch in block %u (bytes %llu-%llu)", d->path,
-                               rel, b, (unsigned long long)(b * (uint64_t)CHUNKIO_BLOCK),
-                               (unsigned long long)(b * (uint64_t)CHUNKIO_BLOCK + bl - 1));
-                return SIM_ECORRUPT;
-            }
-        }
+        have = got;
     }
     close(fd);
+    if (to > from && have < bytes) {
+        chunkio_seterr(c, "%s/%s: corrupt: file shorter than its recorded length", d->path, rel);
+        return SIM_ECORRUPT;
+    }
+    for (uint32_t b = b0; b < b1; b++) {
+        uint64_t bo = (uint64_t)b * CHUNKIO_BLOCK - from;
+        uint64_t bl = h.data_len - (uint64_t)b * CHUNKIO_BLOCK;
+        if (bl > CHUNKIO_BLOCK) bl = CHUNKIO_BLOCK;
+        if (chunkio_crc32c(c->buf + hs + bo, bl) != chunkio_hdr_block_crc(&h, b)) {
+            chunkio_seterr(c, "%s/%s: corrupt: checksum mismatch in block %u (bytes %llu-%llu)", d->path, rel, b,
+                           (unsigned long long)(b * (uint64_t)CHUNKIO_BLOCK),
+                           (unsigned long long)(b * (uint64_t)CHUNKIO_BLOCK + bl - 1));
+            return SIM_ECORRUPT;
+        }
+    }
     *data = c->buf + hs + (off - from);
     *n = want;
     if (total) *total = h.data_len;
