@@ -10,6 +10,7 @@
 #include "chunkio/bench.h"
 #include "chunkio/chunkio.h"
 #include "sim/errors.h"
+#include "sim/hist.h"
 
 static const char usage_text[] =
     "usage: cdnsim chunkio put    --dir D[,D...] [options] KEY FILE   (FILE '-' = stdin)\n"
@@ -361,18 +362,23 @@ static int do_verify(args_t *a)
     return r.corrupt || r.missing ? APP_EXIT_FAIL : APP_EXIT_OK;
 }
 
-static void print_lat(const char *name, int64_t *v, uint64_t n, double elapsed)
+/* Percentiles come from sim_hist (nearest rank, within 0.2%), the same
+ * definition the simulator's reports use, so bench and model compare like
+ * for like. */
+static void print_lat(const char *name, const int64_t *v, uint64_t n, double elapsed)
 {
-    double sum = 0;
-    for (uint64_t i = 0; i < n; i++) sum += (double)v[i];
-    /* chunkio_quantile_sorted sorts v: compute every value before printing. */
-    double p50 = chunkio_quantile_sorted(v, n, 0.5) / 1e3, p90 = chunkio_quantile_sorted(v, n, 0.9) / 1e3;
-    double p99 = chunkio_quantile_sorted(v, n, 0.99) / 1e3, p999 = chunkio_quantile_sorted(v, n, 0.999) / 1e3;
-    double max = n ? (double)v[n - 1] / 1e3 : 0;
+    sim_hist h;
+    if (sim_hist_init(&h) != 0) {
+        printf("\"%s\": null", name);
+        return;
+    }
+    for (uint64_t i = 0; i < n; i++) sim_hist_record(&h, v[i]);
     printf("\"%s\": {\"count\": %llu, \"ops_per_s\": %.1f, \"mean_us\": %.1f, \"p50_us\": %.1f, "
            "\"p90_us\": %.1f, \"p99_us\": %.1f, \"p999_us\": %.1f, \"max_us\": %.1f}",
-           name, (unsigned long long)n, elapsed > 0 ? (double)n / elapsed : 0, n ? sum / (double)n / 1e3 : 0, p50,
-           p90, p99, p999, max);
+           name, (unsigned long long)n, elapsed > 0 ? (double)n / elapsed : 0, sim_hist_mean(&h) / 1e3,
+           sim_hist_quantile(&h, 0.5) / 1e3, sim_hist_quantile(&h, 0.9) / 1e3, sim_hist_quantile(&h, 0.99) / 1e3,
+           sim_hist_quantile(&h, 0.999) / 1e3, n ? (double)h.max / 1e3 : 0);
+    sim_hist_free(&h);
 }
 
 static int do_bench(args_t *a)

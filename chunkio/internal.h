@@ -25,4 +25,16 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
                       uint64_t off, size_t len, const uint8_t **data, size_t *n, uint64_t *total,
                       chunkio_hdr *hout);
 
+/* Opens (creating as needed, each new directory's parent fsync'ed) the
+ * directory rel[0..len) below root. A descriptor or -errno. */
+int chunkio_open_dirs(int root, const char *rel, size_t len);
+/* Creates a locked temporary in directory di's tmp/ (its relative name into
+ * tmp). A descriptor, or a negative SIM_E* code with c->err set. */
+int chunkio_open_temp(chunkio_store *st, chunkio_ctx *c, unsigned di, char *tmp, size_t tmplen);
+/* Checks a whole chunk file held in buf (got bytes): header, key, every
+ * block. 0 with *len = data length, or SIM_ECORRUPT with c->err naming
+ * `where`. */
+int chunkio_check_whole(chunkio_ctx *c, const char *where, const void *key, size_t klen, const uint8_t *buf,
+                        size_t got, uint64_t *len);
+
 #endif

@@ -247,7 +247,7 @@ void chunkio_store_close(chunkio_store *st)
 /* Opens (creating if needed) the directory `rel` (length len) below root and
  * returns its descriptor. Every directory created has its parent fsync'ed,
  * so a chunk renamed into it is reachable after a crash. */
-static int open_dirs(int root, const char *rel, size_t len)
+int chunkio_open_dirs(int root, const char *rel, size_t len)
 {
     char path[CHUNKIO_MAX_RELPATH];
     memcpy(path, rel, len);
@@ -310,6 +310,41 @@ static int write_all(int fd, const struct iovec *iov0, int cnt, uint64_t total)
     return 0;
 }
 
+int chunkio_open_temp(chunkio_store *st, chunkio_ctx *c, unsigned di, char *tmp, size_t tmplen)
+{
+    chunkio_dir *d = &st->dirs[di];
+    int direct = st->opts.direct;
+    int fd = -1, e = 0;
+    for (int attempt = 0; attempt < 8; attempt++) {
+        snprintf(tmp, tmplen, "tmp/%ld.%lx.%u.tmp", (long)getpid(), (unsigned long)pthread_self(), c->tmp_seq++);
+        fd = openat(d->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (direct ? O_DIRECT : 0), 0644);
+        if (fd < 0) {
+            e = errno;
+            if (e == EEXIST) continue;
+            if (e == ENOENT && mkdirat(d->fd, "tmp", 0755) == 0) continue;
+            break;
+        }
+        /* Lock before anything else; a store opening in another process
+         * may have removed the file between create and lock: then retry. */
+        struct stat sb;
+        if (flock(fd, LOCK_EX) != 0 || fstat(fd, &sb) != 0) {
+            e = errno;
+            close(fd);
+            fd = -1;
+            break;
+        }
+        if (sb.st_nlink > 0) return fd;
+        close(fd);
+        fd = -1;
+    }
+    if (direct && e == EINVAL) {
+        chunkio_seterr(c, "%s: O_DIRECT is not supported by this filesystem", d->path);
+        return SIM_ENOTSUP;
+    }
+    chunkio_seterr(c, "%s: cannot create a temporary file: %s", d->path, strerror(e ? e : EEXIST));
+    return e == ENOSPC || e == EDQUOT ? SIM_ENOSPC : SIM_EIO;
+}
+
 static const uint8_t zero_pad[CHUNKIO_ALIGN];
 
 int chunkio_write_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void *key, size_t klen,
@@ -329,44 +364,16 @@ int chunkio_write_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const voi
     }
     chunkio_hdr_encode(c->buf, key, klen, data, len, replicas);
 
-    int pfd = open_dirs(d->fd, rel, dirlen);
+    int pfd = chunkio_open_dirs(d->fd, rel, dirlen);
     if (pfd < 0) {
         chunkio_seterr(c, "%s: cannot create the chunk's directory: %s", d->path, strerror(-pfd));
         return chunkio_errno_code(-pfd) == SIM_ENOSPC ? SIM_ENOSPC : SIM_EIO;
     }
     char tmp[96];
-    int fd = -1, e = 0;
-    for (int attempt = 0; attempt < 8; attempt++) {
-        snprintf(tmp, sizeof tmp, "tmp/%ld.%lx.%u.tmp", (long)getpid(), (unsigned long)pthread_self(),
-                 c->tmp_seq++);
-        fd = openat(d->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | (direct ? O_DIRECT : 0), 0644);
-        if (fd < 0) {
-            e = errno;
-            if (e == EEXIST) continue;
-            if (e == ENOENT && mkdirat(d->fd, "tmp", 0755) == 0) continue;
-            break;
-        }
-        /* Lock before anything else; a store opening in another process
-         * may have removed the file between create and lock: then retry. */
-        struct stat sb;
-        if (flock(fd, LOCK_EX) != 0 || fstat(fd, &sb) != 0) {
-            e = errno;
-            close(fd);
-            fd = -1;
-            break;
-        }
-        if (sb.st_nlink > 0) break;
-        close(fd);
-        fd = -1;
-    }
+    int fd = chunkio_open_temp(st, c, di, tmp, sizeof tmp);
     if (fd < 0) {
         close(pfd);
-        if (direct && e == EINVAL) {
-            chunkio_seterr(c, "%s: O_DIRECT is not supported by this filesystem", d->path);
-            return SIM_ENOTSUP;
-        }
-        chunkio_seterr(c, "%s: cannot create a temporary file: %s", d->path, strerror(e ? e : EEXIST));
-        return e == ENOSPC || e == EDQUOT ? SIM_ENOSPC : SIM_EIO;
+        return fd;
     }
 
     struct iovec iov[3];
@@ -488,12 +495,21 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
         chunkio_seterr(c, "%s/%s: cannot open: %s", d->path, rel, strerror(e));
         return SIM_EIO;
     }
-    int rc = chunkio_ctx_reserve(c, CHUNKIO_ALIGN);
+    /* A read of the whole chunk fetches header and data with one I/O (the
+     * file's size says how much); a range read fetches the header first. */
+    struct stat sb;
+    size_t first = CHUNKIO_ALIGN;
+    if (off == 0 && fstat(fd, &sb) == 0 && sb.st_size > 0 && (uint64_t)sb.st_size - CHUNKIO_ALIGN <= len) {
+        uint64_t whole = chunkio_align_up((uint64_t)sb.st_size);
+        uint64_t most = CHUNKIO_ALIGN + chunkio_align_up(CHUNKIO_MAX_CHUNK);
+        first = (size_t)(whole < most ? whole : most);
+    }
+    int rc = chunkio_ctx_reserve(c, first);
     size_t got = 0;
     const char *why = NULL;
     chunkio_hdr h;
     if (!rc) {
-        int e = read_full(fd, c->buf, CHUNKIO_ALIGN, 0, &got);
+        int e = read_full(fd, c->buf, first, 0, &got);
         if (e) {
             chunkio_seterr(c, "%s/%s: read failed: %s", d->path, rel, strerror(-e));
             rc = SIM_EIO;
@@ -532,7 +548,8 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
     /* The header stays at the start of the buffer (its CRCs are needed);
      * data goes after it, at an aligned offset. */
     size_t hs = h.header_size;
-    if (to > from) {
+    size_t have = got > hs + from ? got - hs - (size_t)from : 0; /* data bytes already read */
+    if (to > from && !(from == 0 && have >= bytes)) {
         if ((rc = chunkio_ctx_reserve(c, hs + io)) != 0) {
             close(fd);
             return rc;
@@ -546,29 +563,53 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
             chunkio_seterr(c, "%s/%s: read failed: %s", d->path, rel, strerror(-e));
             return SIM_EIO;
         }
-        if (got < bytes) {
-            close(fd);
-            chunkio_seterr(c, "%s/%s: corrupt: file shorter than its recorded length", d->path, rel);
-            return SIM_ECORRUPT;
-        }
-        for (uint32_t b = b0; b < b1; b++) {
-            uint64_t bo = (uint64_t)b * CHUNKIO_BLOCK - from;
-            uint64_t bl = h.data_len - (uint64_t)b * CHUNKIO_BLOCK;
-            if (bl > CHUNKIO_BLOCK) bl = CHUNKIO_BLOCK;
-            if (chunkio_crc32c(c->buf + hs + bo, bl) != chunkio_hdr_block_crc(&h, b)) {
-                close(fd);
-                chunkio_seterr(c, "%s/%s: corrupt: checksum mismatch in block %u (bytes %llu-%llu)", d->path,
-                               rel, b, (unsigned long long)(b * (uint64_t)CHUNKIO_BLOCK),
-                               (unsigned long long)(b * (uint64_t)CHUNKIO_BLOCK + bl - 1));
-                return SIM_ECORRUPT;
-            }
-        }
+        have = got;
     }
     close(fd);
+    if (to > from && have < bytes) {
+        chunkio_seterr(c, "%s/%s: corrupt: file shorter than its recorded length", d->path, rel);
+        return SIM_ECORRUPT;
+    }
+    for (uint32_t b = b0; b < b1; b++) {
+        uint64_t bo = (uint64_t)b * CHUNKIO_BLOCK - from;
+        uint64_t bl = h.data_len - (uint64_t)b * CHUNKIO_BLOCK;
+        if (bl > CHUNKIO_BLOCK) bl = CHUNKIO_BLOCK;
+        if (chunkio_crc32c(c->buf + hs + bo, bl) != chunkio_hdr_block_crc(&h, b)) {
+            chunkio_seterr(c, "%s/%s: corrupt: checksum mismatch in block %u (bytes %llu-%llu)", d->path, rel, b,
+                           (unsigned long long)(b * (uint64_t)CHUNKIO_BLOCK),
+                           (unsigned long long)(b * (uint64_t)CHUNKIO_BLOCK + bl - 1));
+            return SIM_ECORRUPT;
+        }
+    }
     *data = c->buf + hs + (off - from);
     *n = want;
     if (total) *total = h.data_len;
     if (hout) *hout = h;
+    return 0;
+}
+
+int chunkio_check_whole(chunkio_ctx *c, const char *where, const void *key, size_t klen, const uint8_t *buf,
+                        size_t got, uint64_t *len)
+{
+    chunkio_hdr h;
+    const char *why = NULL;
+    int rc = chunkio_hdr_peek(buf, got, &h, &why);
+    if (!rc && got < h.header_size) rc = SIM_ECORRUPT, why = "file shorter than its header";
+    if (!rc) rc = chunkio_hdr_check(buf, &h, &why);
+    if (!rc && (h.key_len != klen || (klen && memcmp(h.key, key, klen) != 0)))
+        rc = SIM_ECORRUPT, why = "stored key differs from the file's name";
+    if (!rc && got - h.header_size < h.data_len) rc = SIM_ECORRUPT, why = "file shorter than its recorded length";
+    for (uint32_t b = 0; !rc && b < h.nblocks; b++) {
+        uint64_t bl = h.data_len - (uint64_t)b * CHUNKIO_BLOCK;
+        if (bl > CHUNKIO_BLOCK) bl = CHUNKIO_BLOCK;
+        if (chunkio_crc32c(buf + h.header_size + (uint64_t)b * CHUNKIO_BLOCK, bl) != chunkio_hdr_block_crc(&h, b))
+            rc = SIM_ECORRUPT, why = "checksum mismatch in a data block";
+    }
+    if (rc) {
+        chunkio_seterr(c, "%s: corrupt: %s", where, why);
+        return rc;
+    }
+    *len = h.data_len;
     return 0;
 }
 

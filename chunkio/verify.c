@@ -192,7 +192,7 @@ int chunkio_verify(chunkio_store *st, chunkio_ctx *c, int repair, chunkio_verify
     int rc = 0;
     for (unsigned i = 0; i < st->ndirs && rc == 0; i++) rc = walk_dir(st, c, i, &l);
     if (rc == 0) {
-        qsort(l.v, l.n, sizeof *l.v, vent_cmp);
+        if (l.n > 1) qsort(l.v, l.n, sizeof *l.v, vent_cmp);
         for (size_t i = 0; i < l.n;) {
             size_t j = i + 1;
             while (j < l.n && l.v[j].klen == l.v[i].klen &&
