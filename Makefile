@@ -42,6 +42,7 @@ all: $(CDNSIM)
 
 $(BUILD)/libcdnsim.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
+	@rm -f $@  # ar never drops members: a deleted source's object would linger and shadow its replacement
 	$(AR) rcs $@ $^
 
 $(CDNSIM): $(BUILD)/app/main.o $(BUILD)/libcdnsim.a

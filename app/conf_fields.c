@@ -487,7 +487,7 @@ cJSON *conf_fields_to_json(const conf_field *fields, const void *in)
         }
         case CONF_OBJECT: v = f->sub ? conf_fields_to_json(f->sub, CAT(in, f, char)) : cJSON_CreateObject(); break;
         case CONF_JSON: {
-            const cJSON *j = *CAT(in, f, const cJSON *);
+            const cJSON *j = *(const cJSON *const *)((const char *)in + f->offset);
             v = j ? cJSON_Duplicate(j, 1) : cJSON_CreateNull();
             break;
         }

@@ -3,6 +3,7 @@
  * sha256 vectors, and field tables of every type with their errors. */
 #include <stddef.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 
 #include "app/conf.h"
 #include "app/sha256.h"
@@ -560,6 +561,278 @@ static void test_fields_errors(void)
                "f.json:2:34: components[3].in.on: expected true or false, found 1\n");
 }
 
+
+/* ---- distributions -------------------------------------------------------- */
+
+/* Reads the distribution at key "d" of `obj_text`; returns 0 and fills *out,
+ * or records errors and compares them with want (when not NULL). */
+static int dist_of(const char *obj_text, conf_unit u, sim_dist *out, const char *want, int line)
+{
+    conf_doc d;
+    conf_errors e;
+    conf_errors_init(&e);
+    if (conf_doc_parse(&d, "d.json", obj_text, strlen(obj_text), &e)) {
+        tests_fail(__FILE__, line, "did not parse: %s", joined(&e));
+        conf_errors_free(&e);
+        return -100;
+    }
+    int r = conf_read_dist(&d, cJSON_GetObjectItem(d.root, "d"), "x.d", u, out, &e);
+    if (want) {
+        if (r != SIM_EPARSE) tests_fail(__FILE__, line, "conf_read_dist returned %d, want an error", r);
+        const char *got = joined(&e);
+        if (strcmp(got, want)) tests_fail(__FILE__, line, "got:\n%swant:\n%s", got, want);
+        else CU_PASS(want);
+    } else if (r) {
+        tests_fail(__FILE__, line, "conf_read_dist failed: %s", joined(&e));
+    }
+    conf_doc_free(&d);
+    conf_errors_free(&e);
+    return r;
+}
+
+#define DIST_OK(text, u, kind_, a_, b_) do { sim_dist _d; if (!dist_of(text, u, &_d, NULL, __LINE__)) { \
+    CHECK_EQ_I64(_d.kind, kind_); CHECK_NEAR(_d.a, a_, fabs((double)(a_)) * 1e-9); if ((double)(b_) != 0) CHECK_NEAR(_d.b, b_, fabs((double)(b_)) * 1e-9); \
+    sim_dist_free(&_d); } } while (0)
+#define DIST_ERR(text, u, want) do { sim_dist _d; dist_of(text, u, &_d, want, __LINE__); } while (0)
+
+static void test_dist_forms(void)
+{
+    DIST_OK("{\"d\": \"2ms\"}", CONF_UNIT_TIME, SIM_DIST_CONST, 2e6, 0);
+    DIST_OK("{\"d\": 0}", CONF_UNIT_TIME, SIM_DIST_CONST, 0, 0);
+    DIST_OK("{\"d\": 4096}", CONF_UNIT_BYTES, SIM_DIST_CONST, 4096, 0);
+    DIST_OK("{\"d\": \"64KiB\"}", CONF_UNIT_BYTES, SIM_DIST_CONST, 65536, 0);
+    DIST_OK("{\"d\": 2.5}", CONF_UNIT_NONE, SIM_DIST_CONST, 2.5, 0);
+    DIST_OK("{\"d\": {\"const\": \"1s\"}}", CONF_UNIT_TIME, SIM_DIST_CONST, 1e9, 0);
+    DIST_OK("{\"d\": {\"uniform\": {\"low\": \"1ms\", \"high\": \"3ms\"}}}", CONF_UNIT_TIME, SIM_DIST_UNIFORM, 1e6, 3e6);
+    DIST_OK("{\"d\": {\"exp\": \"1ms\"}}", CONF_UNIT_TIME, SIM_DIST_EXP, 1e6, 0);
+    DIST_OK("{\"d\": {\"exp\": {\"mean\": \"250us\"}}}", CONF_UNIT_TIME, SIM_DIST_EXP, 250e3, 0);
+    DIST_OK("{\"d\": {\"exp\": {\"rate\": \"2000/s\"}}}", CONF_UNIT_TIME, SIM_DIST_EXP, 5e5, 0);
+    DIST_OK("{\"d\": {\"normal\": {\"mean\": \"5ms\", \"sd\": \"1ms\"}}}", CONF_UNIT_TIME, SIM_DIST_NORMAL, 5e6, 1e6);
+    DIST_OK("{\"d\": {\"lognormal\": {\"mu\": 1.2, \"sigma\": 0.5}}}", CONF_UNIT_TIME, SIM_DIST_LOGNORMAL, 1.2, 0.5);
+    DIST_OK("{\"d\": {\"gamma\": {\"shape\": 2, \"scale\": \"1ms\"}}}", CONF_UNIT_TIME, SIM_DIST_GAMMA, 2, 1e6);
+    DIST_OK("{\"d\": {\"gamma\": {\"shape\": 2, \"mean\": \"4ms\"}}}", CONF_UNIT_TIME, SIM_DIST_GAMMA, 2, 2e6);
+    DIST_OK("{\"d\": {\"weibull\": {\"shape\": 1.5, \"scale\": \"1ms\"}}}", CONF_UNIT_TIME, SIM_DIST_WEIBULL, 1e6, 1.5);
+    DIST_OK("{\"d\": {\"pareto\": {\"alpha\": 1.5, \"min\": \"1KiB\"}}}", CONF_UNIT_BYTES, SIM_DIST_PARETO, 1.5, 1024);
+    DIST_OK("{\"d\": {\"bounded_pareto\": {\"alpha\": 1.2, \"low\": \"1KiB\", \"high\": \"1GiB\"}}}", CONF_UNIT_BYTES,
+            SIM_DIST_BPARETO, 1.2, 1024);
+
+    /* lognormal by mean and p99: the mean and quantile come back. */
+    sim_dist d;
+    if (!dist_of("{\"d\": {\"lognormal\": {\"mean\": \"2ms\", \"p99\": \"20ms\"}}}", CONF_UNIT_TIME, &d, NULL, __LINE__)) {
+        CHECK_EQ_I64(d.kind, SIM_DIST_LOGNORMAL);
+        CHECK_NEAR(sim_dist_mean(&d), 2e6, 2e6 * 1e-9);
+        CHECK_NEAR(sim_dist_quantile(&d, 0.99), 20e6, 20e6 * 1e-9);
+        sim_dist_free(&d);
+    }
+    if (!dist_of("{\"d\": {\"lognormal\": {\"mean\": \"2ms\", \"sd\": \"1ms\"}}}", CONF_UNIT_TIME, &d, NULL, __LINE__)) {
+        CHECK_NEAR(sim_dist_mean(&d), 2e6, 2e6 * 1e-9);
+        CHECK_NEAR(sqrt(sim_dist_variance(&d)), 1e6, 1e6 * 1e-9);
+        sim_dist_free(&d);
+    }
+    /* Inline empirical tables, with units and percentages. */
+    if (!dist_of("{\"d\": {\"empirical\": {\"quantiles\": [[0, \"1ms\"], [\"50%\", \"2ms\"], [1, \"9ms\"]]}}}",
+                 CONF_UNIT_TIME, &d, NULL, __LINE__)) {
+        CHECK_EQ_I64(d.kind, SIM_DIST_EMPIRICAL);
+        CHECK_NEAR(sim_dist_quantile(&d, 0.5), 2e6, 1);
+        CHECK_NEAR(sim_dist_quantile(&d, 1), 9e6, 1);
+        sim_dist_free(&d);
+    }
+    if (!dist_of("{\"d\": {\"empirical\": {\"unit\": \"us\", \"quantiles\": [[0, 100], [1, 300]]}}}", CONF_UNIT_TIME,
+                 &d, NULL, __LINE__)) {
+        CHECK_NEAR(sim_dist_quantile(&d, 0.5), 200e3, 1);
+        sim_dist_free(&d);
+    }
+    if (!dist_of("{\"d\": {\"empirical\": {\"histogram\": [[\"1ms\", \"2ms\", 10], [\"2ms\", \"4ms\", 30]]}}}",
+                 CONF_UNIT_TIME, &d, NULL, __LINE__)) {
+        CHECK_EQ_I64(d.kind, SIM_DIST_EMPIRICAL);
+        /* mean of the mixture: 0.25 * 1.5ms + 0.75 * 3ms */
+        CHECK_NEAR(sim_dist_mean(&d), 2.625e6, 1);
+        sim_dist_free(&d);
+    }
+
+    /* Back to the language. */
+    const struct { const char *in; conf_unit u; const char *out; } rt[] = {
+        { "{\"d\": \"2ms\"}", CONF_UNIT_TIME, "\"2ms\"" },
+        { "{\"d\": {\"exp\": \"1ms\"}}", CONF_UNIT_TIME, "{\"exp\":\"1ms\"}" },
+        { "{\"d\": {\"uniform\": {\"low\": \"1KiB\", \"high\": \"1MiB\"}}}", CONF_UNIT_BYTES,
+          "{\"uniform\":{\"low\":\"1KiB\",\"high\":\"1MiB\"}}" },
+        { "{\"d\": {\"weibull\": {\"shape\": 1.5, \"scale\": \"1ms\"}}}", CONF_UNIT_TIME,
+          "{\"weibull\":{\"shape\":1.5,\"scale\":\"1ms\"}}" },
+        { "{\"d\": {\"lognormal\": {\"mu\": 1, \"sigma\": 0.5}}}", CONF_UNIT_TIME,
+          "{\"lognormal\":{\"mu\":1,\"sigma\":0.5}}" },
+        { "{\"d\": {\"bounded_pareto\": {\"alpha\": 1.2, \"low\": \"1KiB\", \"high\": \"1GiB\"}}}", CONF_UNIT_BYTES,
+          "{\"bounded_pareto\":{\"alpha\":1.2,\"low\":\"1KiB\",\"high\":\"1GiB\"}}" },
+        { "{\"d\": {\"exp\": \"1.5ns\"}}", CONF_UNIT_TIME, "{\"exp\":\"2ns\"}" }, /* durations are whole ns */
+    };
+    for (size_t i = 0; i < sizeof rt / sizeof rt[0]; i++) {
+        if (dist_of(rt[i].in, rt[i].u, &d, NULL, __LINE__)) continue;
+        cJSON *j = conf_dist_to_json(&d, rt[i].u);
+        char *t = cJSON_PrintUnformatted(j);
+        CHECK_STR(t, rt[i].out);
+        free(t);
+        cJSON_Delete(j);
+        sim_dist_free(&d);
+    }
+}
+
+static void test_dist_errors(void)
+{
+    DIST_ERR("{\"d\": \"5 parsecs\"}", CONF_UNIT_TIME, "d.json:1:7: x.d: expected a duration like \"2ms\", found \"5 parsecs\"\n");
+    DIST_ERR("{\"d\": 100}", CONF_UNIT_TIME,
+             "d.json:1:7: x.d: expected a duration with a unit like \"100ms\", found the bare number 100\n");
+    DIST_ERR("{\"d\": \"-1KiB\"}", CONF_UNIT_BYTES,
+             "d.json:1:7: x.d: expected a size like \"64KiB\", found the negative value \"-1KiB\"\n");
+    DIST_ERR("{\"d\": true}", CONF_UNIT_TIME, "d.json:1:7: x.d: expected a duration like \"2ms\" or a distribution like "
+             "{\"exp\": \"1ms\"}, found true\n");
+    DIST_ERR("{\"d\": {}}", CONF_UNIT_TIME, "d.json:1:7: x.d: a distribution is an object with one key naming its family "
+             "(const, uniform, exp, normal, lognormal, gamma, weibull, pareto, bounded_pareto, empirical), found 0 keys\n");
+    DIST_ERR("{\"d\": {\"expo\": \"1ms\"}}", CONF_UNIT_TIME, "d.json:1:8: x.d.expo: unknown distribution (did you mean \"exp\"?)\n");
+    DIST_ERR("{\"d\": {\"exp\": \"0ms\"}}", CONF_UNIT_TIME, "d.json:1:15: x.d.exp: the mean must be greater than 0\n");
+    DIST_ERR("{\"d\": {\"exp\": {\"mean\": \"1ms\", \"rate\": \"5/s\"}}}", CONF_UNIT_TIME,
+             "d.json:1:15: x.d.exp: give exactly one of \"mean\" or \"rate\"\n");
+    DIST_ERR("{\"d\": {\"uniform\": {\"low\": \"3ms\", \"high\": \"1ms\"}}}", CONF_UNIT_TIME,
+             "d.json:1:42: x.d.uniform.high: high must not be below low\n");
+    DIST_ERR("{\"d\": {\"uniform\": {\"low\": \"3ms\"}}}", CONF_UNIT_TIME,
+             "d.json:1:19: x.d.uniform: missing \"high\" (uniform needs low and high)\n");
+    DIST_ERR("{\"d\": {\"normal\": {\"mean\": \"3ms\", \"sd\": \"0\"}}}", CONF_UNIT_TIME,
+             "d.json:1:40: x.d.normal.sd: sd must be greater than 0\n");
+    DIST_ERR("{\"d\": {\"lognormal\": {\"mean\": \"2ms\", \"p99\": \"1ms\"}}}", CONF_UNIT_TIME,
+             "d.json:1:44: x.d.lognormal.p99: p99 must be above the mean for a lognormal\n");
+    DIST_ERR("{\"d\": {\"lognormal\": {\"mean\": \"1ms\", \"p99\": \"20ms\"}}}", CONF_UNIT_TIME,
+             "d.json:1:44: x.d.lognormal.p99: p99 is too far above the mean: a lognormal reaches at most p99 = 14.9 x mean\n");
+    DIST_ERR("{\"d\": {\"lognormal\": {\"mean\": \"2ms\"}}}", CONF_UNIT_TIME,
+             "d.json:1:21: x.d.lognormal: expected one of the parameter sets {\"mean\": .., \"p99\": ..}, {\"mean\": .., "
+             "\"sd\": ..} or {\"mu\": .., \"sigma\": ..}\n");
+    DIST_ERR("{\"d\": {\"lognormal\": {\"mean\": \"2ms\", \"p90\": \"9ms\"}}}", CONF_UNIT_TIME,
+             "d.json:1:37: x.d.lognormal.p90: unknown lognormal parameter (did you mean \"p99\"?)\n");
+    DIST_ERR("{\"d\": {\"gamma\": {\"shape\": -2, \"scale\": \"1ms\"}}}", CONF_UNIT_TIME,
+             "d.json:1:27: x.d.gamma.shape: must be greater than 0, found -2\n");
+    DIST_ERR("{\"d\": {\"gamma\": {\"shape\": \"2\", \"scale\": \"1ms\"}}}", CONF_UNIT_TIME,
+             "d.json:1:27: x.d.gamma.shape: expected a plain number, found \"2\"\n");
+    DIST_ERR("{\"d\": {\"weibull\": {\"shape\": 1}}}", CONF_UNIT_TIME,
+             "d.json:1:19: x.d.weibull: missing \"scale\" (weibull needs shape and scale)\n");
+    DIST_ERR("{\"d\": {\"pareto\": [1.5, 2]}}", CONF_UNIT_BYTES,
+             "d.json:1:18: x.d.pareto: expected the pareto parameters as an object like {\"alpha\": 1.5, \"min\": ..}, "
+             "found an array of 2\n");
+    DIST_ERR("{\"d\": {\"bounded_pareto\": {\"alpha\": 1, \"low\": \"1GiB\", \"high\": \"1KiB\"}}}", CONF_UNIT_BYTES,
+             "d.json:1:62: x.d.bounded_pareto.high: high must be above low\n");
+    DIST_ERR("{\"d\": {\"empirical\": {\"quantiles\": [[0.1, \"1ms\"], [1, \"2ms\"]]}}}", CONF_UNIT_TIME,
+             "d.json:1:37: x.d.empirical.quantiles[0][0]: the first point must be at p = 0 (the minimum), found 0.1\n");
+    DIST_ERR("{\"d\": {\"empirical\": {\"quantiles\": [[0, \"3ms\"], [0.5, \"2ms\"], [1, \"4ms\"]]}}}", CONF_UNIT_TIME,
+             "d.json:1:54: x.d.empirical.quantiles[1][1]: values must not decrease as p grows: \"2ms\" comes after a "
+             "larger value\n");
+    DIST_ERR("{\"d\": {\"empirical\": {\"quantiles\": [[0, \"3ms\"], [0, \"3ms\"], [1, \"4ms\"]]}}}", CONF_UNIT_TIME,
+             "d.json:1:49: x.d.empirical.quantiles[1][0]: probabilities must increase: 0 after 0\n");
+    DIST_ERR("{\"d\": {\"empirical\": {\"quantiles\": [[0, 1], [1, 2]]}}}", CONF_UNIT_TIME,
+             "d.json:1:40: x.d.empirical.quantiles[0][1]: expected a duration with a unit like \"1ms\", found the bare "
+             "number 1\nd.json:1:48: x.d.empirical.quantiles[1][1]: expected a duration with a unit like \"2ms\", found "
+             "the bare number 2\n");
+    DIST_ERR("{\"d\": {\"empirical\": {\"unit\": \"KiB\", \"quantiles\": [[0, 1], [1, 2]]}}}", CONF_UNIT_TIME,
+             "d.json:1:30: x.d.empirical.unit: expected a time unit (ns, us, ms, s, min, h), found \"KiB\"\n");
+    DIST_ERR("{\"d\": {\"empirical\": {\"histogram\": [[\"1ms\", \"2ms\", 0]]}}}", CONF_UNIT_TIME,
+             "d.json:1:35: x.d.empirical.histogram: all weights are 0\n");
+    DIST_ERR("{\"d\": {\"empirical\": {\"histogram\": [[\"1ms\", \"2ms\"]]}}}", CONF_UNIT_TIME,
+             "d.json:1:36: x.d.empirical.histogram[0]: expected a triple [low, high, weight], found an array of 2\n");
+    DIST_ERR("{\"d\": {\"empirical\": {\"quantiles\": [], \"histogram\": []}}}", CONF_UNIT_TIME,
+             "d.json:1:21: x.d.empirical: give either \"quantiles\" or \"histogram\", not both\n");
+    DIST_ERR("{\"d\": {\"empirical\": \"nonexistent/ssd.json\"}}", CONF_UNIT_TIME,
+             "d.json:1:21: x.d.empirical: cannot read the empirical file nonexistent/ssd.json: no such file\n");
+}
+
+static void test_dist_empirical_file(void)
+{
+    char *dir = tests_mkdtemp();
+    if (!dir) return;
+    char p[1024], calib[512];
+    snprintf(calib, sizeof calib, "%s/calib", dir);
+    CHECK_EQ_I64(mkdir(calib, 0755), 0);
+    snprintf(p, sizeof p, "%s/ssd.json", calib);
+    tests_write_file(p, "{\"schema\": \"cdnsim.empirical/1\", \"unit\": \"us\", \"source\": \"fio randread 4KiB\",\n"
+                        " \"quantiles\": [[0, 50], [0.5, 80], [0.99, 400], [1, 2000]]}\n");
+    snprintf(p, sizeof p, "%s/bad.json", calib);
+    tests_write_file(p, "{\"schema\": \"cdnsim.empirical/1\", \"unit\": \"us\",\n \"quantiles\": [[0, 50], [1, -3]]}\n");
+    snprintf(p, sizeof p, "%s/noschema.json", calib);
+    tests_write_file(p, "{\"quantiles\": [[0, \"1ms\"], [1, \"2ms\"]]}");
+    snprintf(p, sizeof p, "%s/broken.json", calib);
+    tests_write_file(p, "{\"schema\": \"cdnsim.empirical/1\",\n \"quantiles\": [[0, \"1ms\"]");
+
+    /* The scenario lives in dir; the file name is relative to it. */
+    char scn[512];
+    snprintf(scn, sizeof scn, "%s/s.json", dir);
+    tests_write_file(scn, "{\"ok\": {\"empirical\": \"calib/ssd.json\"},\n \"bad\": {\"empirical\": \"calib/bad.json\"},\n"
+                          " \"noschema\": {\"empirical\": \"calib/noschema.json\"},\n"
+                          " \"broken\": {\"empirical\": \"calib/broken.json\"}}");
+    conf_doc doc;
+    conf_errors e;
+    conf_errors_init(&e);
+    CHECK_EQ_I64(conf_doc_load(&doc, scn, &e), 0);
+    sim_dist d;
+    CHECK_EQ_I64(conf_read_dist(&doc, cJSON_GetObjectItem(doc.root, "ok"), "ok", CONF_UNIT_TIME, &d, &e), 0);
+    CHECK_EQ_U64(e.n, 0);
+    CHECK_NEAR(sim_dist_quantile(&d, 0.5), 80e3, 1);
+    CHECK_NEAR(sim_dist_quantile(&d, 0.99), 400e3, 1);
+    sim_dist_free(&d);
+
+    char want[2048];
+    CHECK_EQ_I64(conf_read_dist(&doc, cJSON_GetObjectItem(doc.root, "bad"), "bad", CONF_UNIT_TIME, &d, &e), SIM_EPARSE);
+    snprintf(want, sizeof want, "%s/calib/bad.json:2:29: quantiles[1][1]: expected a duration like \"2ms\", found the "
+             "negative value -3\n%s:2:23: bad.empirical: the empirical file %s/calib/bad.json is invalid (see above)\n",
+             dir, scn, dir);
+    CHECK_STR(joined(&e), want);
+    conf_errors_free(&e);
+    conf_errors_init(&e);
+    CHECK_EQ_I64(conf_read_dist(&doc, cJSON_GetObjectItem(doc.root, "noschema"), "n", CONF_UNIT_TIME, &d, &e), SIM_EPARSE);
+    snprintf(want, sizeof want, "%s/calib/noschema.json:1:1: missing \"schema\": \"cdnsim.empirical/1\" (an empirical "
+             "file says what it is)\n", dir);
+    CHECK_CONTAINS(joined(&e), want);
+    conf_errors_free(&e);
+    conf_errors_init(&e);
+    CHECK_EQ_I64(conf_read_dist(&doc, cJSON_GetObjectItem(doc.root, "broken"), "b", CONF_UNIT_TIME, &d, &e), SIM_EPARSE);
+    snprintf(want, sizeof want, "%s/calib/broken.json:2:26: unexpected end of file", dir);
+    CHECK_CONTAINS(joined(&e), want);
+    conf_errors_free(&e);
+    conf_doc_free(&doc);
+    tests_rmtree(dir);
+    free(dir);
+}
+
+/* Every field table type includes distributions. */
+typedef struct {
+    sim_dist svc;
+    sim_dist size;
+} dist_fields_t;
+
+static const conf_field dist_fields[] = {
+    { "service", CONF_DIST_TIME, offsetof(dist_fields_t, svc), "{\"exp\": \"1ms\"}", "service time", 0, 0, NULL, NULL },
+    { "size", CONF_DIST_BYTES, offsetof(dist_fields_t, size), NULL, "object size", 0, 0, NULL, NULL },
+    { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
+};
+
+static void test_fields_dist(void)
+{
+    conf_doc d = parse_ok("{\"size\": {\"pareto\": {\"alpha\": 1.5, \"min\": \"1KiB\"}}, \"bad\": {\"size\": {\"exp\": 5, "
+                          "\"x\": 1}}}");
+    dist_fields_t v;
+    conf_errors e;
+    conf_errors_init(&e);
+    CHECK_EQ_I64(conf_read_fields(&d, d.root, "c", dist_fields, (const char *[]){ "bad", NULL }, &v, &e), 0);
+    CHECK_EQ_I64(v.svc.kind, SIM_DIST_EXP);
+    CHECK_NEAR(v.svc.a, 1e6, 0);
+    CHECK_EQ_I64(v.size.kind, SIM_DIST_PARETO);
+    cJSON *j = conf_fields_to_json(dist_fields, &v);
+    char *t = cJSON_PrintUnformatted(j);
+    CHECK_STR(t, "{\"service\":{\"exp\":\"1ms\"},\"size\":{\"pareto\":{\"alpha\":1.5,\"min\":\"1KiB\"}}}");
+    free(t);
+    cJSON_Delete(j);
+    conf_free_fields(dist_fields, &v);
+    CHECK_EQ_I64(conf_read_fields(&d, cJSON_GetObjectItem(d.root, "bad"), "c.bad", dist_fields, NULL, &v, &e), SIM_EPARSE);
+    CHECK_STR(joined(&e), "t.json:1:69: c.bad.size: a distribution is an object with one key naming its family (const, "
+              "uniform, exp, normal, lognormal, gamma, weibull, pareto, bounded_pareto, empirical), found 2 keys\n");
+    conf_free_fields(dist_fields, &v);
+    conf_errors_free(&e);
+    conf_doc_free(&d);
+}
+
 void test_conf_register(void)
 {
     static const tests_case cases[] = {
@@ -573,6 +846,10 @@ void test_conf_register(void)
         { "load from file", test_doc_load },
         { "fields: values, defaults, json, markdown", test_fields_values_and_defaults },
         { "fields: errors", test_fields_errors },
+        { "distributions: every form", test_dist_forms },
+        { "distributions: errors", test_dist_errors },
+        { "distributions: empirical files", test_dist_empirical_file },
+        { "fields: distributions", test_fields_dist },
         { NULL, NULL },
     };
     tests_add_suite("conf", cases);

@@ -178,6 +178,25 @@ static void test_normal_truncated(void)
     REL_NEAR(sim_dist_variance(&d), (4.0 * t) * (1 - 6 * t + 50 * t * t), 1e-5);
     check_dist(&d, "normal(-50,2)", CHECK_ALL, 0.0);
 
+    /* Exact moments against mpmath (50 digits) at b = 5 (closed form with
+     * gsl_sf_hazard), 15 and 29 (the asymptotic series used from b = 10),
+     * and continuity across the switch at b = 10. */
+    static const double tn_ref[][3] = {
+        { 5.0, 0.18650396712584211562, 0.032696434617112225345 },
+        { 15.0, 0.066086827167822035043, 0.0043301237575598937312 },
+        { 29.0, 0.034401237736325562985, 0.0011806604887674835042 },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_EQ_I64(sim_dist_normal(&d, -tn_ref[i][0], 1.0), 0);
+        REL_NEAR(sim_dist_mean(&d), tn_ref[i][1], 1e-12);
+        REL_NEAR(sim_dist_variance(&d), tn_ref[i][2], i == 0 ? 1e-11 : 1e-14);
+    }
+    sim_dist lo, hi;
+    sim_dist_normal(&lo, -10.0 * (1 - 1e-12), 1.0);
+    sim_dist_normal(&hi, -10.0, 1.0);
+    REL_NEAR(sim_dist_mean(&lo), sim_dist_mean(&hi), 1e-11);
+    REL_NEAR(sim_dist_variance(&lo), sim_dist_variance(&hi), 1e-9);
+
     /* Beyond 30 sd below 0 the parameters are rejected. */
     CHECK_EQ_I64(sim_dist_normal(&d, -31.0, 1.0), SIM_ERANGE);
     CHECK_EQ_I64(sim_dist_normal(&d, -29.0, 1.0), 0);
