@@ -109,6 +109,13 @@ static void on_event(comp_env *env, const char *event, const component *target, 
     fault_run_note(env->world, event, target);
 }
 
+static bool known_id(comp_env *env, const char *id)
+{
+    world *w = env->world;
+    if (scenario_resolve(&w->scn, id, NULL, 0) > 0) return true;
+    return w->scn.workload && cJSON_GetObjectItemCaseSensitive(w->scn.workload, id) != NULL;
+}
+
 /* ---- building -------------------------------------------------------------- */
 
 static int add_comp(world *w, component *c)
@@ -263,7 +270,8 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
 
     rc = net_init_json(&w->net, &w->scn.doc, w->scn.regions, w->scn.network, errs);
     if (rc == SIM_ENOMEM) return rc;
-    if (rc != 0 || w->net.n == 0) return SIM_EPARSE; /* components need regions to be placed */
+    if (rc != 0) bad = 1; /* go on: the region names are known, components can still be checked */
+    if (w->net.n == 0 || !w->net.names || !w->net.names[0]) return SIM_EPARSE;
 
     report_conf rcf;
     memset(&rcf, 0, sizeof rcf);
@@ -286,6 +294,7 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
     w->env.issued = on_issued;
     w->env.completed = on_completed;
     w->env.event = on_event;
+    w->env.known_id = known_id;
     w->env.world = w;
 
     for (size_t i = 0; i < w->scn.ncomps; i++) {

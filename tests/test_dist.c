@@ -422,6 +422,16 @@ static void test_empirical_quantiles(void)
     sim_dist d3;
     CHECK_EQ_I64(sim_dist_empirical_quantiles(&d3, pm, xm, M), 0);
     CHECK_NEAR(sim_dist_quantile(&d3, 0.25), 500.0, 1e-9);
+    /* The guide-table inversion against a plain linear search. */
+    int mismatch = 0;
+    for (int k = 0; k <= 9973; k++) {
+        double q = k / 9973.0;
+        int i = 0;
+        while (i < M - 2 && q >= pm[i + 1]) i++;
+        double want = xm[i] + (q - pm[i]) / (pm[i + 1] - pm[i]) * (xm[i + 1] - xm[i]);
+        mismatch += !(fabs(sim_dist_quantile(&d3, q) - want) <= 1e-9);
+    }
+    CHECK_EQ_I64(mismatch, 0);
     check_dist(&d3, "empirical 1001", CHECK_ALL, 0.0);
 
     sim_dist_free(&d);
