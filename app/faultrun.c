@@ -291,18 +291,15 @@ static double cell(const ts_table *t, size_t row, long col)
     return col < 0 ? NAN : t->v[row * t->ncols + (size_t)col];
 }
 
-static double finished(const ts_table *t, size_t r, const ts_cols *c)
-{
-    return cell(t, r, c->completed) + cell(t, r, c->failed) + cell(t, r, c->timed_out) + cell(t, r, c->rejected);
-}
-
-/* A window is "back to normal" when its success ratio is at least 90% of the
- * reference and its p99 at most 110% of it. An idle window counts as normal. */
+/* A window is "back to normal" when its success ratio (completed over
+ * offered: a request lost without an answer counts against it too) is at
+ * least 90% of the reference and its p99 at most 110% of the reference.
+ * An idle window counts as normal. */
 static bool window_ok(const ts_table *t, size_t r, const ts_cols *c, double s0, double p0)
 {
-    double fin = finished(t, r, c);
-    if (fin <= 0) return cell(t, r, c->offered) <= 0;
-    double s = cell(t, r, c->completed) / fin;
+    double off = cell(t, r, c->offered);
+    if (!(off > 0)) return true;
+    double s = fmin(1.0, cell(t, r, c->completed) / off);
     double p = cell(t, r, c->p99);
     return s >= 0.9 * s0 && !isnan(p) && p <= 1.1 * p0;
 }
@@ -345,13 +342,13 @@ static void report_one(const world *w, size_t idx, cJSON *o)
         double ts = cell(t, r, c.t);
         if (ts >= warm - 1e-9 && ts + win <= at + 1e-9) {
             ok += cell(t, r, c.completed);
-            fin += finished(t, r, &c);
+            fin += cell(t, r, c.offered);
             double p = cell(t, r, c.p99);
             if (p99s && !isnan(p)) p99s[np++] = p;
         }
         if (first == t->nrows && ts + win > at + 1e-9) first = r;
     }
-    double s0 = fin > 0 ? ok / fin : NAN, p0 = NAN;
+    double s0 = fin > 0 ? fmin(1.0, ok / fin) : NAN, p0 = NAN;
     if (np) {
         qsort(p99s, np, sizeof *p99s, cmp_double);
         p0 = np % 2 ? p99s[np / 2] : (p99s[np / 2 - 1] + p99s[np / 2]) / 2;
