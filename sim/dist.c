@@ -385,6 +385,7 @@ void sim_dist_free(sim_dist *d)
 int sim_dist_copy(sim_dist *dst, const sim_dist *src)
 {
     if (!dst || !src) return SIM_EINVAL;
+    if (dst == src) return 0;
     if (src->kind != SIM_DIST_EMPIRICAL) {
         *dst = *src;
         dst->emp = NULL;
