@@ -113,7 +113,7 @@ static void test_determinism(void)
     char args[8192];
     char *a = NULL, *b = NULL, *c = NULL;
     for (int i = 0; i < 3; i++) {
-        snprintf(args, sizeof args, "run scenarios/demo.json %s -q --out %s/r%d %s", short_demo(), dir, i,
+        snprintf(args, sizeof args, "run scenarios/demo.json %s -q --no-report --out %s/r%d %s", short_demo(), dir, i,
                  i == 2 ? "--seed 2" : "");
         CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
     }
@@ -187,7 +187,7 @@ static void test_sigint_partial(void)
     char *dir = tests_mkdtemp();
     char args[8192], *out = NULL, *err = NULL;
     snprintf(args, sizeof args,
-             "%s run scenarios/demo.json -q --set duration=2h --out %s/p & pid=$!; sleep 1; kill -INT $pid; wait $pid",
+             "%s run scenarios/demo.json -q --no-report --set duration=2h --out %s/p & pid=$!; sleep 1; kill -INT $pid; wait $pid",
              tests_cdnsim_bin(), dir);
     int rc = tests_run(args, &out, &err);
     CHECK_EQ_I64(rc, 1);
@@ -275,7 +275,7 @@ static void test_validate_errors(void)
         /* run refuses it the same way */
         free(out);
         free(err);
-        snprintf(args, sizeof args, "run -q %s --out %s/o", path, dir);
+        snprintf(args, sizeof args, "run -q --no-report %s --out %s/o", path, dir);
         CHECK_EQ_I64(cdnsim(args, NULL, NULL), 2);
     }
     /* and a good one passes */
