@@ -19,6 +19,14 @@ void sim_engine_init(sim_engine *eng)
     eng->progress_every = 65536;
 }
 
+int sim_engine_set_queue(sim_engine *eng, sim_evset_kind kind, size_t threshold)
+{
+    if (eng->next_seq != 0 || sim_evset_size(&eng->set) != 0 || eng->held) return SIM_ESTATE;
+    sim_evset_free(&eng->set);
+    sim_evset_init_kind(&eng->set, kind, threshold);
+    return 0;
+}
+
 void sim_engine_free(sim_engine *eng)
 {
     sim_evset_free(&eng->set);

@@ -46,6 +46,12 @@ struct sim_engine {
 /* Initialises an engine at time 0 with no events. Allocates nothing. */
 void sim_engine_init(sim_engine *eng);
 
+/* Chooses the pending-event set (see sim/evset.h): SIM_EVSET_ADAPTIVE (the
+ * default), SIM_EVSET_HEAP or SIM_EVSET_LADDER; `threshold` is the ADAPTIVE
+ * switch-over size (0 = default). Only valid while nothing was ever scheduled
+ * (right after sim_engine_init): returns 0, or SIM_ESTATE otherwise. */
+int sim_engine_set_queue(sim_engine *eng, sim_evset_kind kind, size_t threshold);
+
 /* Frees all memory of the engine, including pending events. Targets and args
  * of pending events are not touched: they belong to the models. */
 void sim_engine_free(sim_engine *eng);

@@ -117,6 +117,7 @@ static size_t list_to_heap(sim_evset *set, sim_event *l, sim_time_t *min, sim_ti
     while (l) {
         sim_event *next = l->link.next;
         __builtin_prefetch(next);
+        __builtin_prefetch(l->target); /* its handler will most likely touch it */
         h[n].time = l->time;
         h[n].seq = l->seq;
         h[n].ev = l;
