@@ -12,11 +12,16 @@
  * time, or top; pop takes from the heap, refilling it from the next non-empty
  * bucket of the deepest rung when it runs dry.
  *
+ * Entries carry their keys everywhere (heap, buckets, top), so moving events
+ * between structures reads arrays, never the scattered event records; the
+ * records of a bucket are prefetched together when the bucket is dumped into
+ * the heap, and the next event's target when an event is popped.
+ *
  * Why the heap capacity tracks the set size: a bucket (or all of top) can be
  * dumped into the heap at any pop, and pop must not fail. Reserving 24 bytes
- * per event at push time keeps pop allocation-free and infallible; the rung
- * arrays may fail to grow, in which case the bucket goes to the heap unsplit,
- * which is slower but still correct.
+ * per event at push time keeps pop allocation-free and infallible. Everything
+ * else that pop might want to allocate (rung arrays, blocks for a finer rung)
+ * has a fallback: the events go to the heap instead, slower but correct.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,14 +31,23 @@
 
 /* A bucket with more events than this spawns a finer rung instead of going to
  * the heap whole (the ladder paper uses 50). */
-#define SPLIT_DEFAULT 48
+#ifndef SPLIT_DEFAULT
+#define SPLIT_DEFAULT 64
+#endif
+/* Rung 0 gets about ntop / DENSITY buckets. */
+#ifndef DENSITY_DEFAULT
+#define DENSITY_DEFAULT 2
+#endif
+/* Block capacities: 64 bytes (first block of a bucket) and 256 bytes. */
+#define SMALL_CAP 2
+#define BIG_CAP 10
 
 static inline int entry_less(const sim_evset_entry *a, const sim_evset_entry *b)
 {
     return a->time < b->time || (a->time == b->time && a->seq < b->seq);
 }
 
-/* ---- 4-ary heap on set->heap[0 .. hsize) ---- */
+/* ---- 4-ary heap ---- */
 
 static inline void heap_sift_up(sim_evset_entry *h, size_t i, sim_evset_entry e)
 {
@@ -75,6 +89,113 @@ static void heap_heapify(sim_evset_entry *h, size_t n)
     for (size_t i = (n - 2) / 4 + 1; i-- > 0;) heap_sift_down(h, n, i, h[i]);
 }
 
+/* ---- blocks ---- */
+
+static size_t block_bytes(uint32_t cap)
+{
+    return sizeof(sim_evset_block) + cap * sizeof(sim_evset_entry);
+}
+
+/* Adds a slab of blocks of capacity cap. Returns 0 or SIM_ENOMEM. */
+static int blockpool_grow(sim_evset_blockpool *p, uint32_t cap)
+{
+    if (p->nslabs == p->cap_slabs) {
+        size_t c = p->cap_slabs ? p->cap_slabs * 2 : 16;
+        void **s = realloc(p->slabs, c * sizeof *s);
+        if (!s) return SIM_ENOMEM;
+        p->slabs = s;
+        p->cap_slabs = c;
+    }
+    size_t n = p->slab_blocks ? p->slab_blocks : 256, sz = block_bytes(cap);
+    char *slab = malloc(n * sz);
+    if (!slab) return SIM_ENOMEM;
+    p->slabs[p->nslabs++] = slab;
+    for (size_t i = n; i-- > 0;) {
+        sim_evset_block *b = (sim_evset_block *)(slab + i * sz);
+        b->cap = cap;
+        b->next = p->free;
+        p->free = b;
+    }
+    p->nfree += n;
+    if (n < 65536) p->slab_blocks = n * 2;
+    return 0;
+}
+
+static inline sim_evset_block *block_get(sim_evset_blockpool *p, uint32_t cap)
+{
+    if (!p->free && blockpool_grow(p, cap) != 0) return NULL;
+    sim_evset_block *b = p->free;
+    p->free = b->next;
+    p->nfree--;
+    return b;
+}
+
+static inline void block_put(sim_evset *set, sim_evset_block *b)
+{
+    sim_evset_blockpool *p = b->cap == SMALL_CAP ? &set->small : &set->big;
+    b->next = p->free;
+    p->free = b;
+    p->nfree++;
+}
+
+static int blockpool_reserve(sim_evset_blockpool *p, uint32_t cap, size_t n)
+{
+    while (p->nfree < n)
+        if (blockpool_grow(p, cap) != 0) return SIM_ENOMEM;
+    return 0;
+}
+
+static void blockpool_free(sim_evset_blockpool *p)
+{
+    for (size_t i = 0; i < p->nslabs; i++) free(p->slabs[i]);
+    free(p->slabs);
+    memset(p, 0, sizeof *p);
+}
+
+/* Adds an entry to a bucket. Returns 0 or SIM_ENOMEM (bucket unchanged). */
+static inline int bucket_add(sim_evset *set, sim_evset_bucket *bk, sim_evset_entry e)
+{
+    if (bk->n == bk->cap) {
+        sim_evset_block *nb = bk->head ? block_get(&set->big, BIG_CAP) : block_get(&set->small, SMALL_CAP);
+        if (!nb) return SIM_ENOMEM;
+        nb->next = bk->head;
+        bk->head = nb;
+        bk->n = 0;
+        bk->cap = bk->cap ? BIG_CAP : SMALL_CAP;
+    }
+    bk->head->e[bk->n++] = e;
+    return 0;
+}
+
+/* Appends a bucket's entries to the heap array (not heapified), returns the
+ * blocks to their pools, empties the bucket and prefetches the event
+ * records. */
+static size_t bucket_to_heap(sim_evset *set, sim_evset_bucket *bk, sim_time_t *lo, sim_time_t *hi)
+{
+    sim_evset_entry *h = set->heap;
+    size_t n = set->hsize, n0 = n;
+    sim_evset_block *b = bk->head;
+    uint32_t cnt = bk->n;
+    while (b) {
+        sim_evset_block *next = b->next;
+        if (next) __builtin_prefetch(next);
+        for (uint32_t i = 0; i < cnt; i++) {
+            sim_evset_entry e = b->e[i];
+            __builtin_prefetch(e.ev);
+            if (e.time < *lo) *lo = e.time;
+            if (e.time > *hi) *hi = e.time;
+            h[n++] = e;
+        }
+        block_put(set, b);
+        b = next;
+        if (b) cnt = b->cap; /* older blocks are full */
+    }
+    bk->head = NULL;
+    bk->n = bk->cap = 0;
+    set->hsize = n;
+    return n - n0;
+}
+
 /* ---- helpers ---- */
 
 static inline sim_time_t sat_add(sim_time_t a, uint64_t b)
@@ -90,13 +211,13 @@ static unsigned ceil_log2(size_t n)
     return k;
 }
 
-/* Makes rung slot r hold nb empty buckets. Returns 0 or SIM_ENOMEM. */
+/* Makes rung g hold nb empty buckets. Returns 0 or SIM_ENOMEM. */
 static int rung_alloc(sim_evset_rung *g, size_t nb)
 {
     if (nb > g->cap) {
         size_t cap = g->cap ? g->cap : 64;
         while (cap < nb) cap *= 2;
-        sim_event **b = realloc(g->bucket, cap * sizeof *b);
+        sim_evset_bucket *b = realloc(g->bucket, cap * sizeof *b);
         if (!b) return SIM_ENOMEM;
         g->bucket = b;
         g->cap = cap;
@@ -107,56 +228,41 @@ static int rung_alloc(sim_evset_rung *g, size_t nb)
     return 0;
 }
 
-/* Moves every event of the list `l` into the (empty) heap as entries and
- * returns their number; min and max receive the extreme times. */
-static size_t list_to_heap(sim_evset *set, sim_event *l, sim_time_t *min, sim_time_t *max)
-{
-    sim_evset_entry *h = set->heap;
-    size_t n = set->hsize;
-    sim_time_t lo = SIM_TIME_MAX, hi = INT64_MIN;
-    while (l) {
-        sim_event *next = l->link.next;
-        __builtin_prefetch(next);
-        __builtin_prefetch(l->target); /* its handler will most likely touch it */
-        h[n].time = l->time;
-        h[n].seq = l->seq;
-        h[n].ev = l;
-        if (l->time < lo) lo = l->time;
-        if (l->time > hi) hi = l->time;
-        n++;
-        l = next;
-    }
-    size_t added = n - set->hsize;
-    set->hsize = n;
-    *min = lo;
-    *max = hi;
-    return added;
-}
-
-/* Dumps all of top into the heap (which must be empty). */
+/* Moves all of top into the heap (which must be empty) and heapifies. */
 static void top_to_heap(sim_evset *set)
 {
-    sim_time_t lo, hi;
-    list_to_heap(set, set->top, &lo, &hi);
-    set->top = NULL;
+    memcpy(set->heap + set->hsize, set->top, set->ntop * sizeof *set->top);
+    set->hsize += set->ntop;
     set->ntop = 0;
+    set->top_min = set->top_max = SIM_TIME_MAX;
     heap_heapify(set->heap, set->hsize);
 }
 
+static int top_reserve(sim_evset *set, size_t n)
+{
+    if (n <= set->top_cap) return 0;
+    size_t cap = set->top_cap ? set->top_cap : 256;
+    while (cap < n) cap *= 2;
+    sim_evset_entry *t = realloc(set->top, cap * sizeof *t);
+    if (!t) return SIM_ENOMEM;
+    set->top = t;
+    set->top_cap = cap;
+    return 0;
+}
+
 /* Heap mode -> ladder mode: everything goes to top; the next pop builds
- * rung 0 from it (lazily, so that a burst of pushes is bucketed in one go). */
+ * rung 0 from it (lazily, so that a burst of pushes is bucketed in one go).
+ * Without memory for top, the set simply stays a heap. */
 static void spill(sim_evset *set)
 {
-    sim_event *top = NULL;
+    if (top_reserve(set, set->hsize + set->ntop) != 0) return;
     sim_time_t lo = SIM_TIME_MAX, hi = INT64_MIN;
     for (size_t i = 0; i < set->hsize; i++) {
-        sim_event *ev = set->heap[i].ev;
-        ev->link.next = top;
-        top = ev;
-        if (ev->time < lo) lo = ev->time;
-        if (ev->time > hi) hi = ev->time;
+        sim_time_t t = set->heap[i].time;
+        if (t < lo) lo = t;
+        if (t > hi) hi = t;
     }
-    set->top = top;
+    memcpy(set->top, set->heap, set->hsize * sizeof *set->heap);
     set->ntop = set->hsize;
     set->top_min = lo;
     set->top_max = hi;
@@ -178,8 +284,10 @@ static void rebuild_from_top(sim_evset *set)
     }
     sim_time_t lo = set->top_min, hi = set->top_max;
     uint64_t range = (uint64_t)hi - (uint64_t)lo;
+    size_t want = n / set->density;
+    if (want < 1) want = 1;
     unsigned shift = 0;
-    while ((range >> shift) >= n) shift++;
+    while ((range >> shift) >= want) shift++;
     size_t nb = (size_t)(range >> shift) + 1;
     sim_evset_rung *g = &set->rungs[0];
     if (lo == hi || rung_alloc(g, nb) != 0) {
@@ -191,24 +299,29 @@ static void rebuild_from_top(sim_evset *set)
     g->shift = shift;
     g->end = nb > (UINT64_MAX >> shift) ? SIM_TIME_MAX : sat_add(lo, (uint64_t)nb << shift);
     /* Distribute; events at SIM_TIME_MAX past a saturated end stay in top. */
-    sim_event *l = set->top, *keep = NULL;
-    size_t nkeep = 0;
-    while (l) {
-        sim_event *next = l->link.next;
-        __builtin_prefetch(next);
-        if (l->time < g->end) {
-            size_t b = (size_t)(((uint64_t)l->time - (uint64_t)lo) >> shift);
-            l->link.next = g->bucket[b];
-            g->bucket[b] = l;
+    size_t keep = 0;
+    for (size_t i = 0; i < n; i++) {
+        sim_evset_entry e = set->top[i];
+        if (e.time < g->end) {
+            size_t b = (size_t)(((uint64_t)e.time - (uint64_t)lo) >> shift);
+            if (bucket_add(set, &g->bucket[b], e) != 0) {
+                /* Out of memory for blocks: everything to the heap. */
+                for (size_t j = 0; j < nb; j++)
+                    if (g->bucket[j].head) {
+                        sim_time_t l2 = lo, h2 = hi;
+                        bucket_to_heap(set, &g->bucket[j], &l2, &h2);
+                    }
+                memmove(set->top + keep, set->top + i, (n - i) * sizeof *set->top);
+                set->ntop = keep + (n - i);
+                top_to_heap(set);
+                set->near_end = sat_add(hi, 1);
+                return;
+            }
         } else {
-            l->link.next = keep;
-            keep = l;
-            nkeep++;
+            set->top[keep++] = e;
         }
-        l = next;
     }
-    set->top = keep;
-    set->ntop = nkeep;
+    set->ntop = keep;
     set->top_min = set->top_max = SIM_TIME_MAX;
     set->nrungs = 1;
     set->near_end = lo;
@@ -222,13 +335,12 @@ static void refill(sim_evset *set)
     for (;;) {
         if (set->nrungs == 0) {
             rebuild_from_top(set);
-            if (set->hsize) return;
-            if (!set->ladder) return; /* back in heap mode, heap empty: cannot happen with size > 0 */
+            if (set->hsize || !set->ladder) return;
             continue;
         }
         sim_evset_rung *g = &set->rungs[set->nrungs - 1];
         size_t b = g->cur;
-        while (b < g->nb && !g->bucket[b]) b++;
+        while (b < g->nb && !g->bucket[b].head) b++;
         if (b == g->nb) {
             g->cur = b;
             set->near_end = g->end;
@@ -238,27 +350,28 @@ static void refill(sim_evset *set)
         g->cur = b + 1;
         sim_time_t bstart = (sim_time_t)((uint64_t)g->start + ((uint64_t)b << g->shift));
         sim_time_t bend = b + 1 == g->nb ? g->end : (sim_time_t)((uint64_t)bstart + ((uint64_t)1 << g->shift));
-        sim_event *l = g->bucket[b];
-        g->bucket[b] = NULL;
-        /* Warm the next bucket's first event while this one is consumed. */
-        if (g->cur < g->nb && g->bucket[g->cur]) __builtin_prefetch(g->bucket[g->cur]);
-        sim_time_t lo, hi;
-        size_t n = list_to_heap(set, l, &lo, &hi);
+        /* Warm the next buckets' newest blocks while this one is consumed. */
+        for (size_t j = b + 1; j < b + 3 && j < g->nb; j++)
+            if (g->bucket[j].head) __builtin_prefetch(g->bucket[j].head);
+        sim_time_t lo = SIM_TIME_MAX, hi = INT64_MIN;
+        size_t n = bucket_to_heap(set, &g->bucket[b], &lo, &hi);
         if (n > set->split && g->shift > 0 && lo != hi && set->nrungs < SIM_EVSET_MAX_RUNGS) {
             unsigned k = ceil_log2(n);
             if (k > g->shift) k = g->shift;
             unsigned ns = g->shift - k;
             size_t nb = (size_t)(((uint64_t)bend - (uint64_t)bstart - 1) >> ns) + 1;
             sim_evset_rung *sub = &set->rungs[set->nrungs];
-            if (rung_alloc(sub, nb) == 0) {
+            /* worst case: one small block per event, one big per 10 + 1 */
+            if (blockpool_reserve(&set->small, SMALL_CAP, n) == 0 &&
+                blockpool_reserve(&set->big, BIG_CAP, n / BIG_CAP + n / 3 + 1) == 0 &&
+                rung_alloc(sub, nb) == 0) {
                 sub->start = bstart;
                 sub->end = bend;
                 sub->shift = ns;
                 for (size_t i = 0; i < n; i++) {
-                    sim_event *ev = set->heap[i].ev;
-                    size_t sb = (size_t)(((uint64_t)ev->time - (uint64_t)bstart) >> ns);
-                    ev->link.next = sub->bucket[sb];
-                    sub->bucket[sb] = ev;
+                    sim_evset_entry e = set->heap[i];
+                    size_t sb = (size_t)(((uint64_t)e.time - (uint64_t)bstart) >> ns);
+                    (void)bucket_add(set, &sub->bucket[sb], e); /* reserved: cannot fail */
                 }
                 set->hsize = 0;
                 set->near_end = bstart;
@@ -281,6 +394,7 @@ void sim_evset_init_kind(sim_evset *set, sim_evset_kind kind, size_t threshold)
     set->kind = kind;
     set->threshold = threshold ? threshold : SIM_EVSET_DEFAULT_THRESHOLD;
     set->split = SPLIT_DEFAULT;
+    set->density = DENSITY_DEFAULT;
     set->ladder = kind == SIM_EVSET_LADDER;
     set->near_end = INT64_MIN;
     set->top_min = set->top_max = SIM_TIME_MAX;
@@ -294,7 +408,10 @@ void sim_evset_init(sim_evset *set)
 void sim_evset_free(sim_evset *set)
 {
     free(set->heap);
+    free(set->top);
     for (unsigned r = 0; r < SIM_EVSET_MAX_RUNGS; r++) free(set->rungs[r].bucket);
+    blockpool_free(&set->small);
+    blockpool_free(&set->big);
     sim_evset_init_kind(set, set->kind, set->threshold);
 }
 
@@ -317,11 +434,11 @@ int sim_evset_push(sim_evset *set, sim_event *ev)
         set->heap = h;
         set->hcap = cap;
     }
-    set->size++;
-    sim_time_t t = ev->time;
+    sim_evset_entry e = { ev->time, ev->seq, ev };
+    sim_time_t t = e.time;
     if (!set->ladder || t < set->near_end) {
-        sim_evset_entry e = { t, ev->seq, ev };
         heap_sift_up(set->heap, set->hsize++, e);
+        set->size++;
         if (!set->ladder && set->kind == SIM_EVSET_ADAPTIVE && set->hsize > set->threshold) spill(set);
         return 0;
     }
@@ -329,19 +446,20 @@ int sim_evset_push(sim_evset *set, sim_event *ev)
         sim_evset_rung *g = &set->rungs[r];
         if (t < g->end) {
             size_t b = (size_t)(((uint64_t)t - (uint64_t)g->start) >> g->shift);
-            ev->link.next = g->bucket[b];
-            g->bucket[b] = ev;
+            if (bucket_add(set, &g->bucket[b], e) != 0) return SIM_ENOMEM;
+            set->size++;
             return 0;
         }
     }
-    ev->link.next = set->top;
-    set->top = ev;
+    if (set->ntop == set->top_cap && top_reserve(set, set->ntop + 1) != 0) return SIM_ENOMEM;
+    set->top[set->ntop] = e;
     if (set->ntop++ == 0) {
         set->top_min = set->top_max = t;
     } else {
         if (t < set->top_min) set->top_min = t;
         if (t > set->top_max) set->top_max = t;
     }
+    set->size++;
     return 0;
 }
 
@@ -363,7 +481,12 @@ sim_event *sim_evset_pop(sim_evset *set)
     sim_evset_entry *h = set->heap;
     sim_event *top = h[0].ev;
     size_t n = --set->hsize;
-    if (n > 0) heap_sift_down(h, n, 0, h[n]);
+    if (n > 0) {
+        heap_sift_down(h, n, 0, h[n]);
+        /* The next event's handler will most likely touch its target; its
+         * record was prefetched when its bucket was dumped. */
+        if (set->ladder) __builtin_prefetch(h[0].ev->target);
+    }
     set->size--;
     return top;
 }

@@ -9,13 +9,13 @@
  *  - While the set is small it is a 4-ary implicit heap whose entries carry
  *    their keys, so comparisons never dereference an event.
  *  - Once it holds more than `threshold` events it turns into a ladder queue
- *    (Tang, Goh and Thng, ACM TOMACS 2005): an unsorted "top" list for the far
- *    future, "rungs" of buckets of power-of-two width whose bucket lists are
- *    threaded through the events themselves (no memory per event), and the
- *    same 4-ary heap as the sorted "bottom" holding the one bucket being
- *    consumed. A bucket with too many events spawns a finer rung. Push and pop
- *    are O(1) amortised whatever the number of pending events. When the set
- *    drains below threshold/4 it goes back to being a plain heap.
+ *    (Tang, Goh and Thng, ACM TOMACS 2005): an unsorted "top" array for the
+ *    far future, "rungs" of buckets of power-of-two width holding (time, seq,
+ *    event) entries in chains of blocks, and the same 4-ary heap as the sorted
+ *    "bottom" holding the one bucket being consumed. A bucket with too many
+ *    events spawns a finer rung. Push and pop are O(1) amortised whatever the
+ *    number of pending events; memory grows in slabs, never per event. When
+ *    the set drains below threshold/4 it goes back to being a plain heap.
  *
  * Every bucket is dumped into the heap before any of its events is popped, and
  * the heap orders by (time, seq), so ties keep scheduling order exactly.
@@ -43,16 +43,44 @@ typedef enum sim_evset_kind {
 
 #define SIM_EVSET_MAX_RUNGS 24
 
-/* One rung: nb buckets of width 2^shift ns starting at `start`. Each bucket is
- * a singly linked list through ev->link.next, in no particular order. */
+/* A block of entries of one bucket. A bucket is a chain of blocks, newest
+ * first: a small one (one cache line) for its first two events, then big ones,
+ * so that a bucket is read a few cache lines at a time rather than one event
+ * record at a time. Blocks come from two free lists owned by the set. */
+typedef struct sim_evset_block {
+    struct sim_evset_block *next;
+    uint32_t cap;  /* SMALL or BIG; every block but the newest is full */
+    uint32_t pad;
+    sim_evset_entry e[];
+} sim_evset_block;
+
+/* A bucket: its newest block and how full that block is. Keeping the fill
+ * count here means a push only *stores* into the block, so a cold block
+ * costs no stall (the store buffer absorbs the miss). */
+typedef struct sim_evset_bucket {
+    sim_evset_block *head;
+    uint32_t n, cap; /* entries in head, head's capacity (0 when empty) */
+} sim_evset_bucket;
+
+/* One rung: nb buckets of width 2^shift ns starting at `start`; entries in a
+ * bucket are in no particular order. */
 typedef struct sim_evset_rung {
-    sim_event **bucket;
+    sim_evset_bucket *bucket;
     size_t nb, cap;   /* buckets in use, allocated */
     size_t cur;       /* first bucket not yet handed to the bottom heap */
     sim_time_t start; /* time of bucket 0 */
     sim_time_t end;   /* start + nb << shift, saturated at SIM_TIME_MAX */
     unsigned shift;
 } sim_evset_rung;
+
+/* Free list and slabs of blocks of one capacity. */
+typedef struct sim_evset_blockpool {
+    sim_evset_block *free;
+    size_t nfree;
+    void **slabs;
+    size_t nslabs, cap_slabs;
+    size_t slab_blocks; /* blocks in the next slab */
+} sim_evset_blockpool;
 
 typedef struct sim_evset {
     /* bottom: 4-ary heap of every event with time < near_end */
@@ -63,13 +91,15 @@ typedef struct sim_evset {
     sim_evset_kind kind;
     size_t threshold;         /* ADAPTIVE: heap -> ladder above this size */
     size_t split;             /* a bucket with more events spawns a rung */
+    unsigned density;         /* rung 0 gets about ntop / density buckets */
     /* rungs[0] is the coarsest; rungs[nrungs-1] the one being consumed */
     sim_evset_rung rungs[SIM_EVSET_MAX_RUNGS];
     unsigned nrungs;
-    /* top: unsorted list (through link.next) of events >= the end of rung 0 */
-    sim_event *top;
-    size_t ntop;
+    /* top: unsorted array of the events >= the end of rung 0 */
+    sim_evset_entry *top;
+    size_t ntop, top_cap;
     sim_time_t top_min, top_max;
+    sim_evset_blockpool small, big;
     size_t size;              /* all events in the set */
     uint64_t rebuilds;        /* statistics: top -> rung 0 transfers */
     uint64_t spawns;          /* statistics: rungs spawned from a bucket */
@@ -77,7 +107,7 @@ typedef struct sim_evset {
 
 /* Default ADAPTIVE threshold (events), from the PHOLD measurements in
  * docs/engine.md. */
-#define SIM_EVSET_DEFAULT_THRESHOLD 2048
+#define SIM_EVSET_DEFAULT_THRESHOLD 64
 
 /* Initialises an empty ADAPTIVE set with the default threshold. Allocates
  * nothing. */
