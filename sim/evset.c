@@ -472,12 +472,8 @@ sim_event *sim_evset_peek(sim_evset *set)
     return set->heap[0].ev;
 }
 
-sim_event *sim_evset_pop(sim_evset *set)
+static inline sim_event *pop_top(sim_evset *set)
 {
-    if (set->hsize == 0) {
-        if (set->size == 0) return NULL;
-        refill(set);
-    }
     sim_evset_entry *h = set->heap;
     sim_event *top = h[0].ev;
     size_t n = --set->hsize;
@@ -487,6 +483,30 @@ sim_event *sim_evset_pop(sim_evset *set)
          * record was prefetched when its bucket was dumped. */
         if (set->ladder) __builtin_prefetch(h[0].ev->target);
     }
-    set->size--;
+    if (--set->size == 0 && set->ladder && set->kind == SIM_EVSET_ADAPTIVE) {
+        /* Empty: start again as a heap (rungs, top and blocks are empty). */
+        set->ladder = 0;
+        set->nrungs = 0;
+        set->near_end = INT64_MIN;
+    }
     return top;
+}
+
+sim_event *sim_evset_pop(sim_evset *set)
+{
+    if (set->hsize == 0) {
+        if (set->size == 0) return NULL;
+        refill(set);
+    }
+    return pop_top(set);
+}
+
+sim_event *sim_evset_pop_until(sim_evset *set, sim_time_t until)
+{
+    if (set->hsize == 0) {
+        if (set->size == 0) return NULL;
+        refill(set);
+    }
+    if (set->heap[0].time > until) return NULL;
+    return pop_top(set);
 }

@@ -131,6 +131,11 @@ int sim_evset_push(sim_evset *set, sim_event *ev);
  * Never allocates, never fails: the memory it may need was reserved by push. */
 sim_event *sim_evset_pop(sim_evset *set);
 
+/* Removes and returns the earliest event if its time is <= until; returns
+ * NULL, leaving the set unchanged, when the set is empty or its earliest event
+ * is later. Never allocates, never fails. */
+sim_event *sim_evset_pop_until(sim_evset *set, sim_time_t until);
+
 /* The earliest event without removing it, or NULL when the set is empty.
  * (May reorganise the set internally, hence not const.) */
 sim_event *sim_evset_peek(sim_evset *set);

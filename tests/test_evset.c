@@ -202,8 +202,11 @@ static void test_interleaved_against_reference(void)
             }
             if (!b) break;
             now = b->time;
-            /* growth for the first quarter, steady, then drain */
-            int k = op < ops / 4 ? 1 + (int)(rnd() % 3) : op < ops / 2 ? (int)(rnd() % 3) : rnd() % 10 == 0;
+            /* growth for the first quarter, steady, then drain to a few events */
+            int k = op < ops / 4 ? 1 + (int)(rnd() % 3)
+                  : op < ops / 2 ? (int)(rnd() % 3)
+                  : ref.n < 4 ? 1 + (int)(rnd() % 2) /* then a tiny population, not empty */
+                  : rnd() % 10 == 0;
             for (int j = 0; j < k && used < cap && now < SIM_TIME_MAX / 2; j++) {
                 sim_event *ev = &evs[used++];
                 uint64_t r = rnd() % 16;
