@@ -140,7 +140,7 @@ static int cmd_phold(int argc, char **argv)
     double remote = 0.25, lookahead = 0.1, mean = 1.0, end = 0;
     int have_n = 0, have_e = 0, have_t = 0;
     sim_evset_kind kind = SIM_EVSET_ADAPTIVE;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 1; i < argc; i += 2) { /* every option takes one value */
         const char *o = argv[i];
         if (!strcmp(o, "-h") || !strcmp(o, "--help")) {
             phold_usage(stdout);
@@ -175,7 +175,6 @@ static int cmd_phold(int argc, char **argv)
             fprintf(stderr, "cdnsim bench phold: unknown option '%s' (see cdnsim bench phold --help)\n", o);
             return APP_EXIT_USAGE;
         }
-        i++;
     }
     if (!have_n || !have_e || !have_t) {
         fprintf(stderr, "cdnsim bench phold: missing %s (see cdnsim bench phold --help)\n",
