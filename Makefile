@@ -42,6 +42,7 @@ all: $(CDNSIM)
 
 $(BUILD)/libcdnsim.a: $(LIB_OBJ)
 	@mkdir -p $(@D)
+	@rm -f $@  # ar never drops members: a deleted source's object would linger and shadow its replacement
 	$(AR) rcs $@ $^
 
 $(CDNSIM): $(BUILD)/app/main.o $(BUILD)/libcdnsim.a
@@ -110,3 +111,6 @@ help:
 	@sed -n '3,9p' Makefile | sed 's/^# //'
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/app/main.d
+
+# The gnuplot templates are built into the binary (reports/gp_templates.c).
+$(BUILD)/reports/gp_templates.o: $(wildcard reports/*.gp)

@@ -37,7 +37,9 @@ typedef struct conf_errors {
 
 void conf_errors_init(conf_errors *e);
 void conf_errors_free(conf_errors *e);
-/* Adds a formatted message verbatim. */
+/* Adds a formatted message verbatim. A message identical to one already
+ * recorded is dropped (the members of a `count` entry share their text, so
+ * one mistake would otherwise be reported once per member). */
 void conf_errors_add(conf_errors *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Prints every message, one per line, then "N more errors" if any dropped. */
 void conf_errors_print(const conf_errors *e, FILE *f);
@@ -69,9 +71,38 @@ void conf_doc_free(conf_doc *doc);
  * ancestor, or 0:0. */
 void conf_doc_pos(const conf_doc *doc, const cJSON *node, int *line, int *col);
 
-/* Records "FILE:LINE:COL: JPATH: message" for node. */
+/* Where node's value starts in doc->text (for reading a number's exact
+ * digits), or NULL for a node not written in the file. */
+const char *conf_doc_source(const conf_doc *doc, const cJSON *node);
+
+/* Line and column where the key of an object member starts (for "unknown
+ * key" errors); the value's position for other nodes; 0:0 if unknown. */
+void conf_doc_key_pos(const conf_doc *doc, const cJSON *node, int *line, int *col);
+
+/* Records "FILE:LINE:COL: JPATH: message" for node. A node that came from the
+ * command line (conf_doc_mark) gives "--set PATH: JPATH: message" instead; an
+ * unlocated one "FILE: JPATH: message". jpath may be NULL. */
 void conf_error_at(conf_errors *e, const conf_doc *doc, const cJSON *node, const char *jpath,
                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same located at the member's key rather than its value. */
+void conf_error_at_key(conf_errors *e, const conf_doc *doc, const cJSON *node, const char *jpath,
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Editing a located tree (used by app/scenario.c for defaults, count and
+ * --set). cJSON nodes are found by address, so:
+ *  - conf_doc_alias: `copy` (from cJSON_Duplicate(src, 1), same shape) is
+ *    located where src was written;
+ *  - conf_doc_mark: node and its descendants came from `origin` (e.g.
+ *    "--set components.edge.cache.size"), which errors then name;
+ *  - conf_doc_forget: call on a subtree before deleting it from the doc's
+ *    tree, since a later node may be allocated at the same address.
+ * alias and mark return 0 or SIM_ENOMEM. */
+int conf_doc_alias(conf_doc *doc, const cJSON *copy, const cJSON *src);
+int conf_doc_mark(conf_doc *doc, const cJSON *node, const char *origin);
+void conf_doc_forget(conf_doc *doc, const cJSON *node);
+/* The origin recorded by conf_doc_mark for node (or its nearest ancestor), or
+ * NULL for a node from the file. */
+const char *conf_doc_origin(const conf_doc *doc, const cJSON *node);
 
 /* A short rendering of a JSON value for "found ..." (strings quoted, long
  * values cut with "..."), into buf. Returns buf. */
@@ -101,6 +132,7 @@ int conf_parse_percent(const char *s, double *fraction);
 /* Formatting for `show` and reports: "1.5s", "10GiB", "1Gbit/s". */
 const char *conf_format_duration(sim_time_t t, char *buf, size_t len);
 const char *conf_format_bytes(uint64_t b, char *buf, size_t len);
+const char *conf_format_bandwidth(double bytes_per_s, char *buf, size_t len);
 
 /* ---- distributions --------------------------------------------------- */
 
@@ -125,6 +157,15 @@ typedef enum { CONF_UNIT_TIME, CONF_UNIT_BYTES, CONF_UNIT_NONE } conf_unit;
  * located message and returns SIM_EPARSE; *out is then unusable. */
 int conf_read_dist(const conf_doc *doc, const cJSON *node, const char *jpath, conf_unit unit,
                    sim_dist *out, conf_errors *errs);
+
+/* The distribution written back in the language, for `show`: "2ms",
+ * {"exp": "1ms"}, {"lognormal": {"mu": .., "sigma": ..}}, ...; an empirical
+ * table is summarised as {"empirical": "<description>"}. NULL on out of memory. */
+cJSON *conf_dist_to_json(const sim_dist *d, conf_unit unit);
+
+/* sim_dist_free, then zeroes *d (a zeroed sim_dist is a constant 0, safe to
+ * free again). */
+void conf_dist_release(sim_dist *d);
 
 /* ---- field tables ---------------------------------------------------- */
 
@@ -167,7 +208,12 @@ typedef struct conf_field {
 /* Reads the members of JSON object `obj` (at `jpath`, e.g. "components[3]")
  * into the struct at `out` according to `fields` (terminated by a NULL key).
  * Keys listed in `ignore` (NULL-terminated, may be NULL) are skipped: they
- * belong to the caller (e.g. "id", "kind", "region", "count").
+ * belong to the caller (e.g. "id", "kind", "region", "count"); so are keys
+ * starting with '_' ("_comment"), which are comments everywhere.
+ * Every member the table describes is first reset to its empty value (0,
+ * NULL, constant-0 distribution), then set from the JSON or the default; a
+ * CONF_OBJECT that is absent is read as {} (its own fields' defaults apply),
+ * and its `def` is ignored. A CONF_JSON with a def is NULL when absent.
  * Unknown keys, wrong types, bad units, out-of-range values and missing
  * required keys are each recorded in errs. obj may be NULL (all defaults).
  * Returns 0 when nothing was wrong, SIM_EPARSE otherwise. Whatever the

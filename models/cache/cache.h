@@ -37,12 +37,17 @@ typedef struct cache_params {
     uint64_t admit_max_size; /* for CACHE_ADMIT_SIZE */
     double admit_prob;       /* for CACHE_ADMIT_PROB */
     uint64_t seed;           /* for probabilistic admission / randomised policies */
+    const char *rng_name;    /* stable stream name for sim_rng_stream(seed, name);
+                                NULL = "cache" (give each cache its own, e.g. "edge-1/cache") */
 } cache_params;
 
 typedef struct cache_stats {
     uint64_t requests, hits, misses;
     uint64_t bytes_requested, bytes_hit, bytes_missed;
     uint64_t insertions, evictions, expirations, rejected; /* rejected by admission */
+    uint64_t too_large;      /* misses not inserted because size > capacity */
+    double evict_age_sum;    /* sum over evictions of (now - stamp) in ns, where stamp is the
+                                last access (insertion for FIFO): see cache_characteristic_time */
 } cache_stats;
 
 /* Creates a cache. Returns 0 and sets *out, or SIM_EINVAL (unknown policy,
@@ -82,6 +87,34 @@ uint64_t cache_used(const cache *c);      /* bytes (or objects) in use */
 uint64_t cache_objects(const cache *c);   /* objects cached */
 uint64_t cache_capacity(const cache *c);
 const char *cache_policy_name(const cache *c);
+
+/* ---- additions (beyond the first interface) ---- */
+
+/* TTL value meaning "use the cache's default ttl" in the *_ttl calls. */
+#define CACHE_TTL_DEFAULT ((sim_time_t)-1)
+
+/* cache_get / cache_insert with a per-object time to live (HTTP max-age per
+ * object class): ttl > 0 expires the object ttl after insertion, 0 never,
+ * CACHE_TTL_DEFAULT uses cache_params.ttl. A hit does not extend the ttl. */
+bool cache_get_ttl(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_time_t ttl);
+bool cache_insert_ttl(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_time_t ttl);
+
+/* Hints the CPU to load the index slot of `id`: call a few requests ahead
+ * when replaying a trace. No effect on results. */
+void cache_prefetch(const cache *c, uint64_t id);
+
+/* Mean age at eviction in ns (time since the last access; since insertion
+ * for FIFO): an estimate of the characteristic time T of Che's approximation
+ * for LRU and of the FIFO approximation. NAN when nothing was evicted. */
+double cache_characteristic_time(const cache *c);
+
+/* Metadata bytes per cached object: the pool entry plus the index slots
+ * (at the maximum load of 0.5). Reported in docs/caching.md. */
+size_t cache_entry_bytes(void);
+size_t cache_index_bytes_per_entry(void);
+
+/* One-line description of a policy (for --help), or NULL if unknown. */
+const char *cache_policy_summary(const char *policy);
 
 /* Names of the available policies, NULL-terminated (for --help and errors). */
 extern const char *const cache_policy_names[];

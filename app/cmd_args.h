@@ -1,0 +1,35 @@
+/* app/cmd_args.h - the arguments run, validate and show share:
+ * SCENARIO [--seed N] [--out DIR] [--set PATH=VALUE]... [--quiet]. */
+#ifndef APP_CMD_ARGS_H
+#define APP_CMD_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "app/world.h"
+
+typedef struct cmd_args {
+    const char *scenario;
+    world_opts opts;
+    const char **sets;   /* owned array (strings borrowed from argv) */
+    size_t nsets;
+    bool help;
+    /* flags a command accepts besides SCENARIO and --set */
+    unsigned allowed;
+    /* extra flags recognised by the caller: returns the number of argv
+     * entries consumed (1 or 2), 0 when not recognised, -1 on error */
+    int (*extra)(struct cmd_args *a, int argc, char **argv, int i, void *ctx);
+    void *extra_ctx;
+} cmd_args;
+
+enum { CMD_ARG_SEED = 1u << 0, CMD_ARG_OUT = 1u << 1, CMD_ARG_QUIET = 1u << 2 };
+
+/* Parses argv[1..argc-1] (argv[0] is the command name). On a usage error
+ * prints "cdnsim CMD: ..." on stderr and returns -1; 0 otherwise. */
+int cmd_args_parse(cmd_args *a, int argc, char **argv);
+void cmd_args_free(cmd_args *a);
+
+/* Prints the located errors and returns the exit code for a load result. */
+int cmd_report_errors(const char *cmd, int rc, const conf_errors *errs);
+
+#endif

@@ -1,0 +1,170 @@
+/* models/cdn_edge.c - CDN edge: cache lookup, hit service, miss forwarding. */
+#include "models/cdn_edge.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/cache/cache.h"
+#include "sim/errors.h"
+#include "sim/rng.h"
+
+/* Defaults from ../shared/reference/latency-numbers.md: hits are read from
+ * NVMe SSD (random read median 80-150 us, p99 a few hundred us -> lognormal
+ * mean 150 us, p99 600 us including request handling) at 2 GB/s (SSD
+ * sequential 1-3 GB/s); 64 concurrent reads; a 10 GiB cache. */
+static const conf_field cdn_edge_fields[] = {
+    STATION_FIELDS(cdn_edge_conf, st, "64", "{\"lognormal\": {\"mean\": \"150us\", \"p99\": \"600us\"}}", "-1"),
+    { "read_bandwidth", CONF_BANDWIDTH, offsetof(cdn_edge_conf, read_bandwidth), "\"2GB/s\"",
+      "rate at which a hit is read from the cache's storage: adds size / read_bandwidth", 0, 0, NULL, NULL },
+    { "cache_size", CONF_BYTES, offsetof(cdn_edge_conf, cache_size), "\"10GiB\"",
+      "cache capacity in bytes", 0, 0, NULL, NULL },
+    { "policy", CONF_STRING, offsetof(cdn_edge_conf, policy), "\"lru\"",
+      "cache replacement policy (see models/cache: lru, fifo, ...)", 0, 0, NULL, NULL },
+    { "upstream", CONF_REF, offsetof(cdn_edge_conf, upstream), NULL,
+      "id of where misses go (the origin's load balancer, a parent cache)", 0, 0, NULL, NULL },
+    { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
+};
+
+typedef struct cdn_edge_state {
+    station st;
+    cache *cache;
+    component *up;
+    uint64_t misses_sent, fills;
+} cdn_edge_state;
+
+static void edge_hit_done(void *owner, request *r);
+
+static int cdn_edge_create(component *c, conf_errors *errs)
+{
+    cdn_edge_conf *cf = c->conf;
+    cdn_edge_state *s = calloc(1, sizeof *s);
+    if (!s) return SIM_ENOMEM;
+    c->state = s;
+    cf->st.per_byte_ns = station_ns_per_byte(cf->read_bandwidth);
+    int rc = station_init(&s->st, c->env->eng, &cf->st, c->rng, edge_hit_done, c);
+    if (rc == SIM_EINVAL) {
+        conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one server");
+        return SIM_EPARSE;
+    }
+    if (rc != 0) return rc;
+    c->st = &s->st;
+    cache_params p;
+    memset(&p, 0, sizeof p);
+    p.policy = cf->policy;
+    p.capacity = cf->cache_size;
+    p.seed = c->env->seed ^ sim_rng_key(c->env->seed, c->id);
+    rc = cache_create(&p, &s->cache);
+    if (rc != 0) {
+        const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "policy") : NULL;
+        char jp[512], list[256] = "";
+        snprintf(jp, sizeof jp, "%s.policy", c->jpath);
+        for (const char *const *n = cache_policy_names; *n; n++) {
+            if (list[0]) strncat(list, ", ", sizeof list - strlen(list) - 1);
+            strncat(list, *n, sizeof list - strlen(list) - 1);
+        }
+        conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
+                      "cannot create a \"%s\" cache of %llu bytes (policies: %s)", cf->policy,
+                      (unsigned long long)cf->cache_size, list);
+        return rc == SIM_ENOMEM ? rc : SIM_EPARSE;
+    }
+    c->cache = s->cache;
+    return 0;
+}
+
+static int cdn_edge_link(component *c, conf_errors *errs)
+{
+    cdn_edge_state *s = c->state;
+    component **t;
+    size_t n;
+    int rc = comp_resolve(c, "upstream", true, &t, &n, errs);
+    if (rc != 0) return rc;
+    s->up = t[0];
+    free(t);
+    return 0;
+}
+
+static void cdn_edge_on_request(component *c, request *r)
+{
+    cdn_edge_state *s = c->state;
+    bool hit = cache_lookup(s->cache, r->object, r->size, c->env->eng->now);
+    c->win_requests++;
+    if (hit) {
+        c->win_hits++;
+        r->flags |= REQ_F_HIT;
+        if (station_arrive(&s->st, r) != 0) {
+            r->status = REQ_REJECTED;
+            comp_respond(c, r, 0);
+        }
+        return;
+    }
+    r->flags |= REQ_F_MISS;
+    s->misses_sent++;
+    comp_forward(c, s->up, r, 0, req_request_bytes(r));
+}
+
+static void edge_hit_done(void *owner, request *r)
+{
+    component *c = owner;
+    comp_respond(c, r, req_response_bytes(r));
+}
+
+static void cdn_edge_on_response(component *c, request *r, const req_hop *hop)
+{
+    (void)hop;
+    cdn_edge_state *s = c->state;
+    if (r->status == REQ_PENDING || r->status == REQ_OK) {
+        if (cache_insert(s->cache, r->object, r->size, c->env->eng->now)) s->fills++;
+    }
+    comp_respond(c, r, req_response_bytes(r));
+}
+
+static void cdn_edge_reset_stats(component *c)
+{
+    cdn_edge_state *s = c->state;
+    s->misses_sent = s->fills = 0;
+}
+
+static void cdn_edge_report(component *c, cJSON *o)
+{
+    cdn_edge_state *s = c->state;
+    comp_json_num(o, "misses_forwarded", (double)s->misses_sent, "%.0f");
+    comp_json_num(o, "cache_used_bytes", (double)cache_used(s->cache), "%.0f");
+    comp_json_num(o, "cache_objects", (double)cache_objects(s->cache), "%.0f");
+}
+
+static void edge_drop(void *owner, request *r) { comp_drop(owner, r); }
+
+static void cdn_edge_crash(component *c)
+{
+    cdn_edge_state *s = c->state;
+    station_drop_all(&s->st, edge_drop);
+}
+
+static void cdn_edge_free(component *c)
+{
+    cdn_edge_state *s = c->state;
+    station_free(&s->st);
+    if (s->cache) cache_free(s->cache);
+    free(s);
+    c->state = NULL;
+}
+
+static const comp_ops cdn_edge_ops = {
+    .create = cdn_edge_create,
+    .link = cdn_edge_link,
+    .on_request = cdn_edge_on_request,
+    .on_response = cdn_edge_on_response,
+    .reset_stats = cdn_edge_reset_stats,
+    .report = cdn_edge_report,
+    .free = cdn_edge_free,
+    .crash = cdn_edge_crash,
+};
+
+const comp_kind cdn_edge_kind = {
+    .name = "cdn_edge",
+    .help = "CDN edge: byte-sized cache; hits read locally, misses go upstream and fill the cache",
+    .fields = cdn_edge_fields,
+    .conf_size = sizeof(cdn_edge_conf),
+    .ops = &cdn_edge_ops,
+    .flags = 0,
+};

@@ -1,0 +1,39 @@
+/* models/client.h - a population of clients issuing requests.
+ *
+ * Open loop (mode "open"): arrivals form a Poisson process at `rate`, however
+ * slowly the system answers. Closed loop (mode "closed"): `concurrency` users
+ * each issue a request, wait for its answer, think for a time drawn from
+ * `think`, and issue the next one.
+ *
+ * Objects are ranks 1..objects with Zipf(zipf) popularity; an object's size
+ * is fixed for the whole run: the size distribution's quantile at a uniform
+ * number derived from a hash of the object id, so every client and every run
+ * with the same catalogue sees the same size for the same object. Each
+ * request and each response also crosses the client's last mile (`last_mile`
+ * delay, drawn per message).
+ */
+#ifndef MODELS_CLIENT_H
+#define MODELS_CLIENT_H
+
+#include "models/component.h"
+
+extern const comp_kind client_kind;
+
+typedef enum { CLIENT_OPEN = 0, CLIENT_CLOSED = 1 } client_mode;
+
+typedef struct client_conf {
+    int mode;               /* client_mode */
+    double rate;            /* open loop: requests per second */
+    int64_t concurrency;    /* closed loop: users */
+    sim_dist think;         /* closed loop: think time, ns */
+    char *to;               /* first hop */
+    int64_t objects;        /* catalogue size */
+    double zipf;            /* popularity exponent */
+    sim_dist size;          /* object sizes, bytes */
+    sim_dist last_mile;     /* one-way delay between the users and the network, ns */
+} client_conf;
+
+/* The size of object `object` under size distribution d: stable per object. */
+uint64_t client_object_size(const sim_dist *d, uint64_t object);
+
+#endif

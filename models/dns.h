@@ -1,0 +1,37 @@
+/* models/dns.h - DNS with geo routing.
+ *
+ * Sends each request to one of its targets (usually CDN edges) in the
+ * client's region, or, when there is none, in the region nearest to the
+ * client by mean network delay. Among several targets in that region the
+ * object id picks one (a stable hash), so a region's edges split the
+ * catalogue instead of caching the same objects. Targets a health check has
+ * marked down (issue 5) are skipped.
+ *
+ * The resolver is co-located with its clients (COMP_KIND_LOCAL): reaching it
+ * costs no network hop, and the request then travels from the client's
+ * region to the chosen target. It is not on the return path: the answer goes
+ * straight back to the client.
+ */
+#ifndef MODELS_DNS_H
+#define MODELS_DNS_H
+
+#include "models/component.h"
+
+extern const comp_kind dns_kind;
+
+typedef struct dns_conf {
+    conf_strlist to;
+    sim_dist resolve;  /* ns */
+} dns_conf;
+
+/* Index into the dns's targets that a request from `region` for `object`
+ * goes to, or -1 when every target is down. For tests and `show`. */
+int dns_route(const component *c, int region, uint64_t object);
+
+/* The target component for a region (object 0), or NULL; for `show`. */
+component *dns_target(const component *c, int region, uint64_t object);
+
+/* Marks target i up or down (health checks, issue 5). */
+void dns_set_up(component *c, size_t i, bool up);
+
+#endif

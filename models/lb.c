@@ -1,0 +1,138 @@
+/* models/lb.c - round-robin and least-connections load balancing. */
+#include "models/lb.h"
+
+#include <stdlib.h>
+
+#include "sim/errors.h"
+
+static const char *const lb_policies[] = { "round_robin", "least_connections", NULL };
+
+static const conf_field lb_fields[] = {
+    { "policy", CONF_ENUM, offsetof(lb_conf, policy), "\"round_robin\"",
+      "round_robin, or least_connections (fewest outstanding requests)", 0, 0, lb_policies, NULL },
+    { "backends", CONF_REFLIST, offsetof(lb_conf, backends), NULL,
+      "ids (or groups) of the components it spreads requests over", 0, 0, NULL, NULL },
+    { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
+};
+
+typedef struct lb_state {
+    component **b;
+    size_t n;
+    size_t next;         /* round robin position */
+    uint64_t *out;       /* outstanding per backend */
+    uint64_t *sent;      /* requests sent per backend since reset */
+    bool *up;
+} lb_state;
+
+static int lb_create(component *c, conf_errors *errs)
+{
+    (void)errs;
+    lb_state *s = calloc(1, sizeof *s);
+    if (!s) return SIM_ENOMEM;
+    c->state = s;
+    return 0;
+}
+
+static int lb_link(component *c, conf_errors *errs)
+{
+    lb_state *s = c->state;
+    int rc = comp_resolve(c, "backends", true, &s->b, &s->n, errs);
+    if (rc != 0) return rc;
+    s->out = calloc(s->n, sizeof *s->out);
+    s->sent = calloc(s->n, sizeof *s->sent);
+    s->up = malloc(s->n * sizeof *s->up);
+    if (!s->out || !s->sent || !s->up) return SIM_ENOMEM;
+    for (size_t i = 0; i < s->n; i++) s->up[i] = true;
+    return 0;
+}
+
+int lb_pick(component *c)
+{
+    lb_conf *cf = c->conf;
+    lb_state *s = c->state;
+    int best = -1;
+    for (size_t k = 0; k < s->n; k++) {
+        size_t i = (s->next + k) % s->n;
+        if (!s->up[i]) continue;
+        if (cf->policy == LB_ROUND_ROBIN) return (int)i;
+        if (best < 0 || s->out[i] < s->out[best]) best = (int)i;
+    }
+    return best;
+}
+
+uint64_t lb_outstanding(const component *c, size_t i)
+{
+    const lb_state *s = c->state;
+    return i < s->n ? s->out[i] : 0;
+}
+
+void lb_set_up(component *c, size_t i, bool up)
+{
+    lb_state *s = c->state;
+    if (i < s->n) s->up[i] = up;
+}
+
+static void lb_on_request(component *c, request *r)
+{
+    lb_state *s = c->state;
+    int i = lb_pick(c);
+    if (i < 0) {
+        r->status = REQ_FAILED; /* no backend up: 503 */
+        comp_respond(c, r, 0);
+        return;
+    }
+    s->next = ((size_t)i + 1) % s->n;
+    s->out[i]++;
+    s->sent[i]++;
+    comp_forward(c, s->b[i], r, (uint32_t)i, req_request_bytes(r));
+}
+
+static void lb_on_response(component *c, request *r, const req_hop *hop)
+{
+    lb_state *s = c->state;
+    if (hop->state < s->n && s->out[hop->state]) s->out[hop->state]--;
+    comp_respond(c, r, req_response_bytes(r));
+}
+
+static void lb_reset_stats(component *c)
+{
+    lb_state *s = c->state;
+    for (size_t i = 0; i < s->n; i++) s->sent[i] = 0;
+}
+
+static void lb_report(component *c, cJSON *o)
+{
+    lb_state *s = c->state;
+    cJSON *sent = cJSON_AddObjectToObject(o, "sent");
+    for (size_t i = 0; sent && i < s->n; i++) comp_json_num(sent, s->b[i]->id, (double)s->sent[i], "%.0f");
+}
+
+static void lb_free(component *c)
+{
+    lb_state *s = c->state;
+    free(s->b);
+    free(s->out);
+    free(s->sent);
+    free(s->up);
+    free(s);
+    c->state = NULL;
+}
+
+static const comp_ops lb_ops = {
+    .create = lb_create,
+    .link = lb_link,
+    .on_request = lb_on_request,
+    .on_response = lb_on_response,
+    .reset_stats = lb_reset_stats,
+    .report = lb_report,
+    .free = lb_free,
+};
+
+const comp_kind lb_kind = {
+    .name = "lb",
+    .help = "load balancer: round_robin or least_connections over its backends",
+    .fields = lb_fields,
+    .conf_size = sizeof(lb_conf),
+    .ops = &lb_ops,
+    .flags = 0,
+};

@@ -1,0 +1,34 @@
+/* models/lb.h - a load balancer.
+ *
+ * Spreads requests over its backends: round_robin (in turn) or
+ * least_connections (the backend with the fewest requests outstanding through
+ * this balancer; ties go to the first in order after the last pick, so equal
+ * backends share evenly). It adds no service time of its own: balancers are
+ * rarely the bottleneck, and the network hop to it is already counted.
+ * Backends marked down by a health check (issue 5, lb_set_up) get nothing.
+ */
+#ifndef MODELS_LB_H
+#define MODELS_LB_H
+
+#include "models/component.h"
+
+extern const comp_kind lb_kind;
+
+typedef enum { LB_ROUND_ROBIN = 0, LB_LEAST_CONN = 1 } lb_policy;
+
+typedef struct lb_conf {
+    int policy;
+    conf_strlist backends;
+} lb_conf;
+
+/* Index of the backend the next request goes to (does not count it), or -1
+ * when all are down. For tests. */
+int lb_pick(component *c);
+
+/* Outstanding requests on backend i. */
+uint64_t lb_outstanding(const component *c, size_t i);
+
+/* Marks backend i up or down (health checks, issue 5). */
+void lb_set_up(component *c, size_t i, bool up);
+
+#endif

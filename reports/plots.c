@@ -1,0 +1,234 @@
+/* reports/plots.c - writing the gnuplot scripts of a run and running them. */
+#include "reports/plots.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "reports/csv.h"
+#include "reports/rbuf.h"
+#include "reports/rjson.h"
+#include "sim/errors.h"
+
+void reports_expand(rbuf *b, const char *tmpl, const char *const *keys, const char *const *vals, size_t n)
+{
+    const char *p = tmpl;
+    while (*p) {
+        const char *at = strchr(p, '@');
+        if (!at) {
+            rbuf_puts(b, p);
+            return;
+        }
+        rbuf_append(b, p, (size_t)(at - p));
+        const char *end = strchr(at + 1, '@');
+        size_t i = n;
+        if (end) {
+            for (i = 0; i < n; i++)
+                if (strlen(keys[i]) == (size_t)(end - at - 1) && !strncmp(at + 1, keys[i], (size_t)(end - at - 1)))
+                    break;
+        }
+        if (i < n) {
+            rbuf_puts(b, vals[i]);
+            p = end + 1;
+        } else {
+            rbuf_append(b, "@", 1);
+            p = at + 1;
+        }
+    }
+}
+
+static int file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+/* A gnuplot-safe word: component ids go into a space-separated list. */
+static int plain_word(const char *s)
+{
+    if (!*s) return 0;
+    for (const char *p = s; *p; p++)
+        if (*p == ' ' || *p == '\t' || *p == '"' || *p == '\\' || (unsigned char)*p < 0x20) return 0;
+    return 1;
+}
+
+/* set arrow / set label lines for every event. */
+static void markers(rbuf *m, const reports_csv *ev)
+{
+    int ct = reports_csv_col(ev, "t_s"), ce = reports_csv_col(ev, "event"), cg = reports_csv_col(ev, "target");
+    if (ct < 0) return;
+    rbuf_puts(m, "# one dashed line and label per event of events.csv\n");
+    for (size_t r = 0; r < ev->nrows; r++) {
+        double t = reports_csv_num(ev, r, (size_t)ct);
+        if (!isfinite(t)) continue;
+        rbuf_printf(m, "set arrow from %.9g, graph 0 to %.9g, graph 1 nohead dt 2 lc rgb \"#cc0000\" front\n", t, t);
+        rbuf_printf(m, "set label \"");
+        if (ce >= 0) rbuf_gpstr(m, reports_csv_cell(ev, r, (size_t)ce));
+        if (cg >= 0 && *reports_csv_cell(ev, r, (size_t)cg)) {
+            rbuf_puts(m, " ");
+            rbuf_gpstr(m, reports_csv_cell(ev, r, (size_t)cg));
+        }
+        rbuf_printf(m, "\" at %.9g, graph 0.98 right rotate by 90 offset -0.7,0 font \",9\" tc rgb \"#cc0000\" front\n", t);
+    }
+}
+
+static int write_script(const char *outdir, const char *name, const char *tmpl, const char *const *keys,
+                        const char *const *vals, size_t n, char *err, size_t errlen)
+{
+    rbuf b;
+    rbuf_init(&b);
+    reports_expand(&b, tmpl, keys, vals, n);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/plots/%s.gp", outdir, name);
+    int rc = b.oom ? SIM_ENOMEM : reports_write_file(path, rbuf_str(&b), b.n);
+    if (rc < 0) snprintf(err, errlen, "%s: cannot write (%s)", path, sim_strerror(rc));
+    rbuf_free(&b);
+    return rc;
+}
+
+/* Runs `gnuplot plots/NAME.gp` in outdir. Returns the exit status, 127 when
+ * gnuplot could not be executed, -1 when it could not be started. */
+static int run_gnuplot(const char *outdir, const char *cmd, const char *name)
+{
+    char script[256], log[4096];
+    snprintf(script, sizeof script, "plots/%s.gp", name);
+    snprintf(log, sizeof log, "%s/plots/gnuplot.log", outdir);
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+        int in = open("/dev/null", O_RDONLY);
+        if (fd >= 0) {
+            dup2(fd, 1);
+            dup2(fd, 2);
+        }
+        if (in >= 0) dup2(in, 0);
+        if (chdir(outdir) != 0) _exit(126);
+        execlp(cmd, cmd, script, (char *)NULL);
+        _exit(127);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR) return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plot_result *res, char *err,
+                        size_t errlen)
+{
+    memset(res, 0, sizeof *res);
+    char path[4096];
+    cJSON *sum = NULL;
+    snprintf(path, sizeof path, "%s/summary.json", outdir);
+    int rc = reports_json_load(path, &sum, err, errlen);
+    if (rc < 0) return rc;
+    snprintf(path, sizeof path, "%s/plots", outdir);
+    if (mkdir(path, 0755) != 0 && errno != EEXIST) {
+        snprintf(err, errlen, "%s: cannot create: %s", path, strerror(errno));
+        cJSON_Delete(sum);
+        return SIM_EIO;
+    }
+    rbuf title, mark, hit, util;
+    rbuf_init(&title);
+    rbuf_init(&mark);
+    rbuf_init(&hit);
+    rbuf_init(&util);
+    const char *name = reports_json_str(sum, "scenario.name");
+    rbuf_gpstr(&title, name ? name : "cdnsim run");
+    cJSON_Delete(sum);
+
+    reports_csv ev = { 0 }, ts = { 0 };
+    snprintf(path, sizeof path, "%s/events.csv", outdir);
+    if (file_exists(path)) {
+        rc = reports_csv_load(path, &ev, err, errlen);
+        if (rc < 0) goto out;
+        markers(&mark, &ev);
+    }
+    char window[64] = "1";
+    int have_ts = 0;
+    snprintf(path, sizeof path, "%s/timeseries.csv", outdir);
+    if (file_exists(path)) {
+        rc = reports_csv_load(path, &ts, err, errlen);
+        if (rc < 0) goto out;
+        have_ts = 1;
+        int ct = reports_csv_col(&ts, "t_s");
+        if (ct >= 0 && ts.nrows >= 2) {
+            double w = reports_csv_num(&ts, 1, (size_t)ct) - reports_csv_num(&ts, 0, (size_t)ct);
+            if (w > 0) snprintf(window, sizeof window, "%.9g", w);
+        }
+        for (size_t j = 0; j < ts.ncols; j++) {
+            const char *h = ts.header[j];
+            if (!strncmp(h, "hit_ratio:", 10) && plain_word(h + 10)) {
+                rbuf_puts(&hit, hit.n ? " " : "");
+                rbuf_puts(&hit, h + 10);
+            } else if (!strncmp(h, "util:", 5) && plain_word(h + 5)) {
+                rbuf_puts(&util, util.n ? " " : "");
+                rbuf_puts(&util, h + 5);
+            }
+        }
+    }
+    if (title.oom || mark.oom || hit.oom || util.oom) {
+        rc = SIM_ENOMEM;
+        snprintf(err, errlen, "out of memory");
+        goto out;
+    }
+    const char *keys[] = { "TITLE", "MARKERS", "WINDOW_S", "IDS" };
+    struct {
+        const char *name, *tmpl;
+        int want;
+        const char *ids;
+    } plots[REPORTS_MAX_PLOTS] = {
+        { "latency_cdf", reports_gp_latency_cdf, 0, "" },
+        { "timeline", reports_gp_timeline, have_ts, "" },
+        { "hit_ratio", reports_gp_hit_ratio, hit.n > 0, rbuf_str(&hit) },
+        { "utilization", reports_gp_utilization, util.n > 0, rbuf_str(&util) },
+    };
+    snprintf(path, sizeof path, "%s/latency.csv", outdir);
+    plots[0].want = file_exists(path);
+    for (int i = 0; i < REPORTS_MAX_PLOTS; i++) {
+        if (!plots[i].want) continue;
+        const char *vals[] = { rbuf_str(&title), rbuf_str(&mark), window, plots[i].ids };
+        rc = write_script(outdir, plots[i].name, plots[i].tmpl, keys, vals, 4, err, errlen);
+        if (rc < 0) goto out;
+        res->names[res->nscripts++] = plots[i].name;
+    }
+    /* Draw. A missing gnuplot skips the images, never the run. */
+    const char *cmd = gnuplot_cmd;
+    if (!cmd || !*cmd) cmd = getenv("CDNSIM_GNUPLOT");
+    if (!cmd || !*cmd) cmd = "gnuplot";
+    snprintf(path, sizeof path, "%s/plots/gnuplot.log", outdir);
+    unlink(path);
+    size_t failed = 0;
+    for (size_t i = 0; i < res->nscripts; i++) {
+        int st = run_gnuplot(outdir, cmd, res->names[i]);
+        if (st == 127 || st == -1) {
+            res->skipped = 1;
+            snprintf(res->why, sizeof res->why, "plots skipped: could not run '%s' (install gnuplot-nox); "
+                     "the scripts are in %s/plots/", cmd, outdir);
+            break;
+        }
+        char png[4096], svg[4096];
+        snprintf(png, sizeof png, "%s/plots/%s.png", outdir, res->names[i]);
+        snprintf(svg, sizeof svg, "%s/plots/%s.svg", outdir, res->names[i]);
+        res->drawn[i] = st == 0 && file_exists(png) && file_exists(svg);
+        if (!res->drawn[i]) failed++;
+    }
+    if (failed && !res->skipped)
+        snprintf(res->why, sizeof res->why, "%zu plot(s) failed: see %s/plots/gnuplot.log", failed, outdir);
+    rc = 0;
+out:
+    reports_csv_free(&ev);
+    reports_csv_free(&ts);
+    rbuf_free(&title);
+    rbuf_free(&mark);
+    rbuf_free(&hit);
+    rbuf_free(&util);
+    return rc;
+}

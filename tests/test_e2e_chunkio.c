@@ -1,0 +1,259 @@
+/* tests/test_e2e_chunkio.c - `cdnsim chunkio` and `cdnsim calibrate` as a
+ * user runs them: exit codes, messages, JSON output, corruption repair. */
+#include <cjson/cJSON.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "chunkio/format.h"
+#include "tests/harness.h"
+
+static char *dir;
+
+static int run(char **out, char **err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int run(char **out, char **err, const char *fmt, ...)
+{
+    char args[4096], *cmd = NULL;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(args, sizeof args, fmt, ap);
+    va_end(ap);
+    if (asprintf(&cmd, "cd '%s' && '%s' %s", dir, tests_cdnsim_bin(), args) < 0) return -1;
+    int rc = tests_run(cmd, out, err);
+    free(cmd);
+    return rc;
+}
+
+static void setup(void)
+{
+    dir = tests_mkdtemp();
+    /* tests_cdnsim_bin may be relative to the project: make it absolute. */
+    static char abs_bin[4096];
+    const char *b = tests_cdnsim_bin();
+    if (b[0] != '/' && realpath(b, abs_bin)) setenv("CDNSIM_BIN", abs_bin, 1);
+}
+
+static void teardown(void)
+{
+    tests_rmtree(dir);
+    free(dir);
+}
+
+static void test_help_and_usage_errors(void)
+{
+    setup();
+    char *out, *err;
+    CHECK_EQ_I64(run(&out, &err, "chunkio --help"), 0);
+    CHECK_CONTAINS(out, "cdnsim chunkio put");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio bench --help"), 0);
+    CHECK_CONTAINS(out, "--concurrency");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "calibrate --help"), 0);
+    CHECK_CONTAINS(out, "--out");
+    free(out), free(err);
+    struct { const char *args, *msg; } bad[] = {
+        { "chunkio", "usage" },
+        { "chunkio frobnicate", "unknown subcommand 'frobnicate'" },
+        { "chunkio get k", "needs --dir" },
+        { "chunkio get --dir s", "exactly one KEY" },
+        { "chunkio put --dir s k", "KEY and FILE" },
+        { "chunkio get --dir s --bogus k", "unknown option '--bogus'" },
+        { "chunkio get --dir s,t --replicas 3 k", "--replicas is larger" },
+        { "chunkio get --dir s --replicas 0 k", "--replicas needs a count" },
+        { "chunkio get --dir s --hex 4g k", "exactly one KEY" },
+        { "chunkio get --dir s a b c d e", "unexpected argument" },
+        { "chunkio get --dir s --hex 4g", "hex" },
+        { "chunkio bench --dir s --chunk 3KiB", "--chunk needs a size from 4KiB to 8MiB" },
+        { "chunkio bench --dir s --chunk 9MiB", "--chunk needs" },
+        { "chunkio bench --dir s --mix read:70,write:20", "adding up to 100" },
+        { "chunkio bench --dir s --mix reed:70", "--mix" },
+        { "chunkio bench --dir s --ops -5", "--ops needs" },
+        { "chunkio bench --dir s --engine fibers", "threads or uring" },
+        { "chunkio verify --dir s extra", "takes no KEY" },
+        { "calibrate --out x.json", "--dir is required" },
+        { "calibrate --dir s", "--out is required" },
+        { "calibrate --dir s --out x.json --sizes 1MiB,2parsecs", "--sizes" },
+        { "calibrate --dir s --out x.json --ops 1", "--ops" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int rc = run(&out, &err, "%s", bad[i].args);
+        if (rc != 2) fprintf(stderr, "args: %s\n", bad[i].args);
+        CHECK_EQ_I64(rc, 2);
+        CHECK_CONTAINS(err, bad[i].msg);
+        free(out), free(err);
+    }
+    /* An unusable key is refused with exit 2, and nothing was created. */
+    char *big = malloc(2100);
+    memset(big, 'k', 2099);
+    big[2099] = '\0';
+    CHECK_EQ_I64(run(&out, &err, "chunkio get --dir s %s", big), 2);
+    CHECK_CONTAINS(err, "at most 1024 bytes");
+    free(out), free(err);
+    free(big);
+    teardown();
+}
+
+static void test_put_get_verify_repair(void)
+{
+    setup();
+    char *out, *err, path[4200];
+    snprintf(path, sizeof path, "%s/in.bin", dir);
+    char *content = malloc(200001);
+    for (int i = 0; i < 200000; i++) content[i] = (char)('a' + (i * 7) % 26);
+    content[200000] = '\0';
+    CHECK_EQ_I64(tests_write_file(path, content), 0);
+    CHECK_EQ_I64(run(&out, &err, "chunkio put --dir a,b,c --replicas 2 ../etc/passwd in.bin"), 0);
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio get --dir c,b,a ../etc/passwd"), 0);
+    CHECK_TRUE(strcmp(out, content) == 0);
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio get --dir a,b,c --offset 65530 --length 10 ../etc/passwd"), 0);
+    CHECK_TRUE(strncmp(out, content + 65530, 10) == 0 && strlen(out) == 10);
+    free(out), free(err);
+    /* A key with a NUL byte, via --hex, and stdin as FILE. */
+    char *cmd = NULL;
+    CHECK_TRUE(asprintf(&cmd, "cd '%s' && printf 'zero' | '%s' chunkio put --dir a,b,c --hex 610062 -", dir,
+                        tests_cdnsim_bin()) > 0);
+    CHECK_EQ_I64(tests_run(cmd, &out, &err), 0);
+    free(cmd);
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio get --dir a,b,c --hex 610062"), 0);
+    CHECK_STR(out, "zero");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio get --dir a,b,c a"), 1);
+    CHECK_CONTAINS(err, "no copy");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir a,b,c"), 0);
+    CHECK_CONTAINS(out, "\"chunks\": 2, \"copies\": 3, \"ok\": 2, \"repaired\": 0, \"corrupt\": 0, \"missing\": 0");
+    free(out), free(err);
+    /* Flip a byte in every copy found in a, b and c in turn: the first
+     * damaged copy is repaired from the other; verify says so. */
+    char rel[CHUNKIO_MAX_RELPATH];
+    size_t dl;
+    chunkio_key_path("../etc/passwd", 13, rel, &dl);
+    const char *dirs[] = { "a", "b", "c" };
+    int flipped = 0;
+    for (int i = 0; i < 3 && !flipped; i++) {
+        char p[8192];
+        snprintf(p, sizeof p, "%s/%s/%s", dir, dirs[i], rel);
+        struct stat sb;
+        if (stat(p, &sb) != 0) continue;
+        FILE *f = fopen(p, "r+b");
+        CHECK_TRUE(f != NULL);
+        fseek(f, 4096 + 150000, SEEK_SET);
+        fputc('#', f);
+        fclose(f);
+        flipped = 1;
+    }
+    CHECK_TRUE(flipped);
+    CHECK_EQ_I64(run(&out, &err, "chunkio get --dir a,b,c ../etc/passwd"), 0);
+    CHECK_TRUE(strcmp(out, content) == 0);
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir a,b,c --no-repair"), 1);
+    CHECK_CONTAINS(out, "\"repaired\": 0, \"corrupt\": 1");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir a,b,c"), 0);
+    CHECK_CONTAINS(out, "\"ok\": 1, \"repaired\": 1, \"corrupt\": 0");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir b,c,a"), 0);
+    CHECK_CONTAINS(out, "\"ok\": 2, \"repaired\": 0");
+    free(out), free(err);
+    /* Single copy damaged beyond repair: get and verify exit 1. */
+    CHECK_EQ_I64(run(&out, &err, "chunkio put --dir solo k in.bin"), 0);
+    free(out), free(err);
+    chunkio_key_path("k", 1, rel, &dl);
+    char p[8192];
+    snprintf(p, sizeof p, "%s/solo/%s", dir, rel);
+    FILE *f = fopen(p, "r+b");
+    CHECK_TRUE(f != NULL);
+    if (f) {
+        fseek(f, 4096 + 10, SEEK_SET);
+        fputc('#', f);
+        fclose(f);
+    }
+    CHECK_EQ_I64(run(&out, &err, "chunkio get --dir solo k"), 1);
+    CHECK_CONTAINS(err, "checksum mismatch in block 0");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir solo"), 1);
+    CHECK_CONTAINS(out, "\"corrupt\": 1");
+    free(out), free(err);
+    /* Missing directory for get: a clear message, exit 1. */
+    CHECK_EQ_I64(run(&out, &err, "chunkio get --dir nowhere k"), 1);
+    CHECK_CONTAINS(err, "nowhere: cannot open directory");
+    free(out), free(err);
+    free(content);
+    teardown();
+}
+
+static void test_bench_and_calibrate(void)
+{
+    setup();
+    char *out, *err;
+    CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d1,d2 --replicas 2 --chunk 4KiB --ops 40 --keys 8 "
+                                 "--concurrency 3 --mix read:50,write:50 --keep"), 0);
+    cJSON *j = cJSON_Parse(out);
+    CHECK_TRUE(j != NULL);
+    if (j) {
+        cJSON *r = cJSON_GetObjectItem(j, "read"), *w = cJSON_GetObjectItem(j, "write");
+        CHECK_EQ_I64(cJSON_GetObjectItem(r, "count")->valueint + cJSON_GetObjectItem(w, "count")->valueint, 40);
+        CHECK_TRUE(cJSON_GetObjectItem(r, "p99_us")->valuedouble >= cJSON_GetObjectItem(r, "p50_us")->valuedouble);
+        CHECK_EQ_I64(cJSON_GetObjectItem(j, "replicas")->valueint, 2);
+        cJSON_Delete(j);
+    }
+    free(out), free(err);
+    /* --keep left the working set for verify. */
+    CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir d1,d2"), 0);
+    CHECK_CONTAINS(out, "\"chunks\": 8, \"copies\": 16, \"ok\": 8");
+    free(out), free(err);
+    /* io_uring: either it runs, or it says clearly why not. */
+    int rc = run(&out, &err, "chunkio bench --dir d3 --chunk 4KiB --ops 20 --keys 4 --concurrency 4 --engine uring");
+    CHECK_TRUE(rc == 0 || rc == 1);
+    if (rc == 0) CHECK_CONTAINS(out, "\"engine\": \"uring\"");
+    else CHECK_CONTAINS(err, "io_uring");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir d3"), 0);
+    CHECK_CONTAINS(out, "\"chunks\": 0"); /* without --keep, nothing stays */
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out c.json --sizes 4KiB --ops 30 --keys 4 --buffered"), 0);
+    CHECK_CONTAINS(out, "read-4KiB");
+    CHECK_CONTAINS(out, "write-4KiB");
+    free(out), free(err);
+    char p[4200];
+    snprintf(p, sizeof p, "%s/c.json", dir);
+    char *text = tests_read_file(p, NULL);
+    j = text ? cJSON_Parse(text) : NULL;
+    CHECK_TRUE(j != NULL);
+    if (j) {
+        CHECK_STR(cJSON_GetObjectItem(j, "schema")->valuestring, "cdnsim.empirical/1");
+        CHECK_STR(cJSON_GetObjectItem(j, "primary")->valuestring, "read-4KiB");
+        cJSON *q = cJSON_GetObjectItem(j, "quantiles");
+        CHECK_TRUE(cJSON_GetArraySize(q) > 100);
+        CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetArrayItem(q, 0), 0)->valuedouble, 0, 0);
+        CHECK_TRUE(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "series"), "write-4KiB") != NULL);
+        cJSON_Delete(j);
+    }
+    free(text);
+    snprintf(p, sizeof p, "%s/c.write-4KiB.json", dir);
+    struct stat sb;
+    CHECK_EQ_I64(stat(p, &sb), 0);
+    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out c.json --sizes 4KiB --ops 30 --primary write-9MiB"), 2);
+    CHECK_CONTAINS(err, "not a measured series");
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out no/such/dir/c.json --sizes 4KiB --ops 30"), 1);
+    CHECK_CONTAINS(err, "cannot write");
+    free(out), free(err);
+    teardown();
+}
+
+void test_e2e_chunkio_register(void)
+{
+    static const tests_case cases[] = {
+        { "help_and_usage_errors", test_help_and_usage_errors },
+        { "put_get_verify_repair", test_put_get_verify_repair },
+        { "bench_and_calibrate", test_bench_and_calibrate },
+        { NULL, NULL },
+    };
+    tests_add_suite("e2e_chunkio", cases);
+}

@@ -1,0 +1,99 @@
+/* tests/test_e2e_compare.c - `cdnsim compare` as a CI job runs it: every exit
+ * code (0 no regression, 1 regression, 2 bad input), every format, --help. */
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "tests/harness.h"
+
+#define RUNS "tests/data/runs"
+
+static int compare(const char *args, char **out, char **err)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s compare %s", tests_cdnsim_bin(), args);
+    return tests_run(cmd, out, err);
+}
+
+static void test_exit_codes(void)
+{
+    struct {
+        const char *args;
+        int want;
+        const char *in_out, *in_err;
+    } cases[] = {
+        { RUNS "/base " RUNS "/same", 0, "0 regressed", "" },
+        { RUNS "/base " RUNS "/slow", 1, "REGRESSED", "" },
+        { RUNS "/base " RUNS "/fast", 0, "improved", "" },
+        { RUNS "/base_reps " RUNS "/slow_reps", 1, "Welch", "" },
+        { RUNS "/base_reps " RUNS "/base_reps", 0, "0 regressed", "" },
+        { RUNS "/base " RUNS "/slow --tolerance 25%", 0, "0 regressed", "" },
+        { RUNS "/base " RUNS "/slow --metric '*:off'", 0, "ignored", "" },
+        { RUNS "/base " RUNS "/other", 2, "", "different scenarios" },
+        { RUNS "/base " RUNS "/other --allow-different", 0, "different scenarios", "" },
+        { RUNS "/base " RUNS "/bad", 2, "", "bad/summary.json:4:" },
+        { RUNS "/base " RUNS "/missing", 2, "", "missing/summary.json: cannot read" },
+        { RUNS "/base", 2, "", "expected BASE_DIR and CAND_DIR" },
+        { RUNS "/base " RUNS "/same " RUNS "/slow", 2, "", "a third" },
+        { RUNS "/base " RUNS "/same --tolerance", 2, "", "--tolerance needs a value" },
+        { RUNS "/base " RUNS "/same --tolerance lots", 2, "", "expected a percentage" },
+        { RUNS "/base " RUNS "/same --metric p99", 2, "", "expected NAME:TOL" },
+        { RUNS "/base " RUNS "/same --format yaml", 2, "", "expected text, markdown or json" },
+        { RUNS "/base " RUNS "/same --frobnicate", 2, "", "unknown option '--frobnicate'" },
+        { "--help", 0, "exit status", "" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *out = NULL, *err = NULL;
+        int rc = compare(cases[i].args, &out, &err);
+        if (rc != cases[i].want) fprintf(stderr, "compare %s: exit %d\nstdout: %.2000s\nstderr: %s\n", cases[i].args, rc, out, err);
+        CHECK_EQ_I64(rc, cases[i].want);
+        CHECK_CONTAINS(out, cases[i].in_out);
+        CHECK_CONTAINS(err, cases[i].in_err);
+        free(out);
+        free(err);
+    }
+}
+
+static void test_formats(void)
+{
+    char *out = NULL, *err = NULL;
+    CHECK_EQ_I64(compare(RUNS "/base " RUNS "/slow --format markdown", &out, &err), 1);
+    CHECK_CONTAINS(out, "| metric | base | candidate | change | p | verdict |");
+    CHECK_CONTAINS(out, "| `latency_ms.p99` | 180.4 | 216.48 | +20.0% | - | **REGRESSED** |");
+    CHECK_CONTAINS(out, "single runs: judged by tolerance alone");
+    free(out);
+    free(err);
+    CHECK_EQ_I64(compare(RUNS "/base_reps " RUNS "/slow_reps --format=json", &out, &err), 1);
+    cJSON *j = cJSON_Parse(out);
+    CHECK_TRUE(j != NULL);
+    if (j) {
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "schema")), "cdnsim.compare/1");
+        CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItem(j, "mode")), "welch");
+        CHECK_TRUE(cJSON_IsTrue(cJSON_GetObjectItem(j, "regression")));
+        cJSON *m = cJSON_GetArrayItem(cJSON_GetObjectItem(j, "metrics"), 0);
+        CHECK_TRUE(cJSON_GetObjectItem(m, "p") && cJSON_GetObjectItem(m, "verdict"));
+        CHECK_TRUE(cJSON_GetNumberValue(cJSON_GetObjectItem(j, "regressed")) > 0);
+        cJSON_Delete(j);
+    }
+    free(out);
+    free(err);
+    /* The text table has the columns the issue asks for and a closing line. */
+    CHECK_EQ_I64(compare(RUNS "/base " RUNS "/same", &out, &err), 0);
+    CHECK_CONTAINS(out, "metric");
+    CHECK_CONTAINS(out, "candidate");
+    CHECK_CONTAINS(out, "change");
+    CHECK_CONTAINS(out, "verdict");
+    CHECK_CONTAINS(out, "0 regressed, 0 improved, 70 unchanged");
+    free(out);
+    free(err);
+}
+
+void test_e2e_compare_register(void)
+{
+    static const tests_case cases[] = {
+        { "exit_codes", test_exit_codes },
+        { "formats", test_formats },
+        { NULL, NULL },
+    };
+    tests_add_suite("e2e_compare", cases);
+}
