@@ -23,7 +23,7 @@ static const char usage_text[] =
     "that it reproduces the measured p99.9). Prints one line per series with the\n"
     "Kolmogorov-Smirnov distance of each fit.\n"
     "\n"
-    "Writes OUT (all series under \"series\"; the top-level \"quantiles\" are the\n"
+    "Writes OUT (all series under \"_series\"; the top-level \"quantiles\" are the\n"
     "--primary series, by default the reads at the largest size) and one file per\n"
     "series next to it, OUT without .json plus .OP-SIZE.json. Each file is usable as\n"
     "{\"empirical\": \"calib/NAME.json\"} in a scenario; times are in ns.\n"
@@ -142,7 +142,7 @@ int cmd_calibrate(int argc, char **argv)
     cJSON *root = cJSON_CreateObject();
     cJSON_AddStringToObject(root, "schema", "cdnsim.empirical/1");
     cJSON_AddStringToObject(root, "unit", "ns");
-    cJSON *meta = cJSON_AddObjectToObject(root, "measured");
+    cJSON *meta = cJSON_AddObjectToObject(root, "_measured");
     cJSON_AddStringToObject(meta, "by", "cdnsim calibrate (chunkio, closed loop, concurrency 1)");
     cJSON_AddBoolToObject(meta, "direct", direct);
     cJSON_AddNumberToObject(meta, "ops_per_series", (double)ops);
@@ -150,7 +150,7 @@ int cmd_calibrate(int argc, char **argv)
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     cJSON_AddStringToObject(meta, "at", when);
-    cJSON *series = cJSON_AddObjectToObject(root, "series");
+    cJSON *series = cJSON_AddObjectToObject(root, "_series");
     char prim[64] = "";
     int rc = 0;
     printf("%-14s %6s %10s %10s %10s %10s %8s %9s %9s %7s\n", "series", "n", "p50_us", "p99_us", "p99.9_us",
@@ -205,7 +205,7 @@ int cmd_calibrate(int argc, char **argv)
     }
     if (rc == 0) {
         cJSON *pq = cJSON_GetObjectItem(cJSON_GetObjectItem(series, prim), "quantiles");
-        cJSON_AddStringToObject(root, "primary", prim);
+        cJSON_AddStringToObject(root, "_primary", prim);
         cJSON_AddItemToObject(root, "quantiles", cJSON_Duplicate(pq, 1));
         if (write_json(out, root) != 0) {
             fprintf(stderr, "cdnsim calibrate: %s: cannot write: %s\n", out, strerror(errno));

@@ -1,10 +1,12 @@
 /* app/cmd_show.c - `cdnsim show`: the effective scenario and request paths;
  * `cdnsim show --kinds` documents every component kind. */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "app/cmd_args.h"
 #include "app/commands.h"
+#include "models/net.h"
 #include "models/registry.h"
 
 static void show_help(void)
@@ -33,10 +35,18 @@ static void show_help(void)
 static void print_kinds(FILE *f)
 {
     for (const comp_kind *const *k = comp_kinds; *k; k++) {
-        fprintf(f, "### `%s`\n\n%s.\n\n", (*k)->name, (*k)->help);
+        const char *h = (*k)->help;
+        fprintf(f, "### `%s`\n\n%c%s.\n\n", (*k)->name, toupper((unsigned char)h[0]), h + 1);
         conf_fields_markdown((*k)->fields, f);
         fputc('\n', f);
     }
+    fputs("### `network`\n\nThe links between regions (top-level section).\n\n", f);
+    conf_fields_markdown(net_network_fields, f);
+    fputs("\nEach entry of `pairs`:\n\n", f);
+    conf_fields_markdown(net_pair_fields, f);
+    fputc('\n', f);
+    fputs("### `report`\n\nWhat a run writes (top-level section).\n\n", f);
+    conf_fields_markdown(world_report_fields(), f);
 }
 
 struct show_flags {

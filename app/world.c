@@ -107,6 +107,13 @@ static void on_event(comp_env *env, const char *event, const component *target, 
     world_event(env->world, event, target ? target->id : "", detail);
 }
 
+static bool known_id(comp_env *env, const char *id)
+{
+    world *w = env->world;
+    if (scenario_resolve(&w->scn, id, NULL, 0) > 0) return true;
+    return w->scn.workload && cJSON_GetObjectItemCaseSensitive(w->scn.workload, id) != NULL;
+}
+
 /* ---- building -------------------------------------------------------------- */
 
 static int add_comp(world *w, component *c)
@@ -261,7 +268,8 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
 
     rc = net_init_json(&w->net, &w->scn.doc, w->scn.regions, w->scn.network, errs);
     if (rc == SIM_ENOMEM) return rc;
-    if (rc != 0 || w->net.n == 0) return SIM_EPARSE; /* components need regions to be placed */
+    if (rc != 0) bad = 1; /* go on: the region names are known, components can still be checked */
+    if (w->net.n == 0 || !w->net.names || !w->net.names[0]) return SIM_EPARSE;
 
     report_conf rcf;
     memset(&rcf, 0, sizeof rcf);
@@ -289,6 +297,7 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
     w->env.issued = on_issued;
     w->env.completed = on_completed;
     w->env.event = on_event;
+    w->env.known_id = known_id;
     w->env.world = w;
 
     for (size_t i = 0; i < w->scn.ncomps; i++) {
@@ -626,7 +635,7 @@ static void label(world *w, component **v, size_t n, char *buf, size_t len)
         if (!v[i]->group || !c->group || strcmp(v[i]->group, c->group)) same_group = false;
         if (v[i]->region != c->region) same_region = false;
     }
-    const char *name = n > 1 && same_group && c->group ? c->group : c->id;
+    const char *name = n == 1 ? c->id : same_group && c->group ? c->group : c->kind->name;
     size_t k = (size_t)snprintf(buf, len, "%s", name);
     if (k < len && !(c->kind->flags & COMP_KIND_LOCAL) && same_region)
         k += (size_t)snprintf(buf + k, len - k, "[%s]", w->net.names[c->region]);
@@ -651,20 +660,18 @@ static void print_from(world *w, component *c, int client_region, FILE *f, int d
         for (size_t i = 0; i < c->nlinks && n < 256; i++) next[n++] = c->links[i];
     }
     if (n == 0) return;
-    /* group consecutive links by group name: alternatives (an lb's backends)
-     * share a group, sequential steps (a gateway's metadata then data node)
-     * do not */
+    /* group consecutive links of one kind: alternatives (an lb's backends, a
+     * gateway's data nodes) share a kind; steps taken in turn (a gateway's
+     * metadata then data node) do not */
     size_t ngroups = 0, starts[256], lens[256];
     for (size_t i = 0; i < n; i++) {
-        if (i > 0 && next[i]->group && next[i - 1]->group && !strcmp(next[i]->group, next[i - 1]->group) &&
-            next[i]->kind == next[i - 1]->kind) {
+        if (i > 0 && next[i]->kind == next[i - 1]->kind) {
             lens[ngroups - 1]++;
             continue;
         }
         starts[ngroups] = i;
         lens[ngroups++] = 1;
     }
-    /* different kinds among single members behind an lb are still alternatives */
     char buf[512];
     if (ngroups == 1) {
         label(w, next + starts[0], lens[0], buf, sizeof buf);

@@ -123,6 +123,9 @@ const char *world_outdir(const world *w, const world_opts *o, char *buf, size_t 
 int world_run_file(const char *scenario_path, const world_opts *o, conf_errors *errs, char *out_dir,
                    size_t out_len);
 
+/* The field table of the `report` section (for docs). */
+const conf_field *world_report_fields(void);
+
 /* Appends a line to events.csv's list: time now, event name, target id, detail. */
 void world_event(world *w, const char *event, const char *target, const char *detail);
 

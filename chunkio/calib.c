@@ -106,7 +106,7 @@ cJSON *chunkio_fit_to_json(const chunkio_fit *f)
         cJSON_AddItemToArray(pt, cJSON_CreateNumber(round(f->qx[i])));
         cJSON_AddItemToArray(q, pt);
     }
-    cJSON *fit = cJSON_AddObjectToObject(o, "fit");
+    cJSON *fit = cJSON_AddObjectToObject(o, "_fit");
     if (fit) {
         cJSON_AddNumberToObject(fit, "n", (double)f->n);
         cJSON_AddNumberToObject(fit, "mean_ns", round(f->mean));

@@ -33,7 +33,8 @@ int chunkio_fit_samples(int64_t *v, size_t n, chunkio_fit *f);
 
 /* The quantile table as the calibration file's form:
  * {"schema": "cdnsim.empirical/1", "unit": "ns", "quantiles": [[p, x], ...]}
- * plus the fit's summary under "fit". The caller owns the result. */
+ * plus the fit's summary under "_fit" (keys starting with "_" are
+ * ignored by the scenario reader, app/conf_dist.c). The caller owns the result. */
 cJSON *chunkio_fit_to_json(const chunkio_fit *f);
 
 #endif

@@ -187,6 +187,10 @@ int comp_resolve(component *c, const char *key, bool required, component ***out,
                 return SIM_ENOMEM;
             }
         }
+        if (!found && c->env->known_id && c->env->known_id(c->env, id)) {
+            rc = SIM_EPARSE; /* exists but failed to build: already reported */
+            continue;
+        }
         if (!found) {
             const char **names = malloc((c->env->ncomps + 1) * sizeof *names);
             const char *sug = NULL;

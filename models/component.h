@@ -61,6 +61,10 @@ typedef struct comp_env {
     void (*completed)(struct comp_env *env, request *r);
     /* A notable event for events.csv (faults, ejections, ...). */
     void (*event)(struct comp_env *env, const char *event, const component *target, const char *detail);
+    /* Optional: true when `id` names a component of the scenario even if it
+     * could not be built (its own errors are reported already), so that a
+     * reference to it is not reported again as dangling. */
+    bool (*known_id)(struct comp_env *env, const char *id);
     void *world;
 } comp_env;
 

@@ -24,6 +24,7 @@ typedef struct gateway_state {
     component *meta;
     component **dn;
     size_t ndn;
+    uint64_t salt;  /* placement: the same for every gateway of a group */
 } gateway_state;
 
 static void gateway_done(void *owner, request *r);
@@ -34,6 +35,7 @@ static int gateway_create(component *c, conf_errors *errs)
     gateway_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
+    s->salt = sim_rng_key(0, c->group ? c->group : c->id);
     int rc = station_init(&s->st, c->env->eng, &cf->st, c->rng, gateway_done, c);
     if (rc == SIM_EINVAL) {
         conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one server");
@@ -59,7 +61,7 @@ static int gateway_link(component *c, conf_errors *errs)
 static void to_datanode(component *c, request *r)
 {
     gateway_state *s = c->state;
-    size_t i = s->ndn == 1 ? 0 : (size_t)(sim_mix64(r->object ^ 0x2545f4914f6cdd1dULL) % s->ndn);
+    size_t i = s->ndn == 1 ? 0 : (size_t)(sim_mix64(r->object ^ s->salt) % s->ndn);
     comp_forward(c, s->dn[i], r, GW_DATA, req_request_bytes(r));
 }
 

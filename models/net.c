@@ -29,15 +29,10 @@ const conf_field net_cross_region_fields[] = {
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
-typedef struct net_pair_conf {
-    conf_strlist between;
-    sim_dist delay;
-    double bandwidth;
-} net_pair_conf;
 
-static const conf_field net_pair_fields[] = {
-    { "between", CONF_REFLIST, offsetof(net_pair_conf, between), NULL,
-      "the two regions this pair sets (symmetric)", 0, 0, NULL, NULL },
+const conf_field net_pair_fields[] = {
+    { "between", CONF_JSON, offsetof(net_pair_conf, between), NULL,
+      "the two region names this pair sets, [\"A\", \"B\"] (symmetric)", 0, 0, NULL, NULL },
     { "delay", CONF_DIST_TIME, offsetof(net_pair_conf, delay), NULL,
       "one-way delay between the two regions", 0, 0, NULL, NULL },
     { "bandwidth", CONF_BANDWIDTH, offsetof(net_pair_conf, bandwidth), "\"1Gbit/s\"",
@@ -214,17 +209,23 @@ int net_init_json(net *nt, const conf_doc *doc, const cJSON *regions, const cJSO
             }
             if (conf_read_fields(doc, p, path, net_pair_fields, NULL, &pc, errs) != 0) {
                 rc = SIM_EPARSE;
-            } else if (pc.between.n != 2) {
-                conf_error_at(errs, doc, cJSON_GetObjectItemCaseSensitive(p, "between"), path,
-                              "between: expected two region names, found %zu", pc.between.n);
+            } else if (!cJSON_IsArray(pc.between) || cJSON_GetArraySize(pc.between) != 2 ||
+                       !cJSON_IsString(cJSON_GetArrayItem(pc.between, 0)) ||
+                       !cJSON_IsString(cJSON_GetArrayItem(pc.between, 1))) {
+                char bp[96];
+                snprintf(bp, sizeof bp, "%s.between", path);
+                conf_error_at(errs, doc, pc.between, bp, "expected two region names like [\"us-east\", \"eu-west\"], found %s",
+                              conf_found(pc.between, buf, sizeof buf));
                 rc = SIM_EPARSE;
             } else {
-                int a = net_region(nt, pc.between.v[0]), b = net_region(nt, pc.between.v[1]);
+                const char *names[2] = { cJSON_GetArrayItem(pc.between, 0)->valuestring,
+                                         cJSON_GetArrayItem(pc.between, 1)->valuestring };
+                int a = net_region(nt, names[0]), b = net_region(nt, names[1]);
                 for (int k = 0; k < 2; k++) {
                     if ((k ? b : a) < 0) {
-                        const char *name = pc.between.v[k];
+                        const char *name = names[k];
                         const char *sug = conf_did_you_mean(name, (const char *const *)nt->names, nt->n);
-                        conf_error_at(errs, doc, cJSON_GetObjectItemCaseSensitive(p, "between"), path,
+                        conf_error_at(errs, doc, cJSON_GetArrayItem(pc.between, k), path,
                                       "between: unknown region \"%s\"%s%s%s", name,
                                       sug ? " (did you mean \"" : "", sug ? sug : "", sug ? "\"?)" : "");
                         rc = SIM_EPARSE;

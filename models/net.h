@@ -45,7 +45,15 @@ typedef struct net_link_conf {
     double bandwidth;
 } net_link_conf;
 
+/* One entry of network.pairs. */
+typedef struct net_pair_conf {
+    const cJSON *between;   /* ["A", "B"]: checked by net_init_json */
+    sim_dist delay;
+    double bandwidth;
+} net_pair_conf;
+
 extern const conf_field net_same_region_fields[];
+extern const conf_field net_pair_fields[];
 extern const conf_field net_cross_region_fields[];
 /* Fields of the `network` section, for docs. */
 extern const conf_field net_network_fields[];

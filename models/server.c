@@ -19,6 +19,7 @@ typedef struct server_state {
     station st;
     component **next;
     size_t nnext;
+    uint64_t salt;  /* placement hash salt: independent of upstream choices */
 } server_state;
 
 static void server_done(void *owner, request *r);
@@ -29,6 +30,11 @@ static int server_create(component *c, conf_errors *errs)
     server_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
+    /* Members of one group share a placement (any replica of a stateless
+     * tier sends an object to the same place); different groups use
+     * different salts so that, e.g., a gateway's choice of data node and the
+     * data node's choice of disk are independent. */
+    s->salt = sim_rng_key(0, c->group ? c->group : c->id);
     cf->st.per_byte_ns = station_ns_per_byte(cf->bandwidth);
     int rc = station_init(&s->st, c->env->eng, &cf->st, c->rng, server_done, c);
     if (rc == SIM_EINVAL) {
@@ -62,7 +68,7 @@ static void server_done(void *owner, request *r)
     component *c = owner;
     server_state *s = c->state;
     if (s->nnext) {
-        size_t i = s->nnext == 1 ? 0 : (size_t)(sim_mix64(r->object ^ 0x2545f4914f6cdd1dULL) % s->nnext);
+        size_t i = s->nnext == 1 ? 0 : (size_t)(sim_mix64(r->object ^ s->salt) % s->nnext);
         comp_forward(c, s->next[i], r, 0, req_request_bytes(r));
         return;
     }

@@ -45,6 +45,16 @@ static const cJSON *get(const cJSON *o, const char *k)
     return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
 }
 
+/* Prints v with fmt, except that fmt "~" means "about 4 significant digits,
+ * never an exponent": 0.0123, 23.56, 2574, 25736. */
+static void put_num(rbuf *b, const char *fmt, double v)
+{
+    if (strcmp(fmt, "~") != 0) rbuf_printf(b, fmt, v);
+    else if (fabs(v) >= 1000) rbuf_printf(b, "%.0f", v);
+    else if (fabs(v) >= 1e-3 || v == 0) rbuf_printf(b, "%.4g", v);
+    else rbuf_printf(b, "%.2e", v);
+}
+
 /* A number with its interval when the summary has one ("NAME_ci"). */
 static void num_ci(rbuf *b, const cJSON *obj, const char *key, const char *fmt)
 {
@@ -53,13 +63,13 @@ static void num_ci(rbuf *b, const cJSON *obj, const char *key, const char *fmt)
         rbuf_puts(b, "&ndash;");
         return;
     }
-    rbuf_printf(b, fmt, v->valuedouble);
+    put_num(b, fmt, v->valuedouble);
     char ck[128];
     snprintf(ck, sizeof ck, "%s_ci", key);
     const cJSON *ci = get(obj, ck);
     if (cJSON_IsNumber(ci)) {
         rbuf_puts(b, " <span class=\"ci\">&plusmn; ");
-        rbuf_printf(b, fmt, ci->valuedouble);
+        put_num(b, strcmp(fmt, "~") ? fmt : "%.2g", ci->valuedouble);
         rbuf_puts(b, "</span>");
     }
 }
@@ -97,9 +107,9 @@ static const char *kind_color(const char *kind)
     return pal[h % (sizeof pal / sizeof *pal)];
 }
 
-#define BOX_W 150
+#define BOX_W 140
 #define BOX_H 42
-#define COL_W 200
+#define COL_W 180
 #define ROW_H 62
 #define MAX_DIAGRAM 80
 
@@ -155,7 +165,8 @@ static void architecture(rbuf *b, const cJSON *comps)
     if (n <= MAX_DIAGRAM) {
         int w = cols * COL_W, h = rows * ROW_H + 10;
         rbuf_printf(b, "<svg class=\"arch\" xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
-                       "viewBox=\"0 0 %d %d\" role=\"img\" aria-label=\"component diagram\">\n", w, h, w, h);
+                       "viewBox=\"0 0 %d %d\" style=\"max-width:100%%;height:auto\" role=\"img\" "
+                       "aria-label=\"component diagram\">\n", w, h, w, h);
         rbuf_puts(b, "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" "
                      "markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" "
                      "fill=\"#666\"/></marker></defs>\n");
@@ -196,7 +207,8 @@ static void architecture(rbuf *b, const cJSON *comps)
     } else {
         rbuf_printf(b, "<p>%d components: too many for a diagram; see the list.</p>\n", n);
     }
-    rbuf_puts(b, "<ul>\n");
+    rbuf_printf(b, "<details%s><summary>The %d components and their links as a list</summary>\n<ul>\n",
+                n <= 12 ? " open" : "", n);
     for (int i = 0; i < n; i++) {
         rbuf_puts(b, "<li><b>");
         rbuf_html(b, v[i].id);
@@ -217,7 +229,7 @@ static void architecture(rbuf *b, const cJSON *comps)
         }
         rbuf_puts(b, "</li>\n");
     }
-    rbuf_puts(b, "</ul>\n");
+    rbuf_puts(b, "</ul>\n</details>\n");
     free(count);
     free(v);
 }
@@ -248,10 +260,10 @@ static void components_table(rbuf *b, const cJSON *comps)
         rbuf_puts(b, "</td>");
         td_num(b, c, "requests", "%.0f");
         td_num(b, c, "utilization", "%.3f");
-        td_num(b, c, "mean_queue", "%.3g");
-        td_num(b, lat, "mean", "%.3g");
-        td_num(b, lat, "p50", "%.3g");
-        td_num(b, lat, "p99", "%.3g");
+        td_num(b, c, "mean_queue", "~");
+        td_num(b, lat, "mean", "~");
+        td_num(b, lat, "p50", "~");
+        td_num(b, lat, "p99", "~");
         if (get(c, "hit_ratio")) td_num(b, c, "hit_ratio", "%.3f");
         else rbuf_puts(b, "<td></td>");
         if (get(c, "byte_hit_ratio")) td_num(b, c, "byte_hit_ratio", "%.3f");
@@ -390,10 +402,10 @@ int reports_html_write(const char *outdir, const reports_plot_result *plots, cha
     const cJSON *req = get(sum, "requests"), *lat = get(sum, "latency_ms");
     rbuf_puts(&b, "<h2>Headline numbers</h2>\n<div class=\"cards\">\n");
     card(&b, "throughput (completed requests/s)", sum, "throughput_rps", "%.1f", "");
-    card(&b, "p50 latency", lat, "p50", "%.3g", " ms");
-    card(&b, "p99 latency", lat, "p99", "%.3g", " ms");
-    card(&b, "p99.9 latency", lat, "p999", "%.3g", " ms");
-    card(&b, "mean latency", lat, "mean", "%.3g", " ms");
+    card(&b, "p50 latency", lat, "p50", "~", " ms");
+    card(&b, "p99 latency", lat, "p99", "~", " ms");
+    card(&b, "p99.9 latency", lat, "p999", "~", " ms");
+    card(&b, "mean latency", lat, "mean", "~", " ms");
     double ok = reports_json_num(req, "completed", -1);
     double bad = reports_json_num(req, "failed", 0) + reports_json_num(req, "timed_out", 0) +
                  reports_json_num(req, "rejected", 0);
@@ -411,13 +423,13 @@ int reports_html_write(const char *outdir, const reports_plot_result *plots, cha
                   "<th>p90</th><th>p99</th><th>p99.9</th><th>max</th></tr>\n");
     static const char *const qs[] = { "mean", "p50", "p90", "p99", "p999", "max" };
     rbuf_puts(&b, "<tr><td class=\"l\">all</td>");
-    for (int i = 0; i < 6; i++) td_num(&b, lat, qs[i], "%.4g");
+    for (int i = 0; i < 6; i++) td_num(&b, lat, qs[i], "~");
     rbuf_puts(&b, "</tr>\n");
     for (const cJSON *op = get(sum, "by_op") ? get(sum, "by_op")->child : NULL; op; op = op->next) {
         rbuf_puts(&b, "<tr><td class=\"l\">");
         rbuf_html(&b, op->string);
         rbuf_puts(&b, "</td>");
-        for (int i = 0; i < 6; i++) td_num(&b, get(op, "latency_ms"), qs[i], "%.4g");
+        for (int i = 0; i < 6; i++) td_num(&b, get(op, "latency_ms"), qs[i], "~");
         rbuf_puts(&b, "</tr>\n");
     }
     rbuf_puts(&b, "</table>\n");

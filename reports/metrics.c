@@ -99,6 +99,6 @@ int reports_metric_direction(const char *name)
         if (!strcmp(last, lower[i])) return -1;
     for (int i = 0; higher[i]; i++)
         if (!strcmp(last, higher[i])) return +1;
-    if (!strcmp(name, "requests.completed")) return +1;
+    if (!strcmp(name, "requests.completed") || strstr(name, ".requests.completed")) return +1;
     return 0;
 }

@@ -178,6 +178,25 @@ static void test_normal_truncated(void)
     REL_NEAR(sim_dist_variance(&d), (4.0 * t) * (1 - 6 * t + 50 * t * t), 1e-5);
     check_dist(&d, "normal(-50,2)", CHECK_ALL, 0.0);
 
+    /* Exact moments against mpmath (50 digits) at b = 5 (closed form with
+     * gsl_sf_hazard), 15 and 29 (the asymptotic series used from b = 10),
+     * and continuity across the switch at b = 10. */
+    static const double tn_ref[][3] = {
+        { 5.0, 0.18650396712584211562, 0.032696434617112225345 },
+        { 15.0, 0.066086827167822035043, 0.0043301237575598937312 },
+        { 29.0, 0.034401237736325562985, 0.0011806604887674835042 },
+    };
+    for (size_t i = 0; i < 3; i++) {
+        CHECK_EQ_I64(sim_dist_normal(&d, -tn_ref[i][0], 1.0), 0);
+        REL_NEAR(sim_dist_mean(&d), tn_ref[i][1], 1e-12);
+        REL_NEAR(sim_dist_variance(&d), tn_ref[i][2], i == 0 ? 1e-11 : 1e-14);
+    }
+    sim_dist lo, hi;
+    sim_dist_normal(&lo, -10.0 * (1 - 1e-12), 1.0);
+    sim_dist_normal(&hi, -10.0, 1.0);
+    REL_NEAR(sim_dist_mean(&lo), sim_dist_mean(&hi), 1e-11);
+    REL_NEAR(sim_dist_variance(&lo), sim_dist_variance(&hi), 1e-9);
+
     /* Beyond 30 sd below 0 the parameters are rejected. */
     CHECK_EQ_I64(sim_dist_normal(&d, -31.0, 1.0), SIM_ERANGE);
     CHECK_EQ_I64(sim_dist_normal(&d, -29.0, 1.0), 0);
@@ -403,6 +422,16 @@ static void test_empirical_quantiles(void)
     sim_dist d3;
     CHECK_EQ_I64(sim_dist_empirical_quantiles(&d3, pm, xm, M), 0);
     CHECK_NEAR(sim_dist_quantile(&d3, 0.25), 500.0, 1e-9);
+    /* The guide-table inversion against a plain linear search. */
+    int mismatch = 0;
+    for (int k = 0; k <= 9973; k++) {
+        double q = k / 9973.0;
+        int i = 0;
+        while (i < M - 2 && q >= pm[i + 1]) i++;
+        double want = xm[i] + (q - pm[i]) / (pm[i + 1] - pm[i]) * (xm[i + 1] - xm[i]);
+        mismatch += !(fabs(sim_dist_quantile(&d3, q) - want) <= 1e-9);
+    }
+    CHECK_EQ_I64(mismatch, 0);
     check_dist(&d3, "empirical 1001", CHECK_ALL, 0.0);
 
     sim_dist_free(&d);

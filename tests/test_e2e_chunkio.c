@@ -227,17 +227,28 @@ static void test_bench_and_calibrate(void)
     CHECK_TRUE(j != NULL);
     if (j) {
         CHECK_STR(cJSON_GetObjectItem(j, "schema")->valuestring, "cdnsim.empirical/1");
-        CHECK_STR(cJSON_GetObjectItem(j, "primary")->valuestring, "read-4KiB");
+        CHECK_STR(cJSON_GetObjectItem(j, "_primary")->valuestring, "read-4KiB");
         cJSON *q = cJSON_GetObjectItem(j, "quantiles");
         CHECK_TRUE(cJSON_GetArraySize(q) > 100);
         CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetArrayItem(q, 0), 0)->valuedouble, 0, 0);
-        CHECK_TRUE(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "series"), "write-4KiB") != NULL);
+        CHECK_TRUE(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_series"), "write-4KiB") != NULL);
         cJSON_Delete(j);
     }
     free(text);
     snprintf(p, sizeof p, "%s/c.write-4KiB.json", dir);
     struct stat sb;
     CHECK_EQ_I64(stat(p, &sb), 0);
+    /* The files are what a scenario's {"empirical": FILE} reads. */
+    snprintf(p, sizeof p, "%s/s.json", dir);
+    CHECK_EQ_I64(tests_write_file(p,
+        "{\"name\": \"calib-check\", \"duration\": \"1s\", \"regions\": {\"r\": {}},\n"
+        " \"components\": [\n"
+        "  {\"id\": \"c\", \"kind\": \"client\", \"region\": \"r\", \"mode\": \"closed\", \"to\": \"dn\"},\n"
+        "  {\"id\": \"dn\", \"kind\": \"datanode\", \"region\": \"r\", \"disks\": \"d\"},\n"
+        "  {\"id\": \"d\", \"kind\": \"disk\", \"region\": \"r\", \"access\": {\"empirical\": \"c.json\"}},\n"
+        "  {\"id\": \"d2\", \"kind\": \"disk\", \"region\": \"r\", \"access\": {\"empirical\": \"c.write-4KiB.json\"}}]}\n"), 0);
+    CHECK_EQ_I64(run(&out, &err, "validate s.json"), 0);
+    free(out), free(err);
     CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out c.json --sizes 4KiB --ops 30 --primary write-9MiB"), 2);
     CHECK_CONTAINS(err, "not a measured series");
     free(out), free(err);

@@ -10,7 +10,7 @@
 
 static int compare(const char *args, char **out, char **err)
 {
-    char cmd[4096];
+    char cmd[16384];
     snprintf(cmd, sizeof cmd, "%s compare %s", tests_cdnsim_bin(), args);
     return tests_run(cmd, out, err);
 }
@@ -88,11 +88,71 @@ static void test_formats(void)
     free(err);
 }
 
+/* Real runs of tests/data/runs/disk.json (one client, one disk, M/M/1 at
+ * utilisation about 0.4): the same scenario and seed twice passes; a
+ * candidate whose disk is 20% slower (--set on the disk's access time) is a
+ * regression, with the disk's utilization up by the same 20%. */
+static void test_real_runs(void)
+{
+    char *dir = tests_mkdtemp();
+    char cmd[8192];
+    const char *bin = tests_cdnsim_bin();
+    snprintf(cmd, sizeof cmd,
+             "%s run " RUNS "/disk.json --out %s/base --quiet && "
+             "%s run " RUNS "/disk.json --out %s/same --quiet && "
+             "%s run " RUNS "/disk.json --out %s/slow --quiet --set 'components.disk.access={\"exp\": \"2.4ms\"}'",
+             bin, dir, bin, dir, bin, dir);
+    char *out = NULL, *err = NULL;
+    int rc = tests_run(cmd, &out, &err);
+    if (rc != 0) fprintf(stderr, "%s\n%s%s", cmd, out, err);
+    CHECK_EQ_I64(rc, 0);
+    free(out);
+    free(err);
+    snprintf(cmd, sizeof cmd, "%s/base %s/same", dir, dir);
+    CHECK_EQ_I64(compare(cmd, &out, &err), 0);
+    CHECK_CONTAINS(out, "\n0 regressed, 0 improved");
+    free(out);
+    free(err);
+    snprintf(cmd, sizeof cmd, "%s/base %s/slow --format json", dir, dir);
+    CHECK_EQ_I64(compare(cmd, &out, &err), 1);
+    cJSON *j = cJSON_Parse(out);
+    CHECK_TRUE(j != NULL);
+    int seen = 0;
+    cJSON *m;
+    cJSON_ArrayForEach(m, cJSON_GetObjectItem(j, "metrics")) {
+        const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(m, "name"));
+        const char *verdict = cJSON_GetStringValue(cJSON_GetObjectItem(m, "verdict"));
+        double change = cJSON_GetNumberValue(cJSON_GetObjectItem(m, "change"));
+        if (name && !strcmp(name, "latency_ms.p99")) {
+            CHECK_STR(verdict, "REGRESSED");
+            seen++;
+        }
+        if (name && !strcmp(name, "components.disk.utilization")) {
+            /* Same arrivals, service 20% longer: utilization exactly 20% up
+             * up to the transfer time (4 KiB at 1 GB/s, 0.2% of the service). */
+            CHECK_STR(verdict, "REGRESSED");
+            CHECK_NEAR(change, 0.20, 0.005);
+            seen++;
+        }
+        if (name && !strcmp(name, "throughput_rps")) {
+            CHECK_STR(verdict, "unchanged");
+            seen++;
+        }
+    }
+    CHECK_EQ_I64(seen, 3);
+    cJSON_Delete(j);
+    free(out);
+    free(err);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 void test_e2e_compare_register(void)
 {
     static const tests_case cases[] = {
         { "exit_codes", test_exit_codes },
         { "formats", test_formats },
+        { "real_runs", test_real_runs },
         { NULL, NULL },
     };
     tests_add_suite("e2e_compare", cases);

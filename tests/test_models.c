@@ -279,6 +279,7 @@ static void test_edge_hit_miss_path(void)
     dns_conf dc;
     memset(&dc, 0, sizeof dc);
     dc.to = list3("edge-b", "edge-a", "edge-b");
+    free(dc.to.v[2]); /* two targets */
     dc.to.n = 2;
     sim_dist_const(&dc.resolve, 0);
     component *dns = tenv_add(&t, &dns_kind, "dns", 0, &dc);
