@@ -22,15 +22,33 @@ static const conf_field cdn_edge_fields[] = {
       "cache replacement policy (see models/cache: lru, fifo, ...)", 0, 0, NULL, NULL },
     { "upstream", CONF_REF, offsetof(cdn_edge_conf, upstream), NULL,
       "id of where misses go (the origin's load balancer, a parent cache)", 0, 0, NULL, NULL },
+    { "ttl", CONF_DURATION, offsetof(cdn_edge_conf, ttl), "\"0s\"",
+      "cached objects expire this long after insertion (Cache-Control max-age); 0 = never", 0, 0, NULL, NULL },
+    { "collapse", CONF_BOOL, offsetof(cdn_edge_conf, collapse), "false",
+      "request collapsing: concurrent misses for one object wait for a single upstream fetch", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
+
+/* An upstream fetch in flight (used), with the requests waiting for it
+ * (chained through qnext: a waiting request is in no station). */
+typedef struct pending_fetch {
+    uint64_t object;
+    request *head, *tail;
+    bool used;
+} pending_fetch;
 
 typedef struct cdn_edge_state {
     station st;
     cache *cache;
     component *up;
-    uint64_t misses_sent, fills;
+    uint64_t misses_sent, fills, collapsed, bytes_upstream;
+    /* Request collapsing: open addressing, linear probing, backward-shift
+     * deletion; grows by doubling at half full (no allocation per request). */
+    pending_fetch *pend;
+    size_t pend_cap, pend_n;
 } cdn_edge_state;
+
+enum { HOP_FETCH = 0, HOP_LEADER = 1 }; /* hop state: a leader has waiters to release */
 
 static void edge_hit_done(void *owner, request *r);
 
@@ -53,6 +71,7 @@ static int cdn_edge_create(component *c, conf_errors *errs)
     p.policy = cf->policy;
     p.capacity = cf->cache_size;
     p.seed = c->env->seed ^ sim_rng_key(c->env->seed, c->id);
+    p.ttl = cf->ttl;
     rc = cache_create(&p, &s->cache);
     if (rc != 0) {
         const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "policy") : NULL;
@@ -83,9 +102,47 @@ static int cdn_edge_link(component *c, conf_errors *errs)
     return 0;
 }
 
+static size_t pend_slot(const cdn_edge_state *s, uint64_t object)
+{
+    size_t m = s->pend_cap - 1, i = sim_mix64(object) & m;
+    while (s->pend[i].used && s->pend[i].object != object) i = (i + 1) & m;
+    return i;
+}
+
+static int pend_grow(cdn_edge_state *s)
+{
+    size_t ncap = s->pend_cap ? s->pend_cap * 2 : 64, ocap = s->pend_cap;
+    pending_fetch *np = calloc(ncap, sizeof *np), *old = s->pend;
+    if (!np) return SIM_ENOMEM;
+    s->pend = np;
+    s->pend_cap = ncap;
+    for (size_t i = 0; i < ocap; i++)
+        if (old[i].used) s->pend[pend_slot(s, old[i].object)] = old[i];
+    free(old);
+    return 0;
+}
+
+/* Removes the entry at slot i, shifting later entries of its cluster back
+ * (Knuth's algorithm R), so no tombstones accumulate. */
+static void pend_del(cdn_edge_state *s, size_t i)
+{
+    size_t m = s->pend_cap - 1, j = i;
+    for (;;) {
+        j = (j + 1) & m;
+        if (!s->pend[j].used) break;
+        size_t k = sim_mix64(s->pend[j].object) & m;
+        if (i <= j ? (i < k && k <= j) : (i < k || k <= j)) continue;
+        s->pend[i] = s->pend[j];
+        i = j;
+    }
+    memset(&s->pend[i], 0, sizeof s->pend[i]);
+    s->pend_n--;
+}
+
 static void cdn_edge_on_request(component *c, request *r)
 {
     cdn_edge_state *s = c->state;
+    cdn_edge_conf *cf = c->conf;
     bool hit = cache_lookup(s->cache, r->object, r->size, c->env->eng->now);
     c->win_requests++;
     if (hit) {
@@ -98,8 +155,26 @@ static void cdn_edge_on_request(component *c, request *r)
         return;
     }
     r->flags |= REQ_F_MISS;
+    uint32_t state = HOP_FETCH;
+    if (cf->collapse && ((s->pend_n + 1) * 2 <= s->pend_cap || pend_grow(s) == 0)) {
+        size_t i = pend_slot(s, r->object);
+        pending_fetch *pf = &s->pend[i];
+        if (pf->used) { /* a fetch is in flight: wait for it */
+            r->qnext = NULL;
+            if (!pf->head) pf->head = r;
+            else pf->tail->qnext = r;
+            pf->tail = r;
+            s->collapsed++;
+            return;
+        }
+        pf->object = r->object; /* the leader: fetch, with no waiters yet */
+        pf->head = pf->tail = NULL;
+        pf->used = true;
+        s->pend_n++;
+        state = HOP_LEADER;
+    }
     s->misses_sent++;
-    comp_forward(c, s->up, r, 0, req_request_bytes(r));
+    comp_forward(c, s->up, r, state, req_request_bytes(r));
 }
 
 static void edge_hit_done(void *owner, request *r)
@@ -110,24 +185,47 @@ static void edge_hit_done(void *owner, request *r)
 
 static void cdn_edge_on_response(component *c, request *r, const req_hop *hop)
 {
-    (void)hop;
     cdn_edge_state *s = c->state;
     if (r->status == REQ_PENDING || r->status == REQ_OK) {
+        s->bytes_upstream += r->size;
         if (cache_insert(s->cache, r->object, r->size, c->env->eng->now)) s->fills++;
     }
+    request *w = NULL;
+    if (hop->state == HOP_LEADER && s->pend_cap) {
+        size_t i = pend_slot(s, r->object);
+        if (s->pend[i].used) {
+            w = s->pend[i].head;
+            pend_del(s, i);
+        }
+    }
+    uint8_t status = r->status;
     comp_respond(c, r, req_response_bytes(r));
+    /* The waiters get the leader's outcome, each with its own latency. */
+    while (w) {
+        request *next = w->qnext;
+        w->qnext = NULL;
+        w->status = status;
+        comp_respond(c, w, req_response_bytes(w));
+        w = next;
+    }
 }
 
 static void cdn_edge_reset_stats(component *c)
 {
     cdn_edge_state *s = c->state;
-    s->misses_sent = s->fills = 0;
+    s->misses_sent = s->fills = s->collapsed = s->bytes_upstream = 0;
 }
 
 static void cdn_edge_report(component *c, cJSON *o)
 {
     cdn_edge_state *s = c->state;
+    const cache_stats *cs = cache_get_stats(s->cache);
     comp_json_num(o, "misses_forwarded", (double)s->misses_sent, "%.0f");
+    comp_json_num(o, "collapsed", (double)s->collapsed, "%.0f");
+    comp_json_num(o, "bytes_upstream", (double)s->bytes_upstream, "%.0f");
+    comp_json_num(o, "evictions", (double)cs->evictions, "%.0f");
+    comp_json_num(o, "expirations", (double)cs->expirations, "%.0f");
+    comp_json_num(o, "characteristic_time_s", cache_characteristic_time(s->cache) / 1e9, "%.6f");
     comp_json_num(o, "cache_used_bytes", (double)cache_used(s->cache), "%.0f");
     comp_json_num(o, "cache_objects", (double)cache_objects(s->cache), "%.0f");
 }
@@ -138,6 +236,18 @@ static void cdn_edge_crash(component *c)
 {
     cdn_edge_state *s = c->state;
     station_drop_all(&s->st, edge_drop);
+    /* Requests waiting for a collapsed fetch are lost with the edge. */
+    for (size_t i = 0; i < s->pend_cap; i++) {
+        pending_fetch *pf = &s->pend[i];
+        for (request *w = pf->head; w;) {
+            request *next = w->qnext;
+            w->qnext = NULL;
+            comp_drop(c, w);
+            w = next;
+        }
+        memset(pf, 0, sizeof *pf);
+    }
+    s->pend_n = 0;
 }
 
 static void cdn_edge_free(component *c)
@@ -145,6 +255,7 @@ static void cdn_edge_free(component *c)
     cdn_edge_state *s = c->state;
     station_free(&s->st);
     if (s->cache) cache_free(s->cache);
+    free(s->pend);
     free(s);
     c->state = NULL;
 }

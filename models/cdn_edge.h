@@ -5,8 +5,17 @@
  * service time is `service` (request handling plus the storage access) plus
  * size / `read_bandwidth`. A miss is forwarded to `upstream` (an origin load
  * balancer, a parent cache) without queueing at the edge, and the object is
- * inserted when the response comes back. Concurrent misses for the same
- * object are not collapsed (each goes upstream).
+ * inserted when the response comes back. Cached objects expire `ttl` after
+ * insertion (0 = never; an expired object is a miss).
+ *
+ * Request collapsing (`collapse`, off by default as in nginx's
+ * proxy_cache_lock): while a miss for an object is being fetched, later
+ * misses for the same object wait for that fetch instead of going upstream
+ * too, and are answered when it returns (with its status). Off, every miss
+ * goes upstream: the thundering herd a teacher may want to show.
+ *
+ * An edge's upstream may be another cdn_edge (a regional shield), giving
+ * edge -> shield -> origin tiers, each with its own cache and counters.
  */
 #ifndef MODELS_CDN_EDGE_H
 #define MODELS_CDN_EDGE_H
@@ -22,6 +31,8 @@ typedef struct cdn_edge_conf {
     uint64_t cache_size;
     char *policy;
     char *upstream;
+    sim_time_t ttl;
+    bool collapse;
 } cdn_edge_conf;
 
 #endif

@@ -27,9 +27,9 @@
 #include "sim/errors.h"
 
 /* The truncated normal is accepted for mean >= -TRUNC_LIMIT * sd. Beyond
- * that less than 5e-198 of the normal's mass is above 0: the parameters are
- * surely a mistake, and the moment formulas below lose their last digits to
- * cancellation (the relative error grows like (mean/sd)^4 * 1e-16). */
+ * that less than 5e-198 of the normal's mass is above 0 and the parameters
+ * are surely a mistake; the sampler's mean + tail draw would also start to
+ * lose digits to cancellation (about (mean/sd)^2 ulps). */
 #define TRUNC_LIMIT 30.0
 
 /* Draws of the plain normal tried before switching to GSL's tail sampler
