@@ -25,6 +25,7 @@
 #include "app/scenario.h"
 #include "app/timeseries.h"
 #include "models/component.h"
+#include "models/faults.h"
 #include "models/net.h"
 #include "models/request.h"
 #include "sim/engine.h"
@@ -73,6 +74,11 @@ typedef struct world {
     sim_hist w_latency;
     sim_time_t w_start;
     ts_table ts;
+    /* the fault timeline (scenario `faults`) */
+    faults faults;
+    fault_action *actions;
+    size_t nactions;
+    bool *fault_active;       /* per fault */
     /* notable events, for events.csv */
     char **events;
     size_t nevents, cap_events;
