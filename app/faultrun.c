@@ -7,6 +7,7 @@
 
 #include "app/world.h"
 #include "models/faults.h"
+#include "models/net.h"
 #include "sim/errors.h"
 
 typedef struct fault_stat {
@@ -19,7 +20,13 @@ typedef struct fault_stat {
 } fault_stat;
 
 typedef struct fault_run {
-    fault_stat *st;              /* per fault of w->faults */
+    faults fs;
+    fault_stat *st;
+    fault_action *acts;
+    size_t nacts;
+    faults_comp *fc;
+    bool *active;                /* per fault */
+    int *crash_depth;            /* per component */
 } fault_run;
 
 /* ---- loading ------------------------------------------------------------- */
@@ -66,29 +73,50 @@ static int find_peers(world *w, const fault *f, fault_stat *st)
     return 0;
 }
 
-int fault_run_load(world *w)
+int fault_run_load(world *w, conf_errors *errs)
 {
     fault_run *fr = calloc(1, sizeof *fr);
     if (!fr) return SIM_ENOMEM;
-    w->fault_stats = fr;
-    size_t n = w->faults.n;
+    w->faults = fr;
+    fr->fc = calloc(w->ncomps ? w->ncomps : 1, sizeof *fr->fc);
+    fr->crash_depth = calloc(w->ncomps ? w->ncomps : 1, sizeof *fr->crash_depth);
+    if (!fr->fc || !fr->crash_depth) return SIM_ENOMEM;
+    for (size_t i = 0; i < w->ncomps; i++) {
+        component *c = w->comps[i];
+        unsigned can = 0;
+        if (!(c->kind->flags & COMP_KIND_SOURCE)) can |= FAULTS_CAN_CRASH;
+        if (c->st || c->kind->ops->set_slow) can |= FAULTS_CAN_SLOW;
+        if (c->cache || c->kind->ops->flush) can |= FAULTS_CAN_FLUSH;
+        fr->fc[i] = (faults_comp){ c->id, c->group, c->kind->name, c->region, can };
+    }
+    faults_world wd = { fr->fc, w->ncomps, (const char *const *)w->net.names, w->net.n };
+    int rc = faults_parse(&fr->fs, &w->scn.doc, w->scn.faults, &wd, errs);
+    if (rc == SIM_ENOMEM) return rc;
+    size_t n = fr->fs.n;
     fr->st = calloc(n ? n : 1, sizeof *fr->st);
-    if (!fr->st) return SIM_ENOMEM;
+    fr->active = calloc(n ? n : 1, sizeof *fr->active);
+    if (!fr->st || !fr->active) return SIM_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         fr->st[i].detected = -1;
-        if (find_peers(w, &w->faults.v[i], &fr->st[i])) return SIM_ENOMEM;
+        if (find_peers(w, &fr->fs.v[i], &fr->st[i])) return SIM_ENOMEM;
     }
-    return 0;
+    if (faults_actions(&fr->fs, &fr->acts, &fr->nacts)) return SIM_ENOMEM;
+    return rc;
 }
 
 void fault_run_free(world *w)
 {
-    fault_run *fr = w->fault_stats;
+    fault_run *fr = w->faults;
     if (!fr) return;
-    for (size_t i = 0; fr->st && i < w->faults.n; i++) free(fr->st[i].peers);
+    for (size_t i = 0; fr->st && i < fr->fs.n; i++) free(fr->st[i].peers);
+    faults_free(&fr->fs);
     free(fr->st);
+    free(fr->acts);
+    free(fr->fc);
+    free(fr->active);
+    free(fr->crash_depth);
     free(fr);
-    w->fault_stats = NULL;
+    w->faults = NULL;
 }
 
 /* ---- applying ------------------------------------------------------------ */
@@ -101,34 +129,127 @@ static uint64_t arrivals(const world *w, const fault *f, const fault_stat *st)
     return a;
 }
 
-/* Runs just after the world applied a step of the timeline (scheduled
- * after it at the same time): snapshots the counters the report needs. */
-static void ev_snapshot(sim_engine *eng, sim_event *ev)
+/* The network's fault state, recomputed from every active fault. */
+static void recompute_links(world *w)
+{
+    fault_run *fr = w->faults;
+    net *nt = &w->net;
+    size_t n = nt->n;
+    for (size_t k = 0; k < n * n; k++) {
+        nt->factor[k] = 1.0;
+        nt->cut[k] = false;
+        nt->loss[k] = 0;
+        nt->extra[k] = 0;
+    }
+    for (size_t i = 0; i < fr->fs.n; i++) {
+        const fault *f = &fr->fs.v[i];
+        if (!fr->active[i] || f->link[0] < 0) continue;
+        size_t a = (size_t)f->link[0];
+        if (f->kind == FAULT_PARTITION && f->link[1] < 0) {
+            for (size_t x = 0; x < n; x++)
+                if (x != a) nt->cut[a * n + x] = nt->cut[x * n + a] = true;
+            continue;
+        }
+        size_t b = (size_t)f->link[1];
+        size_t ks[2] = { a * n + b, b * n + a };
+        for (int j = 0; j < (a == b ? 1 : 2); j++) {
+            size_t k = ks[j];
+            if (f->kind == FAULT_PARTITION) nt->cut[k] = true;
+            else if (f->kind == FAULT_SLOW) nt->factor[k] *= f->factor;
+            else if (f->kind == FAULT_DEGRADE) {
+                /* independent losses compose: kept = product of (1 - loss) */
+                nt->loss[k] = 1 - (1 - nt->loss[k]) * (1 - f->loss);
+                nt->extra[k] += f->delay;
+            }
+        }
+    }
+}
+
+static void recompute_slow(world *w, size_t comp)
+{
+    fault_run *fr = w->faults;
+    double factor = 1.0;
+    for (size_t i = 0; i < fr->fs.n; i++) {
+        const fault *f = &fr->fs.v[i];
+        if (fr->active[i] && f->kind == FAULT_SLOW && contains(f->targets, f->ntargets, comp)) factor *= f->factor;
+    }
+    comp_set_slow(w->comps[comp], factor);
+}
+
+static void describe_targets(const world *w, const fault *f, char *buf, size_t len)
+{
+    size_t k = 0;
+    buf[0] = 0;
+    if (f->ntargets == 0 && f->link[0] >= 0) {
+        snprintf(buf, len, "%s<->%s", w->net.names[f->link[0]], f->link[1] >= 0 ? w->net.names[f->link[1]] : "*");
+        return;
+    }
+    for (size_t i = 0; i < f->ntargets && k + 1 < len; i++) {
+        int n = snprintf(buf + k, len - k, "%s%s", i ? ";" : "", w->comps[f->targets[i]]->id);
+        if (n < 0) break;
+        k += (size_t)n;
+    }
+}
+
+static void ev_action(sim_engine *eng, sim_event *ev)
 {
     world *w = ev->target;
-    fault_run *fr = w->fault_stats;
-    const fault_action *a = &w->actions[ev->data];
-    const fault *f = &w->faults.v[a->fault];
+    fault_run *fr = w->faults;
+    const fault_action *a = &fr->acts[ev->data];
+    const fault *f = &fr->fs.v[a->fault];
     fault_stat *st = &fr->st[a->fault];
-    if (!a->end) {
+    bool begin = !a->end;
+    fr->active[a->fault] = begin;
+    if (begin) {
         st->started = true;
         bool measuring = eng->now >= w->scn.warmup;
         st->arr0 = measuring ? arrivals(w, f, st) : 0;
         st->iss0 = measuring ? w->all.issued : 0;
     }
-    if (a->end || f->kind == FAULT_FLUSH) {
+    switch (f->kind) {
+    case FAULT_CRASH:
+        for (size_t i = 0; i < f->ntargets; i++) {
+            size_t c = f->targets[i];
+            if (begin && fr->crash_depth[c]++ == 0) comp_crash(w->comps[c]);
+            if (!begin && --fr->crash_depth[c] == 0) comp_recover(w->comps[c]);
+        }
+        break;
+    case FAULT_SLOW:
+        if (f->ntargets == 0) recompute_links(w);
+        for (size_t i = 0; i < f->ntargets; i++) recompute_slow(w, f->targets[i]);
+        break;
+    case FAULT_FLUSH:
+        for (size_t i = 0; i < f->ntargets; i++) comp_flush(w->comps[f->targets[i]]);
+        fr->active[a->fault] = false;
+        break;
+    case FAULT_PARTITION:
+    case FAULT_DEGRADE:
+        recompute_links(w);
+        break;
+    default:
+        break;
+    }
+    if (!begin || f->kind == FAULT_FLUSH) {
         st->ended = true;
         st->arr1 = arrivals(w, f, st);
         st->iss1 = w->all.issued;
     }
+    static const char *const names[FAULT_NKINDS][2] = {
+        { "crash", "recover" }, { "slow_start", "slow_end" }, { "partition_start", "partition_end" },
+        { "flush", "flush" }, { "degrade_start", "degrade_end" },
+    };
+    char targets[512];
+    describe_targets(w, f, targets, sizeof targets);
+    world_event(w, names[f->kind][begin ? 0 : 1], targets, f->label);
 }
 
 int fault_run_start(world *w)
 {
-    if (!w->fault_stats) return 0;
-    for (size_t i = 0; i < w->nactions; i++) {
-        if (w->actions[i].t > w->scn.duration) break;
-        sim_event_ref r = sim_schedule_at(&w->eng, w->actions[i].t, ev_snapshot, w, NULL, i);
+    fault_run *fr = w->faults;
+    if (!fr) return 0;
+    for (size_t i = 0; i < fr->nacts; i++) {
+        if (fr->acts[i].t > w->scn.duration) break;
+        sim_event_ref r = sim_schedule_at(&w->eng, fr->acts[i].t, ev_action, w, NULL, i);
         if (!r.ev) return SIM_ENOMEM;
     }
     return 0;
@@ -136,10 +257,10 @@ int fault_run_start(world *w)
 
 void fault_run_note(world *w, const char *event, const component *target)
 {
-    fault_run *fr = w->fault_stats;
+    fault_run *fr = w->faults;
     if (!fr || !target || strcmp(event, "health_down") != 0) return;
-    for (size_t i = 0; i < w->faults.n; i++) {
-        const fault *f = &w->faults.v[i];
+    for (size_t i = 0; i < fr->fs.n; i++) {
+        const fault *f = &fr->fs.v[i];
         fault_stat *st = &fr->st[i];
         if (!st->started || st->detected >= 0 || (f->kind != FAULT_CRASH && f->kind != FAULT_SLOW)) continue;
         if (contains(f->targets, f->ntargets, target->index)) st->detected = w->eng.now;
@@ -185,8 +306,8 @@ static bool window_ok(const ts_table *t, size_t r, const ts_cols *c, double s0, 
 
 static void report_one(const world *w, size_t idx, cJSON *o)
 {
-    const fault_run *fr = w->fault_stats;
-    const fault *f = &w->faults.v[idx];
+    const fault_run *fr = w->faults;
+    const fault *f = &fr->fs.v[idx];
     const fault_stat *st = &fr->st[idx];
     const ts_table *t = &w->ts;
     cJSON_AddStringToObject(o, "label", f->label);
@@ -299,9 +420,9 @@ void fault_run_report(const world *w, cJSON *summary)
 {
     uint64_t issued = w->all.issued;
     comp_json_num(summary, "availability", issued ? (double)w->all.completed / (double)issued : NAN, "%.6f");
-    const fault_run *fr = w->fault_stats;
+    const fault_run *fr = w->faults;
     cJSON *arr = cJSON_AddArrayToObject(summary, "faults");
-    for (size_t i = 0; arr && fr && i < w->faults.n; i++) {
+    for (size_t i = 0; arr && fr && i < fr->fs.n; i++) {
         cJSON *o = cJSON_CreateObject();
         if (!o) return;
         report_one(w, i, o);

@@ -1,17 +1,22 @@
-/* app/faultrun.h - what summary.json says about each fault of the timeline.
+/* app/faultrun.h - the fault timeline applied to a running world, and what
+ * summary.json says about each fault.
  *
- * The world (app/world.c) parses the `faults` section and applies each step
- * through the component hooks and the network's fault state. This module
- * measures them: fault_run_start() schedules, at every step, an event that
- * runs just after the world's own and snapshots the counters it needs; a
- * model reporting "health_down" for a target (fault_run_note) stamps the
- * detection. fault_run_report() then writes, per fault: time to detect (first
- * health-check ejection of a target), time to recover (from the time series:
- * back within 10% of before the fault), requests that failed meanwhile, the
- * peak utilisation of the survivors (the targets' peers: same group, or the
- * other backends of a balancer sending to a target), and the load the
- * targets and their peers received relative to the offered load; plus the
- * run's availability. docs/faults.md defines each number.
+ * world_load() calls fault_run_load() once the components are built (the
+ * parser, models/faults.h, needs their ids, groups, kinds and regions);
+ * world_run() calls fault_run_start(), which schedules one event per step of
+ * the timeline. Each step calls the component fault hooks (comp_crash,
+ * comp_recover, comp_set_slow, comp_flush) or changes the network (slow
+ * link, partition, degraded link), and writes a line to events.csv.
+ * Overlapping faults compose: a component crashed by two faults comes back
+ * when both have ended; slow factors multiply; a link stays cut while any
+ * partition covers it.
+ *
+ * Measurements per fault (for summary.json's "faults" array, see
+ * docs/faults.md): when a health check first ejected one of its targets
+ * (time to detect), when the time series was back within 10% of before the
+ * fault (time to recover), requests that failed meanwhile, the peak
+ * utilisation of the survivors (the targets' peers), and the load the
+ * targets and their peers received relative to the offered load.
  */
 #ifndef APP_FAULTRUN_H
 #define APP_FAULTRUN_H
@@ -23,12 +28,12 @@
 
 struct world;
 
-/* Prepares the per-fault measurements once w->faults is parsed; sets
- * w->fault_stats. 0 or SIM_ENOMEM. */
-int fault_run_load(struct world *w);
+/* Parses the scenario's `faults` against the built world. Errors are
+ * located in errs. Returns 0, SIM_EPARSE or SIM_ENOMEM; w->faults is set
+ * (possibly to an empty timeline) unless out of memory. */
+int fault_run_load(struct world *w, conf_errors *errs);
 
-/* Schedules the snapshots, after the world scheduled its fault steps.
- * 0 or SIM_ENOMEM. */
+/* Schedules the timeline's steps on w's engine. 0 or SIM_ENOMEM. */
 int fault_run_start(struct world *w);
 
 /* A model reported `event` about `target` (e.g. "health_down"): notes the

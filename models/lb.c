@@ -66,7 +66,11 @@ static sim_time_t probe_hop(component *from, component *to, gsl_rng *r, bool *lo
     *lost = false;
     net *nt = from->env->net;
     if ((to->kind->flags & COMP_KIND_LOCAL) || (from->kind->flags & COMP_KIND_LOCAL) || !nt) return 0;
-    return net_message(nt, from->region, to->region, 0, r, lost);
+    if (net_is_cut(nt, from->region, to->region) || net_drops(nt, from->region, to->region, r)) {
+        *lost = true;
+        return 0;
+    }
+    return net_delay(nt, from->region, to->region, 0, r);
 }
 
 static void ev_probe_result(sim_engine *eng, sim_event *ev)

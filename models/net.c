@@ -261,28 +261,7 @@ sim_time_t net_delay(const net *nt, int a, int b, uint64_t bytes, gsl_rng *r)
     size_t k = (size_t)a * nt->n + (size_t)b;
     double ns = sim_dist_sample(&nt->delay[k], r);
     if (bytes && nt->bw[k] > 0) ns += (double)bytes / nt->bw[k] * 1e9;
-    return sim_time_from_ns(ns * nt->factor[k]);
-}
-
-sim_time_t net_message(const net *nt, int a, int b, uint64_t bytes, gsl_rng *r, bool *lost)
-{
-    size_t k = (size_t)a * nt->n + (size_t)b;
-    *lost = false;
-    if (nt->cut[k] || (nt->loss[k] > 0 && gsl_rng_uniform(r) < nt->loss[k])) {
-        *lost = true;
-        return 0;
-    }
-    return net_delay(nt, a, b, bytes, r) + nt->extra[k];
-}
-
-void net_clear_faults(net *nt)
-{
-    for (size_t k = 0; k < nt->n * nt->n; k++) {
-        nt->factor[k] = 1.0;
-        nt->cut[k] = false;
-        nt->loss[k] = 0;
-        nt->extra[k] = 0;
-    }
+    return sim_time_from_ns(ns * nt->factor[k]) + nt->extra[k];
 }
 
 int net_nearest(const net *nt, int from, const int *cand, size_t n)
