@@ -4,6 +4,7 @@
  * and docs/scenario.md). Parameters are checked here, with located messages
  * that say which parameter is wrong; sim/dist.c then builds the sampler. */
 #include <math.h>
+#include <gsl/gsl_cdf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -485,6 +486,7 @@ int conf_read_dist(const conf_doc *doc, const cJSON *node, const char *jpath, co
         }
     } else if (!strcmp(fam, "lognormal")) {
         static const char *const k[] = { "mean", "p99", "sd", "mu", "sigma", NULL };
+        const double z99 = gsl_cdf_ugaussian_Pinv(0.99);
         const char *forms = "{\"mean\": .., \"p99\": ..}, {\"mean\": .., \"sd\": ..} or {\"mu\": .., \"sigma\": ..}";
         /* five keys: more than a params block holds */
         const cJSON *v[5] = { 0 };
@@ -520,10 +522,10 @@ int conf_read_dist(const conf_doc *doc, const cJSON *node, const char *jpath, co
                         if (!(x > 0)) conf_error_at(errs, doc, v[0], vp[0], "the mean must be greater than 0");
                         else if (!(y > x))
                             conf_error_at(errs, doc, v[1], vp[1], "p99 must be above the mean for a lognormal");
-                        else if (log(y / x) >= 2.7055)
-                            /* z99^2 / 2 = 2.7055: beyond it no lognormal has this mean and p99 */
+                        else if (log(y / x) >= z99 * z99 / 2)
+                            /* ln(p99/mean) = z s - s^2/2 peaks at z^2/2: no lognormal lies beyond */
                             conf_error_at(errs, doc, v[1], vp[1], "p99 is too far above the mean: a lognormal "
-                                          "reaches at most p99 = 14.9 x mean");
+                                          "has p99 < %.2f x mean", exp(z99 * z99 / 2));
                         else r = constructed(doc, m, fp, fam, sim_dist_lognormal_mean_p99(out, x, y), errs);
                     }
                 } else if (mean_sd) {

@@ -82,26 +82,23 @@ static int read_u64(const conf_doc *doc, const cJSON *n, uint64_t *out)
     }
     if (!cJSON_IsNumber(n)) return SIM_EPARSE;
     double d = n->valuedouble;
-    if (!isfinite(d) || d != floor(d)) return SIM_EPARSE;
-    if (d < 0 || d >= 18446744073709551616.0) return SIM_ERANGE;
+    /* Past 2^53 a double is not exact: take the digits from the file. */
     const char *src = conf_doc_source(doc, n);
-    if (d >= 9007199254740992.0 && src) {
+    if (isfinite(d) && d >= 9007199254740992.0 && src && isdigit((unsigned char)*src)) {
         uint64_t v = 0;
         const char *q = src;
-        int ok = 1;
         for (; isdigit((unsigned char)*q); q++) {
             unsigned dg = (unsigned)(*q - '0');
-            if (v > (UINT64_MAX - dg) / 10) {
-                ok = 0;
-                break;
-            }
+            if (v > (UINT64_MAX - dg) / 10) return SIM_ERANGE;
             v = v * 10 + dg;
         }
-        if (ok && q > src && *q != '.' && *q != 'e' && *q != 'E') {
+        if (*q != '.' && *q != 'e' && *q != 'E') {
             *out = v;
             return 0;
         }
     }
+    if (!isfinite(d) || d != floor(d)) return SIM_EPARSE;
+    if (d < 0 || d >= 18446744073709551616.0) return SIM_ERANGE;
     *out = d >= 18446744073709549568.0 ? UINT64_MAX : (uint64_t)d;
     return 0;
 }

@@ -288,9 +288,11 @@ static void put_decimal(char *buf, size_t len, uint64_t q, uint64_t r, uint64_t 
     }
     int width = 0;
     for (uint64_t d = den; d > 1 && width < 19; d /= 10) width++;
-    char frac[48];
-    snprintf(frac, sizeof frac, "%0*llu", width, (unsigned long long)(r % 10000000000000000000ULL));
-    size_t fl = strlen(frac);
+    /* r < den, so exactly `width` digits with leading zeros. */
+    char frac[24];
+    for (int i = width - 1; i >= 0; i--, r /= 10) frac[i] = (char)('0' + r % 10);
+    frac[width] = 0;
+    size_t fl = (size_t)width;
     while (fl > 0 && frac[fl - 1] == '0') frac[--fl] = 0;
     snprintf(buf, len, "%llu.%s%s", (unsigned long long)q, frac, unit);
 }

@@ -5,17 +5,27 @@
  * Prints a markdown table.
  *
  *   che_validation [WARMUP MEASURED SEED]    (defaults 1000000 5000000 1)
+ *   che_validation theory ALPHA CACHE        prints the LRU and FIFO theory only
  */
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "models/cache/che.h"
 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    if (argc == 4 && !strcmp(argv[1], "theory")) {
+        double tl, tf, alpha = strtod(argv[2], NULL), c = strtod(argv[3], NULL);
+        if (cache_che_zipf(CACHE_CHE_LRU, 100000, alpha, c, NULL, &tl) ||
+            cache_che_zipf(CACHE_CHE_FIFO, 100000, alpha, c, NULL, &tf))
+            return 1;
+        printf("%.4f %.4f\n", tl, tf);
+        return 0;
+    }
     uint64_t warm = argc > 1 ? strtoull(argv[1], NULL, 10) : 1000000;
     uint64_t meas = argc > 2 ? strtoull(argv[2], NULL, 10) : 5000000;
     uint64_t seed = argc > 3 ? strtoull(argv[3], NULL, 10) : 1;

@@ -58,6 +58,17 @@ static int plain_word(const char *s)
     return 1;
 }
 
+/* A grey band over the warm-up, whose requests the summary leaves out. */
+static void warmup_band(rbuf *m, double warmup_s)
+{
+    if (!(warmup_s > 0) || !isfinite(warmup_s)) return;
+    rbuf_puts(m, "# the warm-up: not counted in summary.json\n");
+    rbuf_printf(m, "set object 1 rect from 0, graph 0 to %.9g, graph 1 behind fc rgb \"#e8e8e8\" fs solid noborder\n",
+                warmup_s);
+    rbuf_printf(m, "set label 1 \"warm-up\" at %.9g, graph 0.93 center tc rgb \"#777777\" font \",9\"\n",
+                warmup_s / 2);
+}
+
 /* set arrow / set label lines for every event. */
 static void markers(rbuf *m, const reports_csv *ev)
 {
@@ -142,6 +153,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     rbuf_init(&util);
     const char *name = reports_json_str(sum, "scenario.name");
     rbuf_gpstr(&title, name ? name : "cdnsim run");
+    warmup_band(&mark, reports_json_num(sum, "warmup_s", 0));
     cJSON_Delete(sum);
 
     reports_csv ev = { 0 }, ts = { 0 };

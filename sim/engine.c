@@ -11,7 +11,6 @@ void sim_engine_init(sim_engine *eng)
     eng->cancelled_pending = 0;
     eng->error = 0;
     eng->stop = 0;
-    eng->held = NULL;
     sim_evset_init(&eng->set);
     sim_evpool_init(&eng->pool);
     eng->progress = NULL;
@@ -19,11 +18,18 @@ void sim_engine_init(sim_engine *eng)
     eng->progress_every = 65536;
 }
 
+int sim_engine_set_queue(sim_engine *eng, sim_evset_kind kind, size_t threshold)
+{
+    if (eng->next_seq != 0 || sim_evset_size(&eng->set) != 0) return SIM_ESTATE;
+    sim_evset_free(&eng->set);
+    sim_evset_init_kind(&eng->set, kind, threshold);
+    return 0;
+}
+
 void sim_engine_free(sim_engine *eng)
 {
     sim_evset_free(&eng->set);
     sim_evpool_free(&eng->pool);
-    eng->held = NULL;
 }
 
 sim_event_ref sim_schedule_at(sim_engine *eng, sim_time_t t, sim_handler_fn fn,
@@ -67,18 +73,17 @@ int sim_run(sim_engine *eng, sim_time_t until)
     for (;;) {
         if (eng->error) return eng->error;
         if (eng->stop) return SIM_EINTR;
-        sim_event *ev = eng->held;
-        if (ev) eng->held = NULL;
-        else if (!(ev = sim_evset_pop(&eng->set))) return 0;
+        sim_event *ev = sim_evset_pop_until(&eng->set, until);
+        if (!ev) {
+            /* Nothing left at or before `until`: time still advances to it
+             * when live events remain beyond. */
+            if (sim_pending(eng) > 0 && eng->now < until) eng->now = until;
+            return 0;
+        }
         if (ev->flags & SIM_EV_CANCELLED) {
             eng->cancelled_pending--;
             sim_evpool_put(&eng->pool, ev);
             continue;
-        }
-        if (ev->time > until) {
-            eng->held = ev;
-            if (eng->now < until) eng->now = until;
-            return 0;
         }
         eng->now = ev->time;
         ev->gen++; /* a running event is no longer pending: refs to it go stale */

@@ -35,7 +35,6 @@ struct sim_engine {
     size_t cancelled_pending;   /* cancelled events still in the set */
     int error;                  /* first error (SIM_ENOMEM), 0 if none */
     volatile sig_atomic_t stop; /* set by sim_stop(), also from a signal */
-    sim_event *held;            /* popped but later than the last run's end */
     sim_evset set;
     sim_evpool pool;
     sim_progress_fn progress;   /* optional */
@@ -45,6 +44,12 @@ struct sim_engine {
 
 /* Initialises an engine at time 0 with no events. Allocates nothing. */
 void sim_engine_init(sim_engine *eng);
+
+/* Chooses the pending-event set (see sim/evset.h): SIM_EVSET_ADAPTIVE (the
+ * default), SIM_EVSET_HEAP or SIM_EVSET_LADDER; `threshold` is the ADAPTIVE
+ * switch-over size (0 = default). Only valid while nothing was ever scheduled
+ * (right after sim_engine_init): returns 0, or SIM_ESTATE otherwise. */
+int sim_engine_set_queue(sim_engine *eng, sim_evset_kind kind, size_t threshold);
 
 /* Frees all memory of the engine, including pending events. Targets and args
  * of pending events are not touched: they belong to the models. */
@@ -65,8 +70,10 @@ static inline sim_event_ref sim_schedule(sim_engine *eng, sim_time_t delay, sim_
 }
 
 /* Cancels a pending event. Returns true if it was pending and is now
- * cancelled; false if it already ran, was already cancelled, or ref is null.
- * O(1): the event stays in the set, is skipped when reached, and never runs. */
+ * cancelled; false if it already ran, is running (a handler cancelling its
+ * own event), was already cancelled, or ref is null. O(1): the event stays in
+ * the set, is skipped and recycled when reached, and never runs;
+ * sim_pending() stops counting it at once. */
 bool sim_cancel(sim_engine *eng, sim_event_ref ref);
 
 /* True while the referenced event is scheduled and not cancelled. */
@@ -77,8 +84,9 @@ static inline bool sim_event_pending(sim_event_ref ref)
 
 /* Runs events in order until the next one is later than `until`, no events
  * remain, or sim_stop() is called. The clock is left at the time of the last
- * event run (or at `until` when events remain beyond it). May be called again
- * with a later `until` to continue.
+ * event run (or at `until` when live events remain beyond it). Events later
+ * than `until` stay pending (and cancellable); sim_run may be called again,
+ * with a later `until`, after scheduling more events, to continue.
  * Returns 0 when it reached `until` or ran out of events, SIM_EINTR when
  * stopped, or the engine's error (SIM_ENOMEM). */
 int sim_run(sim_engine *eng, sim_time_t until);
@@ -90,7 +98,7 @@ static inline void sim_stop(sim_engine *eng) { eng->stop = 1; }
 /* Events scheduled and neither run nor cancelled. */
 static inline size_t sim_pending(const sim_engine *eng)
 {
-    return sim_evset_size(&eng->set) + (eng->held ? 1 : 0) - eng->cancelled_pending;
+    return sim_evset_size(&eng->set) - eng->cancelled_pending;
 }
 
 #endif

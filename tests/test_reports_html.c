@@ -313,6 +313,41 @@ static void test_report_command(void)
     free(dir);
 }
 
+/* More than 10 stations: the utilization plot switches to a heat map; both
+ * branches of the template must draw. */
+static void test_many_components(void)
+{
+    char *dir = copy_run(RUNS "/base");
+    char path[4096], err[512];
+    rbuf ts;
+    rbuf_init(&ts);
+    rbuf_puts(&ts, "t_s,offered,completed,failed,timed_out,rejected,p50_ms,p99_ms");
+    for (int c = 0; c < 14; c++) rbuf_printf(&ts, ",util:disk-%d,queue:disk-%d", c, c);
+    rbuf_puts(&ts, "\n");
+    for (int w = 0; w < 20; w++) {
+        rbuf_printf(&ts, "%d,100,99,1,0,0,2.5,9.5", w);
+        for (int c = 0; c < 14; c++) rbuf_printf(&ts, ",%.3f,%.3f", (c * 7 + w) % 10 / 10.0, 0.5);
+        rbuf_puts(&ts, "\n");
+    }
+    snprintf(path, sizeof path, "%s/timeseries.csv", dir);
+    tests_write_file(path, rbuf_str(&ts));
+    rbuf_free(&ts);
+    reports_plot_result pr;
+    CHECK_EQ_I64(reports_plots_write(dir, NULL, &pr, err, sizeof err), 0);
+    CHECK_EQ_U64(pr.nscripts, 3); /* no hit_ratio columns: no hit ratio plot */
+    for (size_t i = 0; i < pr.nscripts; i++) {
+        if (have_gnuplot()) CHECK_TRUE(pr.drawn[i]);
+        if (!strcmp(pr.names[i], "hit_ratio")) CHECK_TRUE(0);
+    }
+    snprintf(path, sizeof path, "%s/plots/utilization.gp", dir);
+    char *gp = tests_read_file(path, NULL);
+    CHECK_CONTAINS(gp, "ids = \"disk-0 disk-1 disk-2");
+    CHECK_CONTAINS(gp, "window = 1\n");
+    free(gp);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 static void test_expand(void)
 {
     rbuf b;
@@ -331,6 +366,7 @@ void test_reports_html_register(void)
         { "hostile_strings", test_hostile_strings },
         { "without_gnuplot", test_without_gnuplot },
         { "report_command", test_report_command },
+        { "many_components", test_many_components },
         { "expand", test_expand },
         { NULL, NULL },
     };
