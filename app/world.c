@@ -247,30 +247,6 @@ static int build_workload(world *w, conf_errors *errs)
     return rc;
 }
 
-/* Parses the `faults` section against the built components. */
-static int build_faults(world *w, conf_errors *errs)
-{
-    faults_comp *fc = calloc(w->ncomps ? w->ncomps : 1, sizeof *fc);
-    if (!fc) return SIM_ENOMEM;
-    for (size_t i = 0; i < w->ncomps; i++) {
-        component *c = w->comps[i];
-        fc[i].id = c->id;
-        fc[i].group = c->group;
-        fc[i].kind = c->kind->name;
-        fc[i].region = c->region;
-        fc[i].can = (c->st ? FAULTS_CAN_SLOW : 0) | (c->cache ? FAULTS_CAN_FLUSH : 0) |
-                    ((c->kind->flags & COMP_KIND_SOURCE) ? 0 : FAULTS_CAN_CRASH);
-    }
-    faults_world fw = { fc, w->ncomps, (const char *const *)w->net.names, w->net.n };
-    int rc = faults_parse(&w->faults, &w->scn.doc, w->scn.faults, &fw, errs);
-    free(fc);
-    if (rc != 0) return rc;
-    rc = faults_actions(&w->faults, &w->actions, &w->nactions);
-    if (rc != 0) return rc;
-    w->fault_active = calloc(w->faults.n ? w->faults.n : 1, sizeof *w->fault_active);
-    return w->fault_active ? 0 : SIM_ENOMEM;
-}
-
 int world_load(world *w, const char *path, const world_opts *o, conf_errors *errs)
 {
     memset(w, 0, sizeof *w);
@@ -305,6 +281,11 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
     w->window = rcf.window > 0 ? rcf.window : SIM_S;
     conf_free_fields(report_fields, &rcf);
 
+    if (w->scn.faults && cJSON_GetArraySize(w->scn.faults) > 0) {
+        conf_error_at(errs, &w->scn.doc, w->scn.faults, "faults",
+                      "faults are not supported by this version yet (the fault timeline comes with issue 5)");
+        bad = 1;
+    }
 
     w->env.eng = &w->eng;
     w->env.net = &w->net;
@@ -355,9 +336,6 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
             bad = 1;
         }
     }
-    rc = build_faults(w, errs);
-    if (rc == SIM_ENOMEM) return rc;
-    if (rc) bad = 1;
     if (!bad) {
         int *colour = calloc(w->ncomps ? w->ncomps : 1, sizeof *colour);
         component **stack = calloc(w->ncomps + 1, sizeof *stack);
@@ -398,11 +376,6 @@ void world_free(world *w)
     sim_hist_free(&w->w_latency);
     for (int i = 0; i < REQ_NOPS; i++) sim_hist_free(&w->by_op[i].latency);
     ts_free(&w->ts);
-    faults_free(&w->faults);
-    free(w->actions);
-    free(w->fault_active);
-    w->actions = NULL;
-    w->fault_active = NULL;
     for (size_t i = 0; i < w->nevents; i++) free(w->events[i]);
     free(w->events);
     w->events = NULL;
@@ -488,91 +461,6 @@ static void ev_window(sim_engine *eng, sim_event *ev)
     if (eng->now + w->window <= w->env.end) sim_schedule(eng, w->window, ev_window, w, NULL, 0);
 }
 
-/* ---- faults -------------------------------------------------------------- */
-
-static bool fault_targets(const fault *f, size_t comp)
-{
-    for (size_t i = 0; i < f->ntargets; i++)
-        if (f->targets[i] == comp) return true;
-    return false;
-}
-
-/* Does fault f act on the link a -> b? */
-static bool fault_on_link(const fault *f, int a, int b)
-{
-    if (f->link[0] < 0) return false;
-    if (f->link[1] < 0) return a != b && (a == f->link[0] || b == f->link[0]);
-    return (a == f->link[0] && b == f->link[1]) || (a == f->link[1] && b == f->link[0]);
-}
-
-/* Recomputes the state the active faults imply, so that overlapping faults
- * compose (two slow faults multiply, a component stays down while any crash
- * holds it) and ending one restores exactly what the others leave. */
-static void apply_faults(world *w)
-{
-    net *nt = &w->net;
-    net_clear_faults(nt);
-    for (size_t a = 0; a < nt->n; a++)
-        for (size_t b = 0; b < nt->n; b++) {
-            size_t k = a * nt->n + b;
-            double pass = 1;
-            for (size_t i = 0; i < w->faults.n; i++) {
-                const fault *f = &w->faults.v[i];
-                if (!w->fault_active[i] || !fault_on_link(f, (int)a, (int)b)) continue;
-                if (f->kind == FAULT_PARTITION) nt->cut[k] = true;
-                else if (f->kind == FAULT_SLOW) nt->factor[k] *= f->factor;
-                else if (f->kind == FAULT_DEGRADE) {
-                    pass *= 1 - f->loss;
-                    nt->extra[k] += f->delay;
-                }
-            }
-            nt->loss[k] = 1 - pass;
-        }
-    for (size_t c = 0; c < w->ncomps; c++) {
-        component *comp = w->comps[c];
-        bool down = false;
-        double slow = 1;
-        for (size_t i = 0; i < w->faults.n; i++) {
-            const fault *f = &w->faults.v[i];
-            if (!w->fault_active[i] || !fault_targets(f, c)) continue;
-            if (f->kind == FAULT_CRASH) down = true;
-            else if (f->kind == FAULT_SLOW) slow *= f->factor;
-        }
-        if (down && !comp->down) comp_crash(comp);
-        else if (!down && comp->down) comp_recover(comp);
-        if (slow != comp->slow) comp_set_slow(comp, slow);
-    }
-}
-
-static void ev_fault(sim_engine *eng, sim_event *ev)
-{
-    (void)eng;
-    world *w = ev->target;
-    const fault_action *a = &w->actions[ev->data];
-    fault *f = &w->faults.v[a->fault];
-    char target[256] = "";
-    if (f->ntargets) {
-        snprintf(target, sizeof target, "%s", w->comps[f->targets[0]]->id);
-        if (f->ntargets > 1) {
-            size_t n = strlen(target);
-            snprintf(target + n, sizeof target - n, " +%zu", f->ntargets - 1);
-        }
-    } else if (f->link[0] >= 0) {
-        snprintf(target, sizeof target, "%s%s%s", w->net.names[f->link[0]], f->link[1] >= 0 ? "<->" : "",
-                 f->link[1] >= 0 ? w->net.names[f->link[1]] : "");
-    }
-    if (f->kind == FAULT_FLUSH) {
-        for (size_t i = 0; i < f->ntargets; i++) comp_flush(w->comps[f->targets[i]]);
-        world_event(w, "flush", target, f->label);
-        return;
-    }
-    w->fault_active[a->fault] = !a->end;
-    apply_faults(w);
-    char name[64];
-    snprintf(name, sizeof name, "%s_%s", fault_kind_names[f->kind], a->end ? "end" : "start");
-    world_event(w, name, target, f->label);
-}
-
 static sim_engine *volatile g_running;
 
 static void on_sigint(int sig)
@@ -594,8 +482,6 @@ int world_run(world *w, const world_opts *o)
         }
     }
     if (w->window <= w->scn.duration) sim_schedule_at(eng, w->window, ev_window, w, NULL, 0);
-    for (size_t i = 0; i < w->nactions; i++)
-        if (w->actions[i].t <= w->scn.duration) sim_schedule_at(eng, w->actions[i].t, ev_fault, w, NULL, i);
 
     progress pr;
     bool show = o->progress != WORLD_PROGRESS_OFF;

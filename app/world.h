@@ -25,7 +25,6 @@
 #include "app/scenario.h"
 #include "app/timeseries.h"
 #include "models/component.h"
-#include "models/faults.h"
 #include "models/net.h"
 #include "models/request.h"
 #include "sim/engine.h"
@@ -74,11 +73,6 @@ typedef struct world {
     sim_hist w_latency;
     sim_time_t w_start;
     ts_table ts;
-    /* the fault timeline (scenario `faults`) */
-    faults faults;
-    fault_action *actions;
-    size_t nactions;
-    bool *fault_active;       /* per fault */
     /* notable events, for events.csv */
     char **events;
     size_t nevents, cap_events;

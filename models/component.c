@@ -251,7 +251,11 @@ static sim_time_t hop_delay(component *from, int src, component *to, uint64_t by
     if (to->kind->flags & COMP_KIND_LOCAL) return 0;
     net *nt = from->env->net;
     if (!nt || src < 0 || to->region < 0) return 0;
-    return net_message(nt, src, to->region, bytes, from->net_rng, lost);
+    if (net_is_cut(nt, src, to->region)) {
+        *lost = true;
+        return 0;
+    }
+    return net_delay(nt, src, to->region, bytes, from->net_rng);
 }
 
 void comp_send_from(component *from, int src_region, component *to, request *r, uint64_t bytes)
@@ -301,7 +305,8 @@ void comp_respond(component *from, request *r, uint64_t bytes)
     sim_time_t d = 0;
     bool lost = false;
     if (!(from->kind->flags & COMP_KIND_LOCAL) && !(to->kind->flags & COMP_KIND_LOCAL) && env->net) {
-        d = net_message(env->net, from->region, to->region, bytes, from->net_rng, &lost);
+        if (net_is_cut(env->net, from->region, to->region)) lost = true;
+        else d = net_delay(env->net, from->region, to->region, bytes, from->net_rng);
     }
     r->at = NULL;
     if (lost) {

@@ -65,10 +65,7 @@ static int net_alloc(net *nt, size_t n)
     nt->mean_ns = calloc(n * n, sizeof *nt->mean_ns);
     nt->factor = calloc(n * n, sizeof *nt->factor);
     nt->cut = calloc(n * n, sizeof *nt->cut);
-    nt->loss = calloc(n * n, sizeof *nt->loss);
-    nt->extra = calloc(n * n, sizeof *nt->extra);
-    if (!nt->names || !nt->delay || !nt->bw || !nt->mean_ns || !nt->factor || !nt->cut || !nt->loss || !nt->extra)
-        return SIM_ENOMEM;
+    if (!nt->names || !nt->delay || !nt->bw || !nt->mean_ns || !nt->factor || !nt->cut) return SIM_ENOMEM;
     for (size_t i = 0; i < n * n; i++) {
         nt->factor[i] = 1.0;
         sim_dist_const(&nt->delay[i], 0);
@@ -101,8 +98,6 @@ void net_free(net *nt)
     free(nt->mean_ns);
     free(nt->factor);
     free(nt->cut);
-    free(nt->loss);
-    free(nt->extra);
     memset(nt, 0, sizeof *nt);
 }
 
@@ -262,27 +257,6 @@ sim_time_t net_delay(const net *nt, int a, int b, uint64_t bytes, gsl_rng *r)
     double ns = sim_dist_sample(&nt->delay[k], r);
     if (bytes && nt->bw[k] > 0) ns += (double)bytes / nt->bw[k] * 1e9;
     return sim_time_from_ns(ns * nt->factor[k]);
-}
-
-sim_time_t net_message(const net *nt, int a, int b, uint64_t bytes, gsl_rng *r, bool *lost)
-{
-    size_t k = (size_t)a * nt->n + (size_t)b;
-    *lost = false;
-    if (nt->cut[k] || (nt->loss[k] > 0 && gsl_rng_uniform(r) < nt->loss[k])) {
-        *lost = true;
-        return 0;
-    }
-    return net_delay(nt, a, b, bytes, r) + nt->extra[k];
-}
-
-void net_clear_faults(net *nt)
-{
-    for (size_t k = 0; k < nt->n * nt->n; k++) {
-        nt->factor[k] = 1.0;
-        nt->cut[k] = false;
-        nt->loss[k] = 0;
-        nt->extra[k] = 0;
-    }
 }
 
 int net_nearest(const net *nt, int from, const int *cand, size_t n)

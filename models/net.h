@@ -35,11 +35,8 @@ typedef struct net {
     sim_dist *delay;   /* n x n one-way delay, ns */
     double *bw;        /* n x n bytes per second; 0 = no transfer time */
     double *mean_ns;   /* n x n mean delay, for nearest-region routing */
-    /* Fault state (issue 5), set by the world's fault timeline: */
     double *factor;    /* n x n delay multiplier (slow links), 1 normally */
     bool *cut;         /* n x n partitioned: messages are lost */
-    double *loss;      /* n x n probability a message is lost (degraded link), 0 normally */
-    sim_time_t *extra; /* n x n delay added to every message (degraded link), 0 normally */
 } net;
 
 /* The parameters of one link (same_region, cross_region, a pair). */
@@ -80,14 +77,6 @@ int net_region(const net *nt, const char *name);
 
 /* One draw of the time a message of `bytes` takes from region a to b. */
 sim_time_t net_delay(const net *nt, int a, int b, uint64_t bytes, gsl_rng *r);
-
-/* One message from a to b: returns its delay, or sets *lost when the link is
- * partitioned or loses it (a uniform is drawn from r only when the link's
- * loss is above 0, so runs without degraded links draw the same numbers). */
-sim_time_t net_message(const net *nt, int a, int b, uint64_t bytes, gsl_rng *r, bool *lost);
-
-/* Clears the fault state: no factor, cut, loss or extra delay. */
-void net_clear_faults(net *nt);
 
 static inline bool net_is_cut(const net *nt, int a, int b) { return nt->cut[(size_t)a * nt->n + (size_t)b]; }
 static inline double net_mean_ns(const net *nt, int a, int b) { return nt->mean_ns[(size_t)a * nt->n + (size_t)b]; }

@@ -249,6 +249,9 @@ static const bad_case bad_cases[] = {
                    "{\"same_region\": {\"delay\": \"5 parsecs\"}}, \"components\": [" CL ", " SRV "]}",
       "network.same_region.delay" },
     { "truncated", HEAD CL ", {\"id\": \"s\", \"kind\": \"ser", "bad.json:1:" },
+    { "faults not yet", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, \"faults\": [{\"at\": \"1s\"}], "
+                        "\"components\": [" CL ", " SRV "]}",
+      "faults" },
     { "bad report window", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, \"report\": {\"windw\": \"1s\"}, "
                            "\"components\": [" CL ", " SRV "]}",
       "report.windw: unknown key (did you mean \"window\"?)" },
@@ -337,75 +340,6 @@ static void test_show_paths(void)
     free(out);
 }
 
-/* The fault timeline drives the component hooks: a crashed server behind a
- * round-robin balancer loses its share of requests while it is down and
- * serves again after recovering; a slowed one serves slower; every fault is
- * in events.csv. */
-static void test_faults_timeline(void)
-{
-    char *dir = tests_mkdtemp();
-    char path[4200], args[8400];
-    snprintf(path, sizeof path, "%s/f.json", dir);
-    CHECK_EQ_I64(tests_write_file(path,
-        "{\"name\": \"f\", \"duration\": \"6s\", \"regions\": {\"a\": {}},"
-        " \"network\": {\"same_region\": {\"delay\": \"0\"}},"
-        " \"components\": ["
-        "  {\"id\": \"c\", \"kind\": \"client\", \"region\": \"a\", \"to\": \"lb\", \"rate\": \"1000/s\", \"last_mile\": \"0\"},"
-        "  {\"id\": \"lb\", \"kind\": \"lb\", \"region\": \"a\", \"backends\": \"s\"},"
-        "  {\"id\": \"s\", \"kind\": \"server\", \"region\": \"a\", \"count\": 2, \"servers\": 4, \"service\": \"1ms\"}],"
-        " \"faults\": [{\"at\": \"2s\", \"crash\": \"s-1\", \"recover\": \"4s\"},"
-        "            {\"at\": \"4s\", \"until\": \"5s\", \"slow\": \"s-2\", \"factor\": 10}]}"), 0);
-    snprintf(args, sizeof args, "run -q --no-report %s --out %s/o", path, dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
-    char sub[4300];
-    snprintf(sub, sizeof sub, "%s/o", dir);
-    char *ev = read_in(sub, "events.csv");
-    CHECK_TRUE(ev != NULL);
-    if (ev) {
-        CHECK_CONTAINS(ev, "\n2.000000,crash_start,s-1,");
-        CHECK_CONTAINS(ev, "\n4.000000,crash_end,s-1,");
-        CHECK_CONTAINS(ev, "\n4.000000,slow_start,s-2,");
-        CHECK_CONTAINS(ev, "\n5.000000,slow_end,s-2,");
-    }
-    char *ts = read_in(sub, "timeseries.csv");
-    CHECK_TRUE(ts != NULL);
-    if (ts) {
-        /* rows t = 0..5: completed per second; round robin sends every other
-         * request to s-1, lost while it is down (Poisson 1000/s: +-100 is
-         * over 4 standard deviations of one window's count) */
-        long completed[6] = { 0 };
-        const char *p = strchr(ts, '\n');
-        for (int r = 0; r < 6 && p && p[1]; r++) {
-            double t;
-            long off, done;
-            if (sscanf(p + 1, "%lf,%ld,%ld", &t, &off, &done) == 3) completed[r] = done;
-            p = strchr(p + 1, '\n');
-        }
-        CHECK_NEAR(completed[1], 1000, 130);
-        CHECK_NEAR(completed[2], 500, 100);
-        CHECK_NEAR(completed[3], 500, 100);
-        CHECK_NEAR(completed[5], 1000, 130);
-    }
-    char *s = read_in(sub, "summary.json");
-    if (s) CHECK_CONTAINS(s, "\"dropped\":");
-    free(s);
-    free(ts);
-    free(ev);
-    /* a bad fault is a located error */
-    CHECK_EQ_I64(tests_write_file(path,
-        "{\"name\": \"f\", \"duration\": \"6s\", \"regions\": {\"a\": {}},"
-        " \"components\": [{\"id\": \"c\", \"kind\": \"client\", \"region\": \"a\", \"to\": \"s\"},"
-        "  {\"id\": \"s\", \"kind\": \"server\", \"region\": \"a\"}],"
-        " \"faults\": [{\"at\": \"2s\", \"crash\": \"sever\"}]}"), 0);
-    char *err = NULL;
-    snprintf(args, sizeof args, "validate %s", path);
-    CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
-    CHECK_CONTAINS(err, "faults[0]");
-    free(err);
-    tests_rmtree(dir);
-    free(dir);
-}
-
 /* docs/models.md ends with the output of `cdnsim show --kinds`, so the
  * documented parameters are the ones the code reads. */
 static void test_models_doc_in_sync(void)
@@ -436,7 +370,6 @@ void test_e2e_run_register(void)
         { "validate_errors", test_validate_errors },
         { "usage_errors", test_usage_errors },
         { "show_paths", test_show_paths },
-        { "faults_timeline", test_faults_timeline },
         { "models_doc_in_sync", test_models_doc_in_sync },
         { NULL, NULL },
     };
