@@ -178,10 +178,45 @@ static void test_server_crash(void)
     run_free(&r);
 }
 
+/* The retry storm: a 3 s slowdown at 30 s. Without a budget every timeout
+ * is retried (4 attempts), the servers receive more than twice the offered
+ * load during the blip, and the backlog of abandoned attempts keeps them
+ * overloaded until the end of the run: no recovery, and the last 10 s are
+ * still nearly all timeouts. With the budget (10% of the last 2 s of
+ * requests + 1/s) the load stays at most 1.2x, and the run is healthy again
+ * well before the end. */
+static void test_retry_storm(void)
+{
+    run r;
+    if (run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.retry.budget=false") == 0) {
+        const cJSON *f = fault0(&r);
+        CHECK_TRUE(num(f, "load_vs_offered") >= 2.0);
+        CHECK_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(f, "time_to_recover_s")));
+        double off = sum_between(&r, "offered", 60, 70), to = sum_between(&r, "timed_out", 60, 70);
+        CHECK_TRUE(to > 0.9 * off);
+        const cJSON *users = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
+        CHECK_EQ_I64((long long)num(users, "retries_denied_by_budget"), 0);
+        CHECK_TRUE(num(users, "retries") > num(users, "requests"));
+    }
+    run_free(&r);
+    if (run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.retry.budget=true") == 0) {
+        const cJSON *f = fault0(&r);
+        double load = num(f, "load_vs_offered");
+        CHECK_TRUE(load >= 1.0 && load <= 1.2);
+        double rec = num(f, "time_to_recover_s");
+        CHECK_TRUE(rec > 3 && rec < 20);
+        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 50, 70), 0);
+        const cJSON *users = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
+        CHECK_TRUE(num(users, "retries_denied_by_budget") > 0);
+    }
+    run_free(&r);
+}
+
 void test_e2e_faults_register(void)
 {
     static const tests_case cases[] = {
         { "server_crash", test_server_crash },
+        { "retry_storm", test_retry_storm },
         { NULL, NULL },
     };
     tests_add_suite("e2e_faults", cases);
