@@ -31,6 +31,7 @@ static void test_exit_codes(void)
         { RUNS "/base_reps " RUNS "/base_reps", 0, "0 regressed", "" },
         { RUNS "/base " RUNS "/slow --tolerance 25%", 0, "0 regressed", "" },
         { RUNS "/base " RUNS "/slow --metric '*:off'", 0, "ignored", "" },
+        { RUNS "/base " RUNS "/slow --only-changes", 1, "(24 unchanged or ignored metrics not listed)", "" },
         { RUNS "/base " RUNS "/other", 2, "", "different scenarios" },
         { RUNS "/base " RUNS "/other --allow-different", 0, "different scenarios", "" },
         { RUNS "/base " RUNS "/bad", 2, "", "bad/summary.json:4:" },
