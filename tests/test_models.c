@@ -191,7 +191,7 @@ static void test_lb_round_robin(void)
     component *lb = tenv_add(&t, &lb_kind, "lb", 0, &lc);
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(1e6, 1);
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         tenv_add(&t, &server_kind, id, 0, &sc);
     }
@@ -227,7 +227,7 @@ static void test_lb_least_connections(void)
     double svc[] = { 10e6, 1e6, 1e6 };
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(svc[i], 1);
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         tenv_add(&t, &server_kind, id, 0, &sc);
     }
@@ -252,7 +252,7 @@ static void test_lb_least_connections(void)
     lb = tenv_add(&t, &lb_kind, "lb", 0, &lc);
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(svc[i], 1);
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         tenv_add(&t, &server_kind, id, 0, &sc);
     }
