@@ -8,6 +8,7 @@
 #include "models/cdn_edge.h"
 #include "models/client.h"
 #include "models/component.h"
+#include "models/disk.h"
 #include "models/dns.h"
 #include "models/gateway.h"
 #include "models/lb.h"
@@ -340,7 +341,7 @@ static void test_gateway_two_steps(void)
     server_conf dnc = server_const(3e6, 1);
     dnc.next = list1("disk");
     component *dn = tenv_add(&t, comp_kind_find("datanode"), "dn", 0, &dnc);
-    server_conf dkc = server_const(4e6, 1);
+    disk_conf dkc = { .base = server_const(4e6, 1) }; /* a disk_conf: it has more fields */
     component *disk = tenv_add(&t, comp_kind_find("disk"), "disk", 0, &dkc);
     CHECK_EQ_I64(tenv_link(&t), 0);
     cl->kind->ops->start(cl);
