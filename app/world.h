@@ -96,6 +96,7 @@ typedef struct world {
     uint64_t trace_every;
     trace_rec *traces;
     size_t ntraces, cap_traces;
+    struct fault_run *faults; /* the fault timeline (app/faultrun.h) */
     /* notable events, for events.csv */
     char **events;
     size_t nevents, cap_events;
