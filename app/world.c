@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/faultrun.h"
 #include "app/progress.h"
 #include "app/summary.h"
 #include "models/cache/cache.h"
@@ -105,6 +106,7 @@ void world_event(world *w, const char *event, const char *target, const char *de
 static void on_event(comp_env *env, const char *event, const component *target, const char *detail)
 {
     world_event(env->world, event, target ? target->id : "", detail);
+    fault_run_note(env->world, event, target);
 }
 
 static bool known_id(comp_env *env, const char *id)
@@ -281,11 +283,6 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
     w->window = rcf.window > 0 ? rcf.window : SIM_S;
     conf_free_fields(report_fields, &rcf);
 
-    if (w->scn.faults && cJSON_GetArraySize(w->scn.faults) > 0) {
-        conf_error_at(errs, &w->scn.doc, w->scn.faults, "faults",
-                      "faults are not supported by this version yet (the fault timeline comes with issue 5)");
-        bad = 1;
-    }
 
     w->env.eng = &w->eng;
     w->env.net = &w->net;
@@ -336,6 +333,11 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
             bad = 1;
         }
     }
+    /* the fault timeline needs the built components (ids, groups, regions) */
+    if (!bad && (rc = fault_run_load(w, errs)) != 0) {
+        if (rc == SIM_ENOMEM) return rc;
+        bad = 1;
+    }
     if (!bad) {
         int *colour = calloc(w->ncomps ? w->ncomps : 1, sizeof *colour);
         component **stack = calloc(w->ncomps + 1, sizeof *stack);
@@ -364,6 +366,7 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
 
 void world_free(world *w)
 {
+    fault_run_free(w);
     for (size_t i = 0; i < w->ncomps; i++) comp_free(w->comps[i]);
     free(w->comps);
     w->comps = NULL;
@@ -482,6 +485,7 @@ int world_run(world *w, const world_opts *o)
         }
     }
     if (w->window <= w->scn.duration) sim_schedule_at(eng, w->window, ev_window, w, NULL, 0);
+    if (fault_run_start(w) != 0) return SIM_ENOMEM;
 
     progress pr;
     bool show = o->progress != WORLD_PROGRESS_OFF;

@@ -73,6 +73,7 @@ typedef struct world {
     sim_hist w_latency;
     sim_time_t w_start;
     ts_table ts;
+    struct fault_run *faults; /* the fault timeline (app/faultrun.h) */
     /* notable events, for events.csv */
     char **events;
     size_t nevents, cap_events;

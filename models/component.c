@@ -251,7 +251,7 @@ static sim_time_t hop_delay(component *from, int src, component *to, uint64_t by
     if (to->kind->flags & COMP_KIND_LOCAL) return 0;
     net *nt = from->env->net;
     if (!nt || src < 0 || to->region < 0) return 0;
-    if (net_is_cut(nt, src, to->region)) {
+    if (net_is_cut(nt, src, to->region) || net_drops(nt, src, to->region, from->net_rng)) {
         *lost = true;
         return 0;
     }
@@ -305,7 +305,9 @@ void comp_respond(component *from, request *r, uint64_t bytes)
     sim_time_t d = 0;
     bool lost = false;
     if (!(from->kind->flags & COMP_KIND_LOCAL) && !(to->kind->flags & COMP_KIND_LOCAL) && env->net) {
-        if (net_is_cut(env->net, from->region, to->region)) lost = true;
+        if (net_is_cut(env->net, from->region, to->region) ||
+            net_drops(env->net, from->region, to->region, from->net_rng))
+            lost = true;
         else d = net_delay(env->net, from->region, to->region, bytes, from->net_rng);
     }
     r->at = NULL;

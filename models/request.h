@@ -49,6 +49,8 @@ enum {
     REQ_F_HIT = 1u << 0,     /* served from a cache on its path */
     REQ_F_MISS = 1u << 1,    /* missed at least one cache on its path */
     REQ_F_MEASURED = 1u << 2,/* issued after warm-up: counts in the summary */
+    REQ_F_ABANDONED = 1u << 3,/* its client gave up on this attempt (timeout): when it
+                                 comes back it is only freed (issue 5) */
 };
 
 /* One entry of the return path: who forwarded the request, when the request

@@ -57,7 +57,9 @@ static void set_qlen(station *s, size_t q)
 static void start_service(station *s, request *r)
 {
     double ns = sim_dist_sample(&s->service, s->rng);
-    if (s->per_byte_ns > 0) ns += s->per_byte_ns * (double)r->size;
+    /* A negative per_byte_ns subtracts (the disk's shared-bandwidth mode: the
+     * drawn time includes the transfer); a negative total is served as 0. */
+    if (s->per_byte_ns != 0) ns += s->per_byte_ns * (double)r->size;
     ns *= s->slow;
     sim_hist_record(&s->wait, s->eng->now - r->st_arrived);
     /* link into the in-service list */

@@ -356,6 +356,8 @@ static void test_seed_and_names(void)
 }
 
 /* ---- the malformed files ------------------------------------------------- */
+/* Each is loaded directly (all messages compared) and through `cdnsim
+ * validate` (exit status 2, first message on stderr). */
 
 #define BAD "tests/data/scenarios/bad/"
 
@@ -373,6 +375,22 @@ static void check_bad(const char *file, const char *const *sets, size_t nsets, c
     else CU_PASS(file);
     scenario_free(&s);
     conf_errors_free(&e);
+
+    /* The same through the binary: exit 2, and the same first message. */
+    char cmd[1024];
+    size_t used = (size_t)snprintf(cmd, sizeof cmd, "%s validate %s", tests_cdnsim_bin(), path);
+    for (size_t i = 0; i < nsets && used < sizeof cmd; i++)
+        used += (size_t)snprintf(cmd + used, sizeof cmd - used, " --set '%s'", sets[i]);
+    char *out = NULL, *err = NULL;
+    int status = tests_run(cmd, &out, &err);
+    if (status != 2) tests_fail(__FILE__, line, "%s: exit status %d, want 2", cmd, status);
+    char first[1024];
+    size_t fl = strcspn(want, "\n");
+    snprintf(first, sizeof first, "%.*s", (int)fl, want);
+    if (!err || !strstr(err, first)) tests_fail(__FILE__, line, "%s: stderr \"%s\" lacks \"%s\"", cmd, err ? err : "", first);
+    else CU_PASS(cmd);
+    free(out);
+    free(err);
 }
 #define CHECK_BAD(file, want) check_bad(file, NULL, 0, want, __LINE__)
 
