@@ -148,6 +148,7 @@ static void cdn_edge_on_request(component *c, request *r)
     if (hit) {
         c->win_hits++;
         r->flags |= REQ_F_HIT;
+        comp_trace(c, r, "hit");
         if (station_arrive(&s->st, r) != 0) {
             r->status = REQ_REJECTED;
             comp_respond(c, r, 0);
@@ -155,6 +156,7 @@ static void cdn_edge_on_request(component *c, request *r)
         return;
     }
     r->flags |= REQ_F_MISS;
+    comp_trace(c, r, "miss");
     uint32_t state = HOP_FETCH;
     if (cf->collapse && ((s->pend_n + 1) * 2 <= s->pend_cap || pend_grow(s) == 0)) {
         size_t i = pend_slot(s, r->object);
