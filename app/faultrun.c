@@ -206,6 +206,14 @@ static void ev_action(sim_engine *eng, sim_event *ev)
         st->arr0 = measuring ? arrivals(w, f, st) : 0;
         st->iss0 = measuring ? w->all.issued : 0;
     }
+    /* the step first, then what it causes (drops, ejections) */
+    static const char *const names[FAULT_NKINDS][2] = {
+        { "crash", "recover" }, { "slow_start", "slow_end" }, { "partition_start", "partition_end" },
+        { "flush", "flush" }, { "degrade_start", "degrade_end" },
+    };
+    char targets[512];
+    describe_targets(w, f, targets, sizeof targets);
+    world_event(w, names[f->kind][begin ? 0 : 1], targets, f->label);
     switch (f->kind) {
     case FAULT_CRASH:
         for (size_t i = 0; i < f->ntargets; i++) {
@@ -234,13 +242,6 @@ static void ev_action(sim_engine *eng, sim_event *ev)
         st->arr1 = arrivals(w, f, st);
         st->iss1 = w->all.issued;
     }
-    static const char *const names[FAULT_NKINDS][2] = {
-        { "crash", "recover" }, { "slow_start", "slow_end" }, { "partition_start", "partition_end" },
-        { "flush", "flush" }, { "degrade_start", "degrade_end" },
-    };
-    char targets[512];
-    describe_targets(w, f, targets, sizeof targets);
-    world_event(w, names[f->kind][begin ? 0 : 1], targets, f->label);
 }
 
 int fault_run_start(world *w)
