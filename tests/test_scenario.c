@@ -343,6 +343,20 @@ static void test_seed_and_names(void)
     CHECK_EQ_I64(scenario_parse(&s, "x.json", NULL, t2, sizeof t2 - 1, set_seed, 1, &e), 0);
     CHECK_EQ_U64(s.seed, 12345678901234567890ULL);
     scenario_free(&s);
+    /* The name becomes out/<name>/: no path tricks. */
+    const char t4[] = "{\"name\": \"../../etc\", \"duration\": \"1s\", "
+                      "\"components\": [{\"id\": \"a\", \"kind\": \"k\", \"region\": \"r\"}]}";
+    CHECK_EQ_I64(scenario_parse(&s, "x.json", NULL, t4, sizeof t4 - 1, NULL, 0, &e), SIM_EPARSE);
+    CHECK_STR(joined(&e), "x.json:1:10: name: the name becomes a directory name: it cannot contain '/', '\\' or "
+                          "control characters, or be \".\" or \"..\", found \"../../etc\"\n");
+    CHECK_STR(s.name, "x");
+    scenario_free(&s);
+    conf_errors_free(&e);
+    conf_errors_init(&e);
+    const char *set_name[] = { "name=Photo demo (v2)" };
+    CHECK_EQ_I64(scenario_parse(&s, "x.json", NULL, t2, sizeof t2 - 1, set_name, 1, &e), 0);
+    CHECK_STR(s.name, "Photo demo (v2)");
+    scenario_free(&s);
     /* Ids and group names share one namespace; a count of 1 still makes "a-1". */
     const char t3[] = "{\"duration\": \"1s\", \"components\": [{\"id\": \"a\", \"kind\": \"k\", \"region\": \"r\", "
                       "\"count\": 1}, {\"id\": \"a-1\", \"kind\": \"k\", \"region\": \"r\"}, "
