@@ -140,6 +140,7 @@ static void test_report_of_replicated_run(void)
     /* The description's < and & arrive escaped. */
     CHECK_CONTAINS(html, "to the &lt;origin&gt; &amp; its disk");
     CHECK_CONTAINS(html, "6 replications");
+    CHECK_CONTAINS(html, "<a href=\"reps/5/summary.json\">reps/5</a>");
     CHECK_CONTAINS(html, "&plusmn;");
     CHECK_CONTAINS(html, "<svg class=\"arch\"");
     CHECK_CONTAINS(html, "<b>edge-us</b> (cdn_edge, us-east) &rarr; lb");
