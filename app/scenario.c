@@ -529,6 +529,14 @@ size_t scenario_resolve(const scenario *s, const char *ref, size_t *idx, size_t 
 
 /* ---- top level --------------------------------------------------------- */
 
+static int safe_dir_name(const char *s)
+{
+    if (!strcmp(s, ".") || !strcmp(s, "..") || strlen(s) > 200) return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f) return 0;
+    return 1;
+}
+
 static void default_name(scenario *s)
 {
     const char *p = s->doc.path ? s->doc.path : "scenario";
@@ -560,7 +568,7 @@ static int load_tree(scenario *s, const char *const *sets, size_t nsets, conf_er
 
     scn_sets st;
     r = scn_sets_parse(&st, sets, nsets, errs);
-    if (r == SIM_ENOMEM) return r;
+    if (r == SIM_ENOMEM) goto out;
     if (r) bad = 1;
     r = scn_sets_apply_tree(&st, doc, errs);
     if (r == SIM_ENOMEM) goto out;
@@ -576,12 +584,20 @@ static int load_tree(scenario *s, const char *const *sets, size_t nsets, conf_er
     }
 
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(root, "name");
-    if (n && (!cJSON_IsString(n) || !n->valuestring[0])) {
+    int name_ok = n && cJSON_IsString(n) && n->valuestring[0];
+    if (n && !name_ok) {
         found(n, b, sizeof b);
         conf_error_at(errs, doc, n, "name", "expected a non-empty string, found %s", b);
         bad = 1;
+    } else if (name_ok && !safe_dir_name(n->valuestring)) {
+        /* The run's output goes to out/<name>/ by default. */
+        found(n, b, sizeof b);
+        conf_error_at(errs, doc, n, "name", "the name becomes a directory name: it cannot contain '/', '\\' or "
+                      "control characters, or be \".\" or \"..\", found %s", b);
+        bad = 1;
+        name_ok = 0;
     }
-    if (n && cJSON_IsString(n) && n->valuestring[0]) s->name = xstrdup(n->valuestring);
+    if (name_ok) s->name = xstrdup(n->valuestring);
     else default_name(s);
     n = cJSON_GetObjectItemCaseSensitive(root, "description");
     if (n && !cJSON_IsString(n)) {
@@ -635,7 +651,7 @@ static int load_tree(scenario *s, const char *const *sets, size_t nsets, conf_er
     s->defaults = section(s, "defaults", 0, errs, &bad);
     if (s->defaults) {
         for (const cJSON *d = s->defaults->child; d; d = d->next) {
-            if (cJSON_IsObject(d)) continue;
+            if (cJSON_IsObject(d) || d->string[0] == '_') continue;
             char jp[160];
             snprintf(jp, sizeof jp, "defaults.%s", d->string);
             found(d, b, sizeof b);

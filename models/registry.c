@@ -13,9 +13,11 @@
 #include "models/lb.h"
 #include "models/metadata.h"
 #include "models/server.h"
+#include "models/trace_replay.h"
 
 const comp_kind *const comp_kinds[] = {
     &client_kind,
+    &trace_replay_kind,
     &dns_kind,
     &cdn_edge_kind,
     &app_cache_kind,

@@ -230,6 +230,47 @@ static void test_ttl(void)
     }
 }
 
+/* TTL per size class: 1000-byte objects. A class up to 500 bytes does not
+ * apply (the default ttl 0 = never does: one fetch); a class up to 2 KB
+ * with 50 ms does (about 20 fetches in 1 s, as in test_ttl). A malformed
+ * class list is refused at creation. */
+static void test_ttl_by_size(void)
+{
+    for (int k = 0; k < 2; k++) {
+        eenv t;
+        eenv_init(&t);
+        client_conf cc = users("edge", 1, 1);
+        eenv_add(&t, &client_kind, "users", &cc);
+        cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
+        cJSON *classes = cJSON_Parse(k ? "[{\"up_to\": \"100B\", \"ttl\": \"1ms\"}, {\"up_to\": \"2KB\", \"ttl\": \"50ms\"}]"
+                                       : "[{\"up_to\": \"500B\", \"ttl\": \"10ms\"}]");
+        ec.ttl_by_size = classes;
+        component *edge = eenv_add(&t, &cdn_edge_kind, "edge", &ec);
+        server_conf sc = origin_conf(1e6);
+        component *origin = eenv_add(&t, &server_kind, "origin", &sc);
+        eenv_run(&t, SIM_S);
+        if (k) CHECK_TRUE(origin->requests >= 19 && origin->requests <= 20);
+        else CHECK_EQ_U64(origin->requests, 1);
+        CHECK_TRUE(edge != NULL);
+        eenv_free(&t);
+        cJSON_Delete(classes);
+    }
+    eenv t;
+    eenv_init(&t);
+    cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
+    cJSON *classes = cJSON_Parse("[{\"up_to\": \"big\", \"ttl\": \"1s\"}]");
+    ec.ttl_by_size = classes;
+    conf_errors errs;
+    conf_errors_init(&errs);
+    component *c = NULL;
+    CHECK_EQ_I64(comp_create_with(&cdn_edge_kind, "edge", 0, &ec, &t.env, &c, &errs), SIM_EPARSE);
+    CHECK_TRUE(errs.n >= 1);
+    if (errs.n) CHECK_CONTAINS(errs.msgs[0], "edge.ttl_by_size[0]: expected {\"up_to\"");
+    conf_errors_free(&errs);
+    cJSON_Delete(classes);
+    eenv_free(&t);
+}
+
 /* Cache-aside: one user reads 3 objects (uniform) through an app_cache in
  * front of a database; the database sees each object once, then every GET
  * hits. With a 100 ms TTL the database sees each object again after every
@@ -284,6 +325,7 @@ void test_cache_edge_register(void)
         { "collapse", test_collapse },
         { "tiers", test_tiers },
         { "ttl", test_ttl },
+        { "ttl_by_size", test_ttl_by_size },
         { "app_cache", test_app_cache },
         { NULL, NULL },
     };
