@@ -651,7 +651,7 @@ static int load_tree(scenario *s, const char *const *sets, size_t nsets, conf_er
     s->defaults = section(s, "defaults", 0, errs, &bad);
     if (s->defaults) {
         for (const cJSON *d = s->defaults->child; d; d = d->next) {
-            if (cJSON_IsObject(d)) continue;
+            if (cJSON_IsObject(d) || d->string[0] == '_') continue;
             char jp[160];
             snprintf(jp, sizeof jp, "defaults.%s", d->string);
             found(d, b, sizeof b);

@@ -704,8 +704,21 @@ int world_write(world *w, const char *dir)
 
 const char *world_outdir(const world *w, const world_opts *o, char *buf, size_t len)
 {
-    if (o->outdir && *o->outdir) snprintf(buf, len, "%s", o->outdir);
-    else snprintf(buf, len, "out/%s", w->scn.name && *w->scn.name ? w->scn.name : "scenario");
+    if (o->outdir && *o->outdir) {
+        snprintf(buf, len, "%s", o->outdir);
+        return buf;
+    }
+    /* The name becomes one path component: no separators, no "..", nothing
+     * hidden, so a scenario cannot make a run write outside out/. */
+    const char *name = w->scn.name && *w->scn.name ? w->scn.name : "scenario";
+    size_t k = (size_t)snprintf(buf, len, "out/%s", name[0] == '.' ? "_" : "");
+    for (const char *p = name; *p && k + 1 < len; p++) {
+        char ch = *p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                  ch == '_' || ch == '.';
+        buf[k++] = ok ? ch : '_';
+    }
+    if (k < len) buf[k] = 0;
     return buf;
 }
 

@@ -136,7 +136,9 @@ void world_print_paths(world *w, FILE *f);
 
 void world_free(world *w);
 
-/* The output directory a run uses: opts->outdir, else out/<scenario name>.
+/* The output directory a run uses: opts->outdir, else out/<scenario name>
+ * with every character other than letters, digits, '-', '_' and '.' replaced
+ * by '_' (and a leading '.' prefixed with '_').
  * Writes into buf (len bytes) and returns buf. */
 const char *world_outdir(const world *w, const world_opts *o, char *buf, size_t len);
 

@@ -178,6 +178,18 @@ static void test_set_and_default_out(void)
     free(s);
     free(out);
     free(err);
+    /* the default directory is one safe path component made from the name (the
+     * scenario layer already rejects separators and ".."; this is the second line) */
+    char path[4200];
+    snprintf(path, sizeof path, "%s/n.json", dir);
+    CHECK_EQ_I64(tests_write_file(path, "{\"name\": \"x y\", \"duration\": \"1s\", \"regions\": {\"a\": {}}, "
+                                        "\"components\": [{\"id\": \"c\", \"kind\": \"client\", \"region\": \"a\", "
+                                        "\"to\": \"s\"}, {\"id\": \"s\", \"kind\": \"server\", \"region\": \"a\"}]}"), 0);
+    snprintf(args, sizeof args, "cd %s && %s run -q --no-report n.json", dir,
+             tests_cdnsim_bin()[0] == '/' ? tests_cdnsim_bin() : "$OLDPWD/bin/cdnsim");
+    CHECK_EQ_I64(tests_run(args, &out, NULL), 0);
+    CHECK_CONTAINS(out, "out/x_y/summary.json");
+    free(out);
     tests_rmtree(dir);
     free(dir);
 }

@@ -29,8 +29,8 @@ static const char good[] =
     "  \"duration\": \"5min\",\n"                                                             /* 4 */
     "  \"warmup\": \"30s\",\n"                                                                /* 5 */
     "  \"regions\": {\"us-east\": {}, \"eu-west\": {}},\n"                                    /* 6 */
-    "  \"network\": {\"same_region\": \"1ms\"},\n"                                            /* 7 */
-    "  \"defaults\": {\n"                                                                     /* 8 */
+    "  \"network\": {\"same_region\": \"1ms\"}, \"_comment\": \"keys with _ are comments\",\n" /* 7 */
+    "  \"defaults\": {\"_why\": \"shared by every edge\",\n"                                  /* 8 */
     "    \"cdn_edge\": {\"cache\": {\"size\": \"10GiB\", \"policy\": \"lru\"}, \"service\": {\"exp\": \"1ms\"}}\n" /* 9 */
     "  },\n"                                                                                  /* 10 */
     "  \"components\": [\n"                                                                   /* 11 */
