@@ -378,6 +378,12 @@ static void test_trace_sample(void)
         CHECK_CONTAINS(tr, "\"do\":\"miss\"");
     }
     free(tr);
+    /* a later run into the same directory without tracing removes it */
+    snprintf(args, sizeof args, "run scenarios/demo.json -q --no-report --set duration=2s --set warmup=1s --out %s/t", dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    tr = read_in(sub, "trace.jsonl");
+    CHECK_TRUE(tr == NULL);
+    free(tr);
     char *err = NULL;
     CHECK_EQ_I64(cdnsim("run scenarios/demo.json --trace-sample 0", NULL, &err), 2);
     CHECK_CONTAINS(err, "--trace-sample expects");
