@@ -264,6 +264,19 @@ static const bad_case bad_cases[] = {
     { "faults not yet", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, \"faults\": [{\"at\": \"1s\"}], "
                         "\"components\": [" CL ", " SRV "]}",
       "faults" },
+    { "pairs not a list", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, \"network\": "
+                          "{\"pairs\": {\"between\": [\"a\", \"a\"]}}, \"components\": [" CL ", " SRV "]}",
+      "network.pairs: expected a list" },
+    { "between of one", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}, \"b\": {}}, \"network\": "
+                        "{\"pairs\": [{\"between\": [\"a\"], \"delay\": \"5ms\"}]}, \"components\": [" CL ", " SRV "]}",
+      "network.pairs[0].between: expected two region names" },
+    { "region settings", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {\"zone\": 1}}, "
+                         "\"components\": [" CL ", " SRV "]}",
+      "regions.a: expected {}" },
+    { "workload not a client", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, "
+                               "\"workload\": {\"u\": {\"region\": \"a\", \"to\": \"s\", \"rat\": \"5/s\"}}, "
+                               "\"components\": [" SRV "]}",
+      "workload.u.rat: unknown key (did you mean \"rate\"?)" },
     { "bad report window", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, \"report\": {\"windw\": \"1s\"}, "
                            "\"components\": [" CL ", " SRV "]}",
       "report.windw: unknown key (did you mean \"window\"?)" },
