@@ -42,9 +42,14 @@
 #define SMALL_CAP 2
 #define BIG_CAP 10
 
+/* (time, seq) as one unsigned 128-bit number (time's sign bit flipped so
+ * that the order of signed times is kept): one compare-and-borrow, no
+ * branch, which matters in the tournaments of the sift-down. */
 static inline int entry_less(const sim_evset_entry *a, const sim_evset_entry *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    unsigned __int128 ka = (unsigned __int128)((uint64_t)a->time ^ 0x8000000000000000ULL) << 64 | a->seq;
+    unsigned __int128 kb = (unsigned __int128)((uint64_t)b->time ^ 0x8000000000000000ULL) << 64 | b->seq;
+    return ka < kb;
 }
 
 /* ---- 4-ary heap ---- */
@@ -61,7 +66,7 @@ static inline void heap_sift_up(sim_evset_entry *h, size_t i, sim_evset_entry e)
 }
 
 /* Places e at hole i (moving it down) in a heap of n entries. */
-static inline void heap_sift_down(sim_evset_entry *h, size_t n, size_t i, sim_evset_entry e)
+static inline __attribute__((always_inline)) void heap_sift_down(sim_evset_entry *h, size_t n, size_t i, sim_evset_entry e)
 {
     for (;;) {
         size_t c = 4 * i + 1;
@@ -479,9 +484,13 @@ static inline sim_event *pop_top(sim_evset *set)
     size_t n = --set->hsize;
     if (n > 0) {
         heap_sift_down(h, n, 0, h[n]);
-        /* The next event's handler will most likely touch its target; its
-         * record was prefetched when its bucket was dumped. */
-        if (set->ladder) __builtin_prefetch(h[0].ev->target);
+        /* The next event's handler will most likely touch its target and
+         * arg (component and request); its record was prefetched when its
+         * bucket was dumped. Small sets (heap mode) are in cache anyway. */
+        if (set->ladder) {
+            __builtin_prefetch(h[0].ev->target);
+            __builtin_prefetch(h[0].ev->arg);
+        }
     }
     if (--set->size == 0 && set->ladder && set->kind == SIM_EVSET_ADAPTIVE) {
         /* Empty: start again as a heap (rungs, top and blocks are empty). */
