@@ -442,6 +442,14 @@ int sim_evset_push(sim_evset *set, sim_event *ev)
     sim_evset_entry e = { ev->time, ev->seq, ev };
     sim_time_t t = e.time;
     if (!set->ladder || t < set->near_end) {
+        if (set->hole) {
+            /* replace-top: the event just handed out leaves its slot to its
+             * successor, one sift-down instead of a removal and an insert */
+            set->hole = 0;
+            heap_sift_down(set->heap, set->hsize, 0, e);
+            set->size++;
+            return 0;
+        }
         heap_sift_up(set->heap, set->hsize++, e);
         set->size++;
         if (!set->ladder && set->kind == SIM_EVSET_ADAPTIVE && set->hsize > set->threshold) spill(set);
@@ -468,8 +476,19 @@ int sim_evset_push(sim_evset *set, sim_event *ev)
     return 0;
 }
 
+/* Removes the slot handed out by pop_until if no push has reused it. */
+static inline void settle(sim_evset *set)
+{
+    if (set->hole) {
+        set->hole = 0;
+        size_t n = --set->hsize;
+        if (n > 0) heap_sift_down(set->heap, n, 0, set->heap[n]);
+    }
+}
+
 sim_event *sim_evset_peek(sim_evset *set)
 {
+    settle(set);
     if (set->hsize == 0) {
         if (set->size == 0) return NULL;
         refill(set);
@@ -503,6 +522,7 @@ static inline sim_event *pop_top(sim_evset *set)
 
 sim_event *sim_evset_pop(sim_evset *set)
 {
+    settle(set);
     if (set->hsize == 0) {
         if (set->size == 0) return NULL;
         refill(set);
@@ -510,12 +530,22 @@ sim_event *sim_evset_pop(sim_evset *set)
     return pop_top(set);
 }
 
+/* In heap mode the top entry is not removed at once: the event's handler
+ * usually schedules a successor, and the push fills the slot (replace-top).
+ * A ladder-mode successor rarely lands in the small bottom heap, so there
+ * the entry goes at once and the next event's target is prefetched. */
 sim_event *sim_evset_pop_until(sim_evset *set, sim_time_t until)
 {
+    settle(set);
     if (set->hsize == 0) {
         if (set->size == 0) return NULL;
         refill(set);
     }
     if (set->heap[0].time > until) return NULL;
+    if (!set->ladder) {
+        set->hole = 1;
+        set->size--;
+        return set->heap[0].ev;
+    }
     return pop_top(set);
 }

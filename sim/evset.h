@@ -88,6 +88,9 @@ typedef struct sim_evset {
     size_t hsize, hcap;
     sim_time_t near_end;
     int ladder;               /* 0: heap mode (everything in the heap) */
+    int hole;                 /* heap mode: heap[0] was handed out by
+                               * sim_evset_pop_until and is still to be
+                               * replaced (by the next push: replace-top) */
     sim_evset_kind kind;
     size_t threshold;         /* ADAPTIVE: heap -> ladder above this size */
     size_t split;             /* a bucket with more events spawns a rung */
