@@ -110,7 +110,7 @@ typedef struct sim_evset {
 
 /* Default ADAPTIVE threshold (events), from the PHOLD measurements in
  * docs/engine.md. */
-#define SIM_EVSET_DEFAULT_THRESHOLD 64
+#define SIM_EVSET_DEFAULT_THRESHOLD 256
 
 /* Initialises an empty ADAPTIVE set with the default threshold. Allocates
  * nothing. */
