@@ -7,6 +7,7 @@
  * sizes of missed requests / sum of the sizes of all requests.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <time.h>
 
 #include "app/commands.h"
+#include "app/conf.h"
 #include "models/cache/cache.h"
 #include "models/trace.h"
 #include "sim/errors.h"
@@ -71,25 +73,17 @@ static void help(FILE *f)
         "exit codes: 0 ok, 1 run failed (out of memory, read error), 2 bad arguments or trace\n");
 }
 
-/* A size: a whole number, or (bytes only) a number with a unit. */
+/* A size: bytes in the scenario language's units (conf_parse_bytes: "1GiB",
+ * "1.5MB", "1000"), or with --ignore-size a whole number of objects. */
 static int parse_size(const char *s, bool objects, uint64_t *out)
 {
+    if (!objects) return conf_parse_bytes(s, out) ? SIM_EINVAL : 0;
     char *end;
-    if (!*s || !(isdigit((unsigned char)*s) || *s == '.')) return SIM_EINVAL;
-    double v = strtod(s, &end);
-    if (end == s || !isfinite(v) || v < 0) return SIM_EINVAL;
-    while (*end == ' ') end++;
-    static const struct { const char *u; double m; } units[] = {
-        { "", 1 }, { "B", 1 }, { "KB", 1e3 }, { "MB", 1e6 }, { "GB", 1e9 }, { "TB", 1e12 },
-        { "KiB", 1024.0 }, { "MiB", 1048576.0 }, { "GiB", 1073741824.0 }, { "TiB", 1099511627776.0 },
-    };
-    double m = 0;
-    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
-        if (!strcmp(end, units[i].u)) m = units[i].m;
-    if (m == 0 || (objects && *end)) return SIM_EINVAL;
-    v *= m;
-    if (v != floor(v) || v >= 18446744073709551616.0) return SIM_EINVAL;
-    *out = (uint64_t)v;
+    if (!isdigit((unsigned char)*s)) return SIM_EINVAL;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno) return SIM_EINVAL;
+    *out = v;
     return 0;
 }
 

@@ -12,7 +12,7 @@ static void usage(FILE *f)
 {
     fprintf(f,
         "usage: cdnsim compare BASE_DIR CAND_DIR [--tolerance TOL] [--metric NAME:TOL]...\n"
-        "                      [--format text|markdown|json] [--allow-different]\n"
+        "                      [--format text|markdown|json] [--only-changes] [--allow-different]\n"
         "\n"
         "Compares the run in CAND_DIR (the candidate) with the run in BASE_DIR (the baseline),\n"
         "metric by metric, from each directory's summary.json. Direction matters: latencies,\n"
@@ -33,6 +33,8 @@ static void usage(FILE *f)
         "                       names (e.g. latency_ms.p99:10%%, 'components.*.utilization:20%%');\n"
         "                       TOL \"off\" stops judging them; repeatable, the last match wins\n"
         "  --format FMT         text (default), markdown (for a CI comment) or json\n"
+        "  --only-changes       list only the metrics that regressed or improved (text and\n"
+        "                       markdown; the closing line still counts every metric)\n"
         "  --allow-different    compare runs of different scenarios (name or sha256 differ)\n"
         "  -h, --help           this help\n"
         "\n"
@@ -57,6 +59,7 @@ int cmd_compare(int argc, char **argv)
     int ndirs = 0;
     reports_cmp_opts o = { .tolerance = 0.05 };
     reports_format fmt = REPORTS_FMT_TEXT;
+    unsigned pflags = 0;
     reports_cmp_rule *rules = calloc((size_t)argc + 1, sizeof *rules);
     if (!rules) {
         fprintf(stderr, "cdnsim compare: out of memory\n");
@@ -73,6 +76,10 @@ int cmd_compare(int argc, char **argv)
         }
         if (!strcmp(a, "--allow-different")) {
             o.allow_different = 1;
+            continue;
+        }
+        if (!strcmp(a, "--only-changes")) {
+            pflags |= REPORTS_CMP_ONLY_CHANGES;
             continue;
         }
         if (!strcmp(a, "--tolerance") || !strcmp(a, "--metric") || !strcmp(a, "--format")) {
@@ -148,7 +155,7 @@ int cmd_compare(int argc, char **argv)
         fprintf(stderr, "cdnsim compare: %s\n", err);
         rc = e == SIM_ENOMEM ? APP_EXIT_FAIL : APP_EXIT_USAGE;
     } else {
-        if (reports_cmp_print(&r, dirs[0], dirs[1], fmt, stdout) < 0) {
+        if (reports_cmp_print(&r, dirs[0], dirs[1], fmt, pflags, stdout) < 0) {
             fprintf(stderr, "cdnsim compare: out of memory\n");
             rc = APP_EXIT_FAIL;
         } else {

@@ -1,5 +1,6 @@
 /* app/cmd_run.c - `cdnsim run`: one simulation run, files in the out dir. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "app/cmd_args.h"
@@ -11,7 +12,7 @@
 static void run_help(void)
 {
     puts("usage: cdnsim run SCENARIO [--seed N] [--out DIR] [--set PATH=VALUE]... [--quiet]\n"
-         "                    [--reps R [--jobs J]] [--no-report]\n"
+         "                    [--reps R [--jobs J]] [--no-report] [--trace-sample N]\n"
          "\n"
          "Runs the scenario (a JSON file, see docs/scenario.md) for its `duration` and writes\n"
          "into DIR (default out/<scenario name>/):\n"
@@ -33,6 +34,8 @@ static void run_help(void)
          "                    DIR/reps/K; DIR gets their means with 95% confidence intervals\n"
          "  --jobs J          run at most J replications at once (default: the number of CPUs)\n"
          "  --no-report       write the data files only: no plots, no report.html\n"
+         "  --trace-sample N  write the hop-by-hop path of every N-th request to DIR/trace.jsonl\n"
+         "                    (one JSON object per line: components, times, waits, hit/miss)\n"
          "  --help, -h        this help\n"
          "\n"
          "A progress line (simulated time, % done, events/s, ETA) is shown on stderr: in place on\n"
@@ -50,11 +53,22 @@ struct run_flags {
 
 static int run_extra(cmd_args *a, int argc, char **argv, int i, void *ctx)
 {
-    (void)a;
     struct run_flags *fl = ctx;
     const char *s = argv[i];
     const char *val = NULL;
     int used = 0;
+    if (!strcmp(s, "--trace-sample") || !strncmp(s, "--trace-sample=", 15)) {
+        const char *v = s[14] == '=' ? s + 15 : (i + 1 < argc ? argv[i + 1] : NULL);
+        char *end;
+        unsigned long long n = v && *v && *v != '-' ? strtoull(v, &end, 10) : 0;
+        if (!v || !*v || *end || n == 0) {
+            fprintf(stderr, "cdnsim run: --trace-sample expects a whole number of at least 1, found \"%s\"\n",
+                    v ? v : "");
+            return -1;
+        }
+        a->opts.trace_sample = n;
+        return s[14] == '=' ? 1 : 2;
+    }
     if (!strcmp(s, "--no-report")) {
         fl->no_report = 1;
         return 1;
@@ -100,7 +114,10 @@ int cmd_run(int argc, char **argv)
     conf_errors errs;
     conf_errors_init(&errs);
     int code;
-    if (fl.reps > 1) {
+    if (fl.reps > 1 && a.opts.trace_sample) {
+        fprintf(stderr, "cdnsim run: --trace-sample traces one run: use it without --reps\n");
+        code = APP_EXIT_USAGE;
+    } else if (fl.reps > 1) {
         /* Replications (app/reps.c): load once to check the input and to
          * resolve the base seed and the output directory, then run R child
          * processes of this command. */

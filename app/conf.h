@@ -58,9 +58,13 @@ typedef struct conf_doc {
 } conf_doc;
 
 /* Reads and parses a file. On error (missing file, empty, malformed JSON,
- * not an object at top level) adds a located message ("demo.json:7:3: expected
- * ',' or '}' after an object member") and returns SIM_ENOENT / SIM_EPARSE.
- * On success the caller owns doc and frees it with conf_doc_free. */
+ * not an object at top level, a key repeated in one object) adds a located
+ * message ("demo.json:7:3: expected ',' or '}' after an object member") and
+ * returns SIM_ENOENT (no such file), SIM_EIO (unreadable, a directory),
+ * SIM_EPARSE or SIM_ENOMEM; *doc is then zeroed (conf_doc_free is safe).
+ * JSON is strict RFC 8259 (no comments, no trailing commas, nesting at most
+ * 1000); a UTF-8 byte-order mark is skipped. On success the caller owns doc
+ * and frees it with conf_doc_free. */
 int conf_doc_load(conf_doc *doc, const char *path, conf_errors *errs);
 /* Same from memory; `name` is used in messages. */
 int conf_doc_parse(conf_doc *doc, const char *name, const char *text, size_t len, conf_errors *errs);
@@ -142,7 +146,8 @@ typedef enum { CONF_UNIT_TIME, CONF_UNIT_BYTES, CONF_UNIT_NONE } conf_unit;
  *     "2ms"                                   constant (a plain value)
  *     {"const": "2ms"}
  *     {"uniform": {"low": "1ms", "high": "3ms"}}
- *     {"exp": "1ms"}                          (mean)
+ *     {"exp": "1ms"}                          (mean; also {"mean": ..} or,
+ *                                             for times, {"rate": "1000/s"})
  *     {"normal": {"mean": "5ms", "sd": "1ms"}}    truncated at 0
  *     {"lognormal": {"mean": "2ms", "p99": "20ms"}}  or {"mu": .., "sigma": ..}
  *                                             (mu in log-units of ns/bytes) or {"mean":..,"sd":..}
@@ -153,6 +158,9 @@ typedef enum { CONF_UNIT_TIME, CONF_UNIT_BYTES, CONF_UNIT_NONE } conf_unit;
  *     {"empirical": "calib/ssd.json"}         file relative to the scenario
  *     {"empirical": {"quantiles": [[0, "1ms"], [0.5, "2ms"], [1, "9ms"]]}}
  *     {"empirical": {"histogram": [["1ms", "2ms", 10], ["2ms", "4ms", 3]]}}
+ *     {"empirical": {"unit": "us", "quantiles": [[0, 50], [1, 900]]}}
+ * An empirical file holds the same object plus "schema": "cdnsim.empirical/1"
+ * (docs/scenario.md); its errors are located in that file.
  * with values in the given unit (ns for time, bytes for bytes). On error adds a
  * located message and returns SIM_EPARSE; *out is then unusable. */
 int conf_read_dist(const conf_doc *doc, const cJSON *node, const char *jpath, conf_unit unit,

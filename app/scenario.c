@@ -427,7 +427,115 @@ static void check_unique(scenario *s, conf_errors *errs, int *bad)
     free(v);
 }
 
+/* ---- lookups ------------------------------------------------------------ */
+
+/* Ids sorted, and groups sorted with the range of their members (the
+ * members of one entry are contiguous in comps), so that resolving every
+ * reference of a large scenario is n log n rather than n^2. */
+typedef struct {
+    const char *name;
+    size_t first, n;
+} scn_key;
+
+typedef struct {
+    scn_key *ids, *groups;
+    size_t nids, ngroups;
+} scn_index;
+
+static int cmp_key(const void *a, const void *b)
+{
+    const scn_key *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->first > y->first) - (x->first < y->first);
+}
+
+static void index_free(scenario *s)
+{
+    scn_index *ix = s->index;
+    if (ix) free(ix->ids), free(ix->groups), free(ix);
+    s->index = NULL;
+}
+
+/* On out of memory the lookups fall back to a linear scan. */
+static void index_build(scenario *s)
+{
+    index_free(s);
+    scn_index *ix = calloc(1, sizeof *ix);
+    if (!ix) return;
+    ix->ids = malloc((s->ncomps + 1) * sizeof *ix->ids);
+    ix->groups = malloc((s->ncomps + 1) * sizeof *ix->groups);
+    if (!ix->ids || !ix->groups) {
+        free(ix->ids), free(ix->groups), free(ix);
+        return;
+    }
+    for (size_t i = 0; i < s->ncomps; i++) {
+        ix->ids[ix->nids++] = (scn_key){ s->comps[i].id, i, 1 };
+        if (i > 0 && !strcmp(s->comps[i].jpath, s->comps[i - 1].jpath)) ix->groups[ix->ngroups - 1].n++;
+        else ix->groups[ix->ngroups++] = (scn_key){ s->comps[i].group, i, 1 };
+    }
+    qsort(ix->ids, ix->nids, sizeof *ix->ids, cmp_key);
+    qsort(ix->groups, ix->ngroups, sizeof *ix->groups, cmp_key);
+    s->index = ix;
+}
+
+/* The first key named `name`, or NULL. */
+static const scn_key *lookup(const scn_key *v, size_t n, const char *name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v[mid].name, name) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < n && !strcmp(v[lo].name, name) ? &v[lo] : NULL;
+}
+
+long scenario_find(const scenario *s, const char *id)
+{
+    if (!id) return -1;
+    const scn_index *ix = s->index;
+    if (ix) {
+        const scn_key *k = lookup(ix->ids, ix->nids, id);
+        return k ? (long)k->first : -1;
+    }
+    for (size_t i = 0; i < s->ncomps; i++)
+        if (!strcmp(s->comps[i].id, id)) return (long)i;
+    return -1;
+}
+
+size_t scenario_resolve(const scenario *s, const char *ref, size_t *idx, size_t max)
+{
+    long one = scenario_find(s, ref);
+    if (one >= 0) {
+        if (max > 0 && idx) idx[0] = (size_t)one;
+        return 1;
+    }
+    size_t n = 0;
+    if (!ref) return 0;
+    const scn_index *ix = s->index;
+    if (ix) {
+        const scn_key *k = lookup(ix->groups, ix->ngroups, ref);
+        if (!k) return 0;
+        for (size_t i = 0; i < k->n && idx && i < max; i++) idx[i] = k->first + i;
+        return k->n;
+    }
+    for (size_t i = 0; i < s->ncomps; i++) {
+        if (strcmp(s->comps[i].group, ref)) continue;
+        if (n < max && idx) idx[n] = i;
+        n++;
+    }
+    return n;
+}
+
 /* ---- top level --------------------------------------------------------- */
+
+static int safe_dir_name(const char *s)
+{
+    if (!strcmp(s, ".") || !strcmp(s, "..") || strlen(s) > 200) return 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (*p == '/' || *p == '\\' || *p < 0x20 || *p == 0x7f) return 0;
+    return 1;
+}
 
 static void default_name(scenario *s)
 {
@@ -476,12 +584,20 @@ static int load_tree(scenario *s, const char *const *sets, size_t nsets, conf_er
     }
 
     const cJSON *n = cJSON_GetObjectItemCaseSensitive(root, "name");
-    if (n && (!cJSON_IsString(n) || !n->valuestring[0])) {
+    int name_ok = n && cJSON_IsString(n) && n->valuestring[0];
+    if (n && !name_ok) {
         found(n, b, sizeof b);
         conf_error_at(errs, doc, n, "name", "expected a non-empty string, found %s", b);
         bad = 1;
+    } else if (name_ok && !safe_dir_name(n->valuestring)) {
+        /* The run's output goes to out/<name>/ by default. */
+        found(n, b, sizeof b);
+        conf_error_at(errs, doc, n, "name", "the name becomes a directory name: it cannot contain '/', '\\' or "
+                      "control characters, or be \".\" or \"..\", found %s", b);
+        bad = 1;
+        name_ok = 0;
     }
-    if (n && cJSON_IsString(n) && n->valuestring[0]) s->name = xstrdup(n->valuestring);
+    if (name_ok) s->name = xstrdup(n->valuestring);
     else default_name(s);
     n = cJSON_GetObjectItemCaseSensitive(root, "description");
     if (n && !cJSON_IsString(n)) {
@@ -535,7 +651,7 @@ static int load_tree(scenario *s, const char *const *sets, size_t nsets, conf_er
     s->defaults = section(s, "defaults", 0, errs, &bad);
     if (s->defaults) {
         for (const cJSON *d = s->defaults->child; d; d = d->next) {
-            if (cJSON_IsObject(d)) continue;
+            if (cJSON_IsObject(d) || d->string[0] == '_') continue;
             char jp[160];
             snprintf(jp, sizeof jp, "defaults.%s", d->string);
             found(d, b, sizeof b);
@@ -564,6 +680,7 @@ static int load_tree(scenario *s, const char *const *sets, size_t nsets, conf_er
         }
     }
 
+    index_build(s);
     r = scn_sets_apply_members(&st, s, errs);
     if (r == SIM_ENOMEM) goto out;
     if (r) bad = 1;
@@ -614,6 +731,7 @@ void scenario_free(scenario *s)
         cJSON_Delete((cJSON *)c->node);
     }
     free(s->comps);
+    index_free(s);
     free(s->name);
     free(s->description);
     conf_doc_free(&s->doc);
@@ -656,30 +774,6 @@ int scenario_check_kinds(const scenario *s, const char *const *kinds, conf_error
     return bad ? SIM_EPARSE : 0;
 }
 
-long scenario_find(const scenario *s, const char *id)
-{
-    if (!id) return -1;
-    for (size_t i = 0; i < s->ncomps; i++)
-        if (!strcmp(s->comps[i].id, id)) return (long)i;
-    return -1;
-}
-
-size_t scenario_resolve(const scenario *s, const char *ref, size_t *idx, size_t max)
-{
-    long one = scenario_find(s, ref);
-    if (one >= 0) {
-        if (max > 0 && idx) idx[0] = (size_t)one;
-        return 1;
-    }
-    size_t n = 0;
-    if (!ref) return 0;
-    for (size_t i = 0; i < s->ncomps; i++) {
-        if (strcmp(s->comps[i].group, ref)) continue;
-        if (n < max && idx) idx[n] = i;
-        n++;
-    }
-    return n;
-}
 
 static int add_dup(cJSON *obj, const char *key, const cJSON *src)
 {

@@ -70,6 +70,7 @@ typedef struct scenario {
     const cJSON *defaults;   /* object of per-kind objects, NULL when absent */
     scn_component *comps;    /* in file order; count members in order 1..N */
     size_t ncomps;
+    void *index;             /* private: sorted ids and groups for find/resolve */
 } scenario;
 
 /* Loads the scenario file at `path` and applies the `nsets` overrides in
@@ -101,7 +102,7 @@ void scenario_free(scenario *s);
 int scenario_check_kinds(const scenario *s, const char *const *kinds, conf_errors *errs);
 
 /* The components named by a reference: an exact id, else a group (all the
- * members of a `count` entry, in order). Writes up to `max` indices into
+ * members of a `count` entry, in order). O(log n). Writes up to `max` indices into
  * s->comps to idx (idx may be NULL when max is 0) and returns how many match
  * in total (0: dangling reference), like snprintf. */
 size_t scenario_resolve(const scenario *s, const char *ref, size_t *idx, size_t max);

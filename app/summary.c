@@ -1,5 +1,6 @@
 /* app/summary.c - summary.json and latency.csv. */
 #include "app/summary.h"
+#include "app/faultrun.h"
 
 #include <math.h>
 
@@ -70,6 +71,7 @@ cJSON *world_summary(const world *w)
         comp_json_num(op, "throughput_rps", measured_s > 0 ? (double)w->by_op[i].completed / measured_s : 0, "%.4f");
         comp_json_latency(op, "latency_ms", &w->by_op[i].latency);
     }
+    fault_run_report(w, o);
     cJSON *comps = cJSON_AddObjectToObject(o, "components");
     for (size_t i = 0; comps && i < w->ncomps; i++) {
         cJSON *c = comp_report(w->comps[i]);

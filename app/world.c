@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "app/faultrun.h"
 #include "app/progress.h"
 #include "app/summary.h"
 #include "models/cache/cache.h"
@@ -41,9 +42,104 @@ const conf_field *world_report_fields(void) { return report_fields; }
 
 /* ---- callbacks from the models ------------------------------------------- */
 
+/* ---- tracing (--trace-sample) ---------------------------------------------- */
+
+static void trace_start(world *w, request *r)
+{
+    if (w->ntraces == w->cap_traces) {
+        size_t nc = w->cap_traces ? w->cap_traces * 2 : 64;
+        trace_rec *nt = realloc(w->traces, nc * sizeof *nt);
+        if (!nt) return; /* tracing is best effort: the run goes on */
+        w->traces = nt;
+        w->cap_traces = nc;
+    }
+    trace_rec *t = &w->traces[w->ntraces++];
+    memset(t, 0, sizeof *t);
+    t->id = r->id;
+    t->object = r->object;
+    t->size = r->size;
+    t->issued = r->issued;
+    r->trace = (uint32_t)w->ntraces;
+}
+
+static void on_trace(comp_env *env, request *r, const component *c, const char *what)
+{
+    world *w = env->world;
+    if (r->trace == 0 || r->trace > w->ntraces) return;
+    trace_rec *t = &w->traces[r->trace - 1];
+    if (t->n == t->cap) {
+        size_t nc = t->cap ? t->cap * 2 : 16;
+        trace_hop *nh = realloc(t->hops, nc * sizeof *nh);
+        if (!nh) return;
+        t->hops = nh;
+        t->cap = nc;
+    }
+    trace_hop *h = &t->hops[t->n++];
+    h->comp = (uint32_t)c->index;
+    h->what = what;
+    h->t = env->eng->now;
+    h->wait = h->service = -1;
+    if (r->st_owner == c && (!strcmp(what, "forward") || !strcmp(what, "respond"))) {
+        h->wait = r->st_wait;
+        h->service = r->st_service;
+        r->st_owner = NULL;
+    }
+}
+
+static void trace_finish(world *w, request *r)
+{
+    if (r->trace == 0 || r->trace > w->ntraces) return;
+    trace_rec *t = &w->traces[r->trace - 1];
+    t->finished = true;
+    t->done = w->eng.now;
+    t->status = r->status;
+    t->flags = r->flags;
+    t->retries = r->retries;
+    r->trace = 0;
+}
+
+static int write_traces(const world *w, FILE *f)
+{
+    for (size_t i = 0; i < w->ntraces; i++) {
+        const trace_rec *t = &w->traces[i];
+        cJSON *o = cJSON_CreateObject();
+        if (!o) return SIM_ENOMEM;
+        comp_json_num(o, "id", (double)t->id, "%.0f");
+        comp_json_num(o, "object", (double)t->object, "%.0f");
+        comp_json_num(o, "size", (double)t->size, "%.0f");
+        comp_json_num(o, "issued_s", sim_time_to_s(t->issued), "%.9f");
+        cJSON_AddStringToObject(o, "status", t->finished ? req_status_names[t->status] : "unanswered");
+        cJSON_AddBoolToObject(o, "hit", (t->flags & REQ_F_HIT) != 0);
+        comp_json_num(o, "retries", (double)t->retries, "%.0f");
+        if (t->finished) comp_json_num(o, "latency_ms", sim_time_to_ms(t->done - t->issued), "%.6f");
+        else cJSON_AddNullToObject(o, "latency_ms");
+        cJSON *hops = cJSON_AddArrayToObject(o, "hops");
+        for (size_t k = 0; hops && k < t->n; k++) {
+            const trace_hop *h = &t->hops[k];
+            cJSON *ho = cJSON_CreateObject();
+            if (!ho) break;
+            cJSON_AddStringToObject(ho, "c", w->comps[h->comp]->id);
+            cJSON_AddStringToObject(ho, "do", h->what);
+            comp_json_num(ho, "t_ms", sim_time_to_ms(h->t - t->issued), "%.6f");
+            if (h->wait >= 0) {
+                comp_json_num(ho, "wait_ms", sim_time_to_ms(h->wait), "%.6f");
+                comp_json_num(ho, "service_ms", sim_time_to_ms(h->service), "%.6f");
+            }
+            cJSON_AddItemToArray(hops, ho);
+        }
+        char *line = cJSON_PrintUnformatted(o);
+        cJSON_Delete(o);
+        if (!line) return SIM_ENOMEM;
+        fprintf(f, "%s\n", line);
+        free(line);
+    }
+    return 0;
+}
+
 static void on_issued(comp_env *env, request *r)
 {
     world *w = env->world;
+    if (w->trace_every && r->id % w->trace_every == 0) trace_start(w, r);
     w->w_offered++;
     if (r->flags & REQ_F_MEASURED) {
         w->all.issued++;
@@ -67,6 +163,7 @@ static void on_completed(comp_env *env, request *r)
     world *w = env->world;
     sim_time_t lat = env->eng->now - r->issued;
     if (r->status == REQ_PENDING) r->status = REQ_OK;
+    if (r->trace) trace_finish(w, r);
     switch (r->status) {
     case REQ_OK: w->w_completed++; sim_hist_record(&w->w_latency, lat); break;
     case REQ_FAILED: w->w_failed++; break;
@@ -105,6 +202,7 @@ void world_event(world *w, const char *event, const char *target, const char *de
 static void on_event(comp_env *env, const char *event, const component *target, const char *detail)
 {
     world_event(env->world, event, target ? target->id : "", detail);
+    fault_run_note(env->world, event, target);
 }
 
 static bool known_id(comp_env *env, const char *id)
@@ -281,11 +379,6 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
     w->window = rcf.window > 0 ? rcf.window : SIM_S;
     conf_free_fields(report_fields, &rcf);
 
-    if (w->scn.faults && cJSON_GetArraySize(w->scn.faults) > 0) {
-        conf_error_at(errs, &w->scn.doc, w->scn.faults, "faults",
-                      "faults are not supported by this version yet (the fault timeline comes with issue 5)");
-        bad = 1;
-    }
 
     w->env.eng = &w->eng;
     w->env.net = &w->net;
@@ -298,6 +391,8 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
     w->env.completed = on_completed;
     w->env.event = on_event;
     w->env.known_id = known_id;
+    w->trace_every = o->trace_sample;
+    if (w->trace_every) w->env.trace = on_trace;
     w->env.world = w;
 
     for (size_t i = 0; i < w->scn.ncomps; i++) {
@@ -336,6 +431,11 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
             bad = 1;
         }
     }
+    /* the fault timeline needs the built components (ids, groups, regions) */
+    if (!bad && (rc = fault_run_load(w, errs)) != 0) {
+        if (rc == SIM_ENOMEM) return rc;
+        bad = 1;
+    }
     if (!bad) {
         int *colour = calloc(w->ncomps ? w->ncomps : 1, sizeof *colour);
         component **stack = calloc(w->ncomps + 1, sizeof *stack);
@@ -364,6 +464,7 @@ int world_load(world *w, const char *path, const world_opts *o, conf_errors *err
 
 void world_free(world *w)
 {
+    fault_run_free(w);
     for (size_t i = 0; i < w->ncomps; i++) comp_free(w->comps[i]);
     free(w->comps);
     w->comps = NULL;
@@ -376,6 +477,10 @@ void world_free(world *w)
     sim_hist_free(&w->w_latency);
     for (int i = 0; i < REQ_NOPS; i++) sim_hist_free(&w->by_op[i].latency);
     ts_free(&w->ts);
+    for (size_t i = 0; i < w->ntraces; i++) free(w->traces[i].hops);
+    free(w->traces);
+    w->traces = NULL;
+    w->ntraces = 0;
     for (size_t i = 0; i < w->nevents; i++) free(w->events[i]);
     free(w->events);
     w->events = NULL;
@@ -482,6 +587,7 @@ int world_run(world *w, const world_opts *o)
         }
     }
     if (w->window <= w->scn.duration) sim_schedule_at(eng, w->window, ev_window, w, NULL, 0);
+    if (fault_run_start(w) != 0) return SIM_ENOMEM;
 
     progress pr;
     bool show = o->progress != WORLD_PROGRESS_OFF;
@@ -587,13 +693,32 @@ int world_write(world *w, const char *dir)
     fputs("t_s,event,target,detail\n", f);
     for (size_t i = 0; i < w->nevents; i++) fprintf(f, "%s\n", w->events[i]);
     if (close_out(f, path) != 0) rc = SIM_EIO;
+
+    if (w->trace_every) {
+        if (!(f = open_out(dir, "trace.jsonl", path, sizeof path))) return SIM_EIO;
+        if (write_traces(w, f) != 0) rc = SIM_ENOMEM;
+        if (close_out(f, path) != 0) rc = SIM_EIO;
+    }
     return rc;
 }
 
 const char *world_outdir(const world *w, const world_opts *o, char *buf, size_t len)
 {
-    if (o->outdir && *o->outdir) snprintf(buf, len, "%s", o->outdir);
-    else snprintf(buf, len, "out/%s", w->scn.name && *w->scn.name ? w->scn.name : "scenario");
+    if (o->outdir && *o->outdir) {
+        snprintf(buf, len, "%s", o->outdir);
+        return buf;
+    }
+    /* The name becomes one path component: no separators, no "..", nothing
+     * hidden, so a scenario cannot make a run write outside out/. */
+    const char *name = w->scn.name && *w->scn.name ? w->scn.name : "scenario";
+    size_t k = (size_t)snprintf(buf, len, "out/%s", name[0] == '.' ? "_" : "");
+    for (const char *p = name; *p && k + 1 < len; p++) {
+        char ch = *p;
+        bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+                  ch == '_' || ch == '.';
+        buf[k++] = ok ? ch : '_';
+    }
+    if (k < len) buf[k] = 0;
     return buf;
 }
 

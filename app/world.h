@@ -44,6 +44,7 @@ typedef struct world_opts {
     world_progress progress;
     bool handle_sigint;       /* Ctrl-C stops the run and writes a partial summary */
     FILE *log;                /* where "summary: DIR/summary.json" goes; NULL: silent */
+    uint64_t trace_sample;    /* trace every N-th request into trace.jsonl; 0: none */
 } world_opts;
 
 /* Initialises opts with the defaults above (no seed override, progress on,
@@ -54,6 +55,24 @@ typedef struct world_stats {
     uint64_t issued, completed, failed, timed_out, rejected;
     sim_hist latency;         /* ns, successful requests issued after warm-up */
 } world_stats;
+
+/* One traced request (--trace-sample): its steps through the graph. */
+typedef struct trace_hop {
+    uint32_t comp;            /* index in world.comps */
+    const char *what;         /* static string: "arrive", "forward", ... */
+    sim_time_t t;             /* when */
+    sim_time_t wait, service; /* the station visit that ended here, or -1 */
+} trace_hop;
+
+typedef struct trace_rec {
+    uint64_t id, object, size;
+    sim_time_t issued, done;
+    int status;               /* req_status when finished */
+    uint32_t flags, retries;
+    bool finished;
+    trace_hop *hops;
+    size_t n, cap;
+} trace_rec;
 
 typedef struct world {
     scenario scn;
@@ -73,6 +92,11 @@ typedef struct world {
     sim_hist w_latency;
     sim_time_t w_start;
     ts_table ts;
+    /* --trace-sample */
+    uint64_t trace_every;
+    trace_rec *traces;
+    size_t ntraces, cap_traces;
+    struct fault_run *faults; /* the fault timeline (app/faultrun.h) */
     /* notable events, for events.csv */
     char **events;
     size_t nevents, cap_events;
@@ -112,7 +136,9 @@ void world_print_paths(world *w, FILE *f);
 
 void world_free(world *w);
 
-/* The output directory a run uses: opts->outdir, else out/<scenario name>.
+/* The output directory a run uses: opts->outdir, else out/<scenario name>
+ * with every character other than letters, digits, '-', '_' and '.' replaced
+ * by '_' (and a leading '.' prefixed with '_').
  * Writes into buf (len bytes) and returns buf. */
 const char *world_outdir(const world *w, const world_opts *o, char *buf, size_t len);
 

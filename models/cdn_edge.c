@@ -24,6 +24,9 @@ static const conf_field cdn_edge_fields[] = {
       "id of where misses go (the origin's load balancer, a parent cache)", 0, 0, NULL, NULL },
     { "ttl", CONF_DURATION, offsetof(cdn_edge_conf, ttl), "\"0s\"",
       "cached objects expire this long after insertion (Cache-Control max-age); 0 = never", 0, 0, NULL, NULL },
+    { "ttl_by_size", CONF_JSON, offsetof(cdn_edge_conf, ttl_by_size), "[]",
+      "TTL per object class: [{\"up_to\": \"64KiB\", \"ttl\": \"60s\"}, ...]; the first class with up_to >= "
+      "the object's size applies, larger objects use ttl", 0, 0, NULL, NULL },
     { "collapse", CONF_BOOL, offsetof(cdn_edge_conf, collapse), "false",
       "request collapsing: concurrent misses for one object wait for a single upstream fetch", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
@@ -46,11 +49,16 @@ typedef struct cdn_edge_state {
      * deletion; grows by doubling at half full (no allocation per request). */
     pending_fetch *pend;
     size_t pend_cap, pend_n;
+    /* ttl_by_size, parsed: classes in the order written */
+    uint64_t class_up_to[16];
+    sim_time_t class_ttl[16];
+    size_t nclasses;
 } cdn_edge_state;
 
 enum { HOP_FETCH = 0, HOP_LEADER = 1 }; /* hop state: a leader has waiters to release */
 
 static void edge_hit_done(void *owner, request *r);
+static int read_ttl_classes(component *c, cdn_edge_state *s, conf_errors *errs);
 
 static int cdn_edge_create(component *c, conf_errors *errs)
 {
@@ -87,7 +95,50 @@ static int cdn_edge_create(component *c, conf_errors *errs)
         return rc == SIM_ENOMEM ? rc : SIM_EPARSE;
     }
     c->cache = s->cache;
-    return 0;
+    return read_ttl_classes(c, s, errs);
+}
+
+/* Reads ttl_by_size into s->class_*. Errors are located at the element. */
+static int read_ttl_classes(component *c, cdn_edge_state *s, conf_errors *errs)
+{
+    cdn_edge_conf *cf = c->conf;
+    const cJSON *a = cf->ttl_by_size;
+    char jp[512];
+    snprintf(jp, sizeof jp, "%s.ttl_by_size", c->jpath);
+    if (!a) return 0;
+    if (!cJSON_IsArray(a) || cJSON_GetArraySize(a) > 16) {
+        conf_error_at(errs, c->env->doc, a, jp, "expected a list of at most 16 classes like {\"up_to\": \"64KiB\", \"ttl\": \"60s\"}");
+        return SIM_EPARSE;
+    }
+    int bad = 0, i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a)
+    {
+        char ep[560];
+        snprintf(ep, sizeof ep, "%s[%d]", jp, i++);
+        const cJSON *u = cJSON_GetObjectItemCaseSensitive(it, "up_to");
+        const cJSON *t = cJSON_GetObjectItemCaseSensitive(it, "ttl");
+        uint64_t up = 0;
+        sim_time_t ttl = 0;
+        if (!cJSON_IsObject(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsString(u) || !cJSON_IsString(t) ||
+            conf_parse_bytes(u->valuestring, &up) || conf_parse_duration(t->valuestring, &ttl) || ttl < 0) {
+            conf_error_at(errs, c->env->doc, it, ep,
+                          "expected {\"up_to\": a size like \"64KiB\", \"ttl\": a duration like \"60s\" (0 = never)}");
+            bad = 1;
+            continue;
+        }
+        s->class_up_to[s->nclasses] = up;
+        s->class_ttl[s->nclasses++] = ttl;
+    }
+    return bad ? SIM_EPARSE : 0;
+}
+
+/* The TTL of an object of `size`: its class's, or the cache's default. */
+static sim_time_t ttl_for(const cdn_edge_state *s, uint64_t size)
+{
+    for (size_t i = 0; i < s->nclasses; i++)
+        if (size <= s->class_up_to[i]) return s->class_ttl[i];
+    return CACHE_TTL_DEFAULT;
 }
 
 static int cdn_edge_link(component *c, conf_errors *errs)
@@ -148,6 +199,7 @@ static void cdn_edge_on_request(component *c, request *r)
     if (hit) {
         c->win_hits++;
         r->flags |= REQ_F_HIT;
+        comp_trace(c, r, "hit");
         if (station_arrive(&s->st, r) != 0) {
             r->status = REQ_REJECTED;
             comp_respond(c, r, 0);
@@ -155,6 +207,7 @@ static void cdn_edge_on_request(component *c, request *r)
         return;
     }
     r->flags |= REQ_F_MISS;
+    comp_trace(c, r, "miss");
     uint32_t state = HOP_FETCH;
     if (cf->collapse && ((s->pend_n + 1) * 2 <= s->pend_cap || pend_grow(s) == 0)) {
         size_t i = pend_slot(s, r->object);
@@ -188,7 +241,7 @@ static void cdn_edge_on_response(component *c, request *r, const req_hop *hop)
     cdn_edge_state *s = c->state;
     if (r->status == REQ_PENDING || r->status == REQ_OK) {
         s->bytes_upstream += r->size;
-        if (cache_insert(s->cache, r->object, r->size, c->env->eng->now)) s->fills++;
+        if (cache_insert_ttl(s->cache, r->object, r->size, c->env->eng->now, ttl_for(s, r->size))) s->fills++;
     }
     request *w = NULL;
     if (hop->state == HOP_LEADER && s->pend_cap) {

@@ -6,7 +6,11 @@
  * size / `read_bandwidth`. A miss is forwarded to `upstream` (an origin load
  * balancer, a parent cache) without queueing at the edge, and the object is
  * inserted when the response comes back. Cached objects expire `ttl` after
- * insertion (0 = never; an expired object is a miss).
+ * insertion (0 = never; an expired object is a miss), or per object class:
+ * `ttl_by_size` lists classes {"up_to": size, "ttl": duration} and the first
+ * class whose up_to is at least the object's size gives its TTL (Cache-
+ * Control max-age per class: small objects such as pages and API answers
+ * briefly, large media for long); objects above every class use `ttl`.
  *
  * Request collapsing (`collapse`, off by default as in nginx's
  * proxy_cache_lock): while a miss for an object is being fetched, later
@@ -33,6 +37,7 @@ typedef struct cdn_edge_conf {
     char *upstream;
     sim_time_t ttl;
     bool collapse;
+    const cJSON *ttl_by_size; /* raw: [{"up_to": SIZE, "ttl": DURATION}, ...] */
 } cdn_edge_conf;
 
 #endif

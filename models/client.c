@@ -4,6 +4,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "models/breaker.h"
+#include "models/retry.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
 #include "sim/zipf.h"
@@ -37,6 +39,12 @@ static const conf_field client_fields[] = {
     { "last_mile", CONF_DIST_TIME, offsetof(client_conf, last_mile),
       "{\"lognormal\": {\"mean\": \"10ms\", \"p99\": \"40ms\"}}",
       "one-way delay between users and the network, each way", 0, 0, NULL, NULL },
+    { "timeout", CONF_DURATION, offsetof(client_conf, timeout), "0",
+      "give up on an attempt not answered within this time (0: wait forever)", 0, 0, NULL, NULL },
+    { "retry", CONF_JSON, offsetof(client_conf, retry), "null",
+      "retry policy: {attempts, base, cap, multiplier, jitter, budget, ...} (docs/faults.md)", 0, 0, NULL, NULL },
+    { "breaker", CONF_JSON, offsetof(client_conf, breaker), "null",
+      "circuit breaker in front of the first hop: {consecutive, ratio, window, open_for, ...}", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -46,6 +54,14 @@ typedef struct client_state {
     gsl_rng *arrivals;   /* "<id>/arrivals": inter-arrival and think times */
     gsl_rng *objects;    /* "<id>/objects": popularity draws */
     double mean_gap_ns;
+    /* resilience (issue 5) */
+    bool has_retry, has_breaker;
+    retry_conf rc;
+    retry_budget budget;
+    gsl_rng *retry_rng;  /* "<id>/retry": backoff jitter */
+    breaker_conf bc;
+    breaker br;
+    uint64_t attempts, retries, timeouts, budget_denied, breaker_refused, abandoned_back;
 } client_state;
 
 uint64_t client_object_size(const sim_dist *d, uint64_t object)
@@ -58,6 +74,42 @@ uint64_t client_object_size(const sim_dist *d, uint64_t object)
     if (!(v >= 1)) return 1;
     if (v > 1e15) return (uint64_t)1e15;
     return (uint64_t)llround(v);
+}
+
+/* Reads the optional `retry` and `breaker` objects (issue 5). */
+static int client_create_resilience(component *c, conf_errors *errs)
+{
+    client_conf *cf = c->conf;
+    client_state *s = c->state;
+    char jp[512], why[256];
+    int bad = 0;
+    if (cf->retry) {
+        snprintf(jp, sizeof jp, "%s.retry", c->jpath);
+        if (conf_read_fields(c->env->doc, cf->retry, jp, retry_fields, NULL, &s->rc, errs) != 0) bad = 1;
+        else if (retry_conf_finish(&s->rc, why, sizeof why) != 0) {
+            conf_error_at(errs, c->env->doc, cf->retry, jp, "%s", why);
+            bad = 1;
+        } else if (s->rc.hedge_after || s->rc.hedge_q) {
+            conf_error_at(errs, c->env->doc, cf->retry, jp, "hedged requests are not simulated yet (use \"hedge\": \"off\")");
+            bad = 1;
+        }
+        s->has_retry = !bad;
+        snprintf(jp, sizeof jp, "%s/retry", c->id);
+        s->retry_rng = sim_rng_stream(c->env->seed, jp);
+        if (!s->retry_rng) return SIM_ENOMEM;
+        retry_budget_init(&s->budget, &s->rc);
+    }
+    if (cf->breaker) {
+        snprintf(jp, sizeof jp, "%s.breaker", c->jpath);
+        if (conf_read_fields(c->env->doc, cf->breaker, jp, breaker_fields, NULL, &s->bc, errs) != 0) bad = 1;
+        else if (breaker_conf_check(&s->bc, why, sizeof why) != 0) {
+            conf_error_at(errs, c->env->doc, cf->breaker, jp, "%s", why);
+            bad = 1;
+        }
+        s->has_breaker = !bad;
+        breaker_init(&s->br, &s->bc, 0);
+    }
+    return bad ? SIM_EPARSE : 0;
 }
 
 static int client_create(component *c, conf_errors *errs)
@@ -86,7 +138,7 @@ static int client_create(component *c, conf_errors *errs)
         return SIM_EPARSE;
     }
     s->mean_gap_ns = cf->mode == CLIENT_OPEN ? 1e9 / cf->rate : 0;
-    return 0;
+    return client_create_resilience(c, errs);
 }
 
 static int client_link(component *c, conf_errors *errs)
@@ -117,13 +169,89 @@ static void ev_user_start(sim_engine *eng, sim_event *ev)
     client_issue(ev->target, ev->data);
 }
 
+static void client_finish(component *c, request *r, bool owned);
+static void ev_timeout(sim_engine *eng, sim_event *ev);
+
 static void ev_send(sim_engine *eng, sim_event *ev)
 {
     component *c = ev->target;
+    client_conf *cf = c->conf;
     client_state *s = c->state;
     request *r = ev->arg;
     r->arrived = eng->now;
+    if (s->has_breaker && !breaker_allow(&s->br, &s->bc, eng->now, NULL)) {
+        /* open: fail fast, without sending and without retrying */
+        s->breaker_refused++;
+        r->status = REQ_FAILED;
+        client_finish(c, r, true);
+        return;
+    }
+    s->attempts++;
+    if (cf->timeout > 0) r->timeout_ev = sim_schedule(eng, cf->timeout, ev_timeout, c, r, 0);
     comp_forward(c, s->to, r, 0, req_request_bytes(r));
+}
+
+/* Starts an attempt of r after `delay` (a backoff) plus the last mile. */
+static void client_attempt(component *c, request *r, sim_time_t delay)
+{
+    client_conf *cf = c->conf;
+    sim_schedule(c->env->eng, delay + sim_dist_sample_time(&cf->last_mile, c->rng), ev_send, c, r, 0);
+}
+
+/* Attempt r failed (an error answer, or no answer in time): retry it or not.
+ * Returns true when a retry was scheduled (on r itself when it is back, on a
+ * copy when r is still out there, abandoned). */
+static bool client_retry(component *c, request *r, bool still_out)
+{
+    client_state *s = c->state;
+    if (!s->has_retry) return false;
+    sim_time_t delay;
+    retry_verdict v = retry_decide(&s->rc, &s->budget, (unsigned)r->retries + 1, c->env->eng->now, s->retry_rng, &delay);
+    if (v == RETRY_GIVE_UP_BUDGET) s->budget_denied++;
+    if (v != RETRY_AGAIN) return false;
+    request *n = r;
+    if (still_out) {
+        n = req_new(c->env->reqs);
+        if (!n) {
+            c->env->eng->error = SIM_ENOMEM;
+            return false;
+        }
+        n->op = r->op;
+        n->object = r->object;
+        n->size = r->size;
+        n->issued = r->issued;
+        n->client = r->client;
+        n->region = r->region;
+        n->user = r->user;
+        n->flags = r->flags & REQ_F_MEASURED;
+    } else {
+        n->flags &= REQ_F_MEASURED;
+    }
+    n->retries = (uint8_t)(r->retries < 255 ? r->retries + 1 : 255);
+    n->status = REQ_PENDING;
+    n->depth = 0;
+    s->retries++;
+    client_attempt(c, n, delay);
+    return true;
+}
+
+static void ev_timeout(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    component *c = ev->target;
+    client_state *s = c->state;
+    request *r = ev->arg;
+    r->timeout_ev = (sim_event_ref){ 0 };
+    s->timeouts++;
+    if (s->has_breaker) breaker_record(&s->br, &s->bc, eng->now, false);
+    /* the attempt goes on travelling; whatever comes back of it is dropped */
+    r->flags |= REQ_F_ABANDONED;
+    if (client_retry(c, r, true)) return;
+    /* final: report it timed out now, from a stand-in (r itself is still out) */
+    request t = *r;
+    t.status = REQ_TIMED_OUT;
+    t.flags &= ~(uint32_t)REQ_F_ABANDONED;
+    client_finish(c, &t, false);
 }
 
 static int client_start(component *c)
@@ -165,24 +293,44 @@ static void client_issue(component *c, uint64_t user)
         c->requests++;
     }
     if (env->issued) env->issued(env, r);
-    sim_schedule(env->eng, sim_dist_sample_time(&cf->last_mile, c->rng), ev_send, c, r, 0);
+    if (s->has_retry) retry_budget_deposit(&s->budget, env->eng->now);
+    client_attempt(c, r, 0);
 }
 
 static void ev_done(sim_engine *eng, sim_event *ev)
 {
     component *c = ev->target;
-    client_conf *cf = c->conf;
     client_state *s = c->state;
     request *r = ev->arg;
-    comp_env *env = c->env;
+    if (r->flags & REQ_F_ABANDONED) {
+        /* an attempt the client had given up on: its answer is too late */
+        s->abandoned_back++;
+        req_free(c->env->reqs, r);
+        return;
+    }
+    if (sim_event_pending(r->timeout_ev)) sim_cancel(eng, r->timeout_ev);
+    r->timeout_ev = (sim_event_ref){ 0 };
     if (r->status == REQ_PENDING) r->status = REQ_OK;
+    if (s->has_breaker) breaker_record(&s->br, &s->bc, eng->now, r->status == REQ_OK);
+    if ((r->status == REQ_FAILED || r->status == REQ_REJECTED) && client_retry(c, r, false)) return;
+    client_finish(c, r, true);
+}
+
+/* The final answer of a request. `owned`: r is back and is freed here;
+ * otherwise r is a stand-in for a timed-out attempt still travelling. */
+static void client_finish(component *c, request *r, bool owned)
+{
+    sim_engine *eng = c->env->eng;
+    client_conf *cf = c->conf;
+    client_state *s = c->state;
+    comp_env *env = c->env;
     if (comp_measuring(c)) {
         c->responses++;
         if (r->flags & REQ_F_MEASURED) sim_hist_record(&c->latency, eng->now - r->issued);
     }
     if (env->completed) env->completed(env, r);
     uint64_t user = r->user;
-    req_free(env->reqs, r);
+    if (owned) req_free(env->reqs, r);
     if (cf->mode == CLIENT_CLOSED && !c->down)
         sim_schedule(eng, sim_dist_sample_time(&cf->think, s->arrivals), ev_user_start, c, NULL, user);
 }
@@ -206,6 +354,8 @@ static void client_free(component *c)
     client_state *s = c->state;
     if (s->arrivals) gsl_rng_free(s->arrivals);
     if (s->objects) gsl_rng_free(s->objects);
+    if (s->retry_rng) gsl_rng_free(s->retry_rng);
+    conf_free_fields(retry_fields, &s->rc);
     free(s);
     c->state = NULL;
 }
@@ -216,6 +366,28 @@ static void client_report(component *c, cJSON *o)
     comp_json_num(o, "completed", (double)c->responses, "%.0f");
     if (cf->mode == CLIENT_OPEN) comp_json_num(o, "rate_per_s", cf->rate, "%.6g");
     else comp_json_num(o, "concurrency", (double)cf->concurrency, "%.0f");
+    client_state *s = c->state;
+    if (cf->timeout > 0 || s->has_retry || s->has_breaker) {
+        comp_json_num(o, "attempts", (double)s->attempts, "%.0f");
+        comp_json_num(o, "retries", (double)s->retries, "%.0f");
+        comp_json_num(o, "attempt_timeouts", (double)s->timeouts, "%.0f");
+        comp_json_num(o, "retries_denied_by_budget", (double)s->budget_denied, "%.0f");
+    }
+    if (s->has_breaker) {
+        comp_json_num(o, "breaker_refused", (double)s->breaker_refused, "%.0f");
+        comp_json_num(o, "breaker_opens", (double)s->br.opens, "%.0f");
+        comp_json_num(o, "breaker_open_s", sim_time_to_s(breaker_open_time(&s->br, c->env->eng->now)), "%.6f");
+    }
+}
+
+/* Resilience counters restart at the end of the warm-up, like the rest. */
+static void client_reset_stats(component *c)
+{
+    client_state *s = c->state;
+    s->attempts = s->retries = s->timeouts = s->budget_denied = s->breaker_refused = s->abandoned_back = 0;
+    s->br.opens = 0;
+    s->br.open_total = 0;
+    if (s->br.state != BREAKER_CLOSED) s->br.tripped_at = c->env->eng->now;
 }
 
 static const comp_ops client_ops = {
@@ -225,6 +397,7 @@ static const comp_ops client_ops = {
     .on_request = client_on_request,
     .on_response = client_on_response,
     .report = client_report,
+    .reset_stats = client_reset_stats,
     .free = client_free,
 };
 

@@ -11,6 +11,14 @@
  * with the same catalogue sees the same size for the same object. Each
  * request and each response also crosses the client's last mile (`last_mile`
  * delay, drawn per message).
+ *
+ * Resilience (issue 5): `timeout` gives up on an attempt not answered in
+ * time (the abandoned attempt still travels and loads the system, as in real
+ * life); `retry` retries failed and timed-out attempts with exponential
+ * backoff, jitter and an optional retry budget (models/retry.h); `breaker`
+ * puts a circuit breaker in front of the first hop (models/breaker.h): while
+ * it is open, requests fail at once without being sent. A request's latency
+ * runs from its first attempt to its final answer.
  */
 #ifndef MODELS_CLIENT_H
 #define MODELS_CLIENT_H
@@ -31,6 +39,10 @@ typedef struct client_conf {
     double zipf;            /* popularity exponent */
     sim_dist size;          /* object sizes, bytes */
     sim_dist last_mile;     /* one-way delay between the users and the network, ns */
+    /* Resilience (issue 5, docs/faults.md): all off by default. */
+    sim_time_t timeout;     /* per attempt; 0: wait forever */
+    const cJSON *retry;     /* retry policy object (models/retry.h), or NULL */
+    const cJSON *breaker;   /* circuit breaker object (models/breaker.h), or NULL */
 } client_conf;
 
 /* The size of object `object` under size distribution d: stable per object. */

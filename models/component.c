@@ -225,6 +225,7 @@ static void deliver_request(sim_engine *eng, sim_event *ev)
     }
     r->arrived = eng->now;
     r->at = to;
+    comp_trace(to, r, "arrive");
     if (comp_measuring(to)) to->requests++;
     to->kind->ops->on_request(to, r);
 }
@@ -241,6 +242,7 @@ static void deliver_response(sim_engine *eng, sim_event *ev)
     }
     r->arrived = hop.arrived;
     r->at = to;
+    comp_trace(to, r, "return");
     (void)eng;
     to->kind->ops->on_response(to, r, &hop);
 }
@@ -251,7 +253,7 @@ static sim_time_t hop_delay(component *from, int src, component *to, uint64_t by
     if (to->kind->flags & COMP_KIND_LOCAL) return 0;
     net *nt = from->env->net;
     if (!nt || src < 0 || to->region < 0) return 0;
-    if (net_is_cut(nt, src, to->region)) {
+    if (net_is_cut(nt, src, to->region) || net_drops(nt, src, to->region, from->net_rng)) {
         *lost = true;
         return 0;
     }
@@ -284,6 +286,7 @@ void comp_forward(component *from, component *to, request *r, uint32_t state, ui
         comp_respond(from, r, 0);
         return;
     }
+    comp_trace(from, r, "forward");
     comp_send(from, to, r, bytes);
 }
 
@@ -295,6 +298,7 @@ void comp_respond(component *from, request *r, uint64_t bytes)
         sim_hist_record(&from->latency, eng->now - r->arrived);
         from->responses++;
     }
+    comp_trace(from, r, "respond");
     req_hop *top = req_top(r);
     if (!top) {
         /* nobody to answer: only a source could be here; finish it */
@@ -305,7 +309,9 @@ void comp_respond(component *from, request *r, uint64_t bytes)
     sim_time_t d = 0;
     bool lost = false;
     if (!(from->kind->flags & COMP_KIND_LOCAL) && !(to->kind->flags & COMP_KIND_LOCAL) && env->net) {
-        if (net_is_cut(env->net, from->region, to->region)) lost = true;
+        if (net_is_cut(env->net, from->region, to->region) ||
+            net_drops(env->net, from->region, to->region, from->net_rng))
+            lost = true;
         else d = net_delay(env->net, from->region, to->region, bytes, from->net_rng);
     }
     r->at = NULL;
@@ -318,6 +324,7 @@ void comp_respond(component *from, request *r, uint64_t bytes)
 
 void comp_drop(component *c, request *r)
 {
+    comp_trace(c, r, "drop");
     c->dropped++;
     r->at = NULL;
     if (c->env->event && c->dropped == 1) c->env->event(c->env, "drop", c, "first request dropped");

@@ -65,6 +65,10 @@ typedef struct comp_env {
      * could not be built (its own errors are reported already), so that a
      * reference to it is not reported again as dangling. */
     bool (*known_id)(struct comp_env *env, const char *id);
+    /* Optional: a traced request (r->trace != 0) reached a step at component
+     * c: "send", "arrive", "hit", "miss", "forward", "respond", "return",
+     * "drop". Called through comp_trace(). */
+    void (*trace)(struct comp_env *env, request *r, const component *c, const char *what);
     void *world;
 } comp_env;
 
@@ -210,6 +214,12 @@ void comp_crash(component *c);
 void comp_recover(component *c);
 void comp_set_slow(component *c, double factor);
 void comp_flush(component *c);
+
+/* Records a step of a traced request (cheap no-op for the others). */
+static inline void comp_trace(const component *c, request *r, const char *what)
+{
+    if (r->trace && c->env->trace) c->env->trace(c->env, r, c, what);
+}
 
 /* Whether measurements are on (now >= warm-up end). */
 static inline bool comp_measuring(const component *c) { return c->env->eng->now >= c->env->warmup; }

@@ -1,27 +1,245 @@
-/* models/disk.c - disk: access time + transfer at bandwidth, c channels. */
+/* models/disk.c - disk: access time + transfer, c channels, and optionally a
+ * device bandwidth shared by the transfers in progress.
+ *
+ * Without `shared_bandwidth` (the default) a disk is a plain station: each
+ * of `channels` serves one request at a time for `access` + size /
+ * `bandwidth`, others wait in FIFO order.
+ *
+ * With `shared_bandwidth` B the `access` distribution is the time of a lone
+ * request, transfer included (what `cdnsim calibrate` measures at
+ * concurrency 1), and concurrent requests slow each other down only where
+ * they compete for the device's bandwidth: a request holds a channel for
+ * max(0, access - size / B), then transfers its `size` bytes while every
+ * request transferring at that moment gets an equal share of B (processor
+ * sharing). A lone request therefore still takes exactly `access`, and at
+ * high concurrency throughput tends to B / size: the behaviour measured on
+ * this machine's virtual disk (docs/calibration.md), which a FIFO channel
+ * model cannot show for two chunk sizes at once.
+ *
+ * Processor sharing is simulated with a virtual clock V: the bytes each
+ * active transfer has received since an arbitrary origin, growing at
+ * B / n while n transfers are active. A transfer of s bytes starting at V0
+ * ends when V reaches V0 + s; one event is pending for the earliest end and
+ * is moved whenever n changes. Transfers are kept in an array that grows by
+ * doubling (no allocation per request once grown).
+ */
 #include "models/disk.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "sim/errors.h"
 
 /* Default: an NVMe SSD per ../shared/reference/latency-numbers.md: random
  * read median 80-150 us with p99 of a few hundred us -> lognormal mean 120 us,
  * p99 400 us; sequential read 1-3 GB/s -> 2 GB/s; 4 channels. */
 static const conf_field disk_fields[] = {
-    { "channels", CONF_INT, offsetof(server_conf, st.servers), "4",
+    { "channels", CONF_INT, offsetof(disk_conf, base.st.servers), "4",
       "requests the device serves in parallel", 1, 1e6, NULL, NULL },
-    { "queue_limit", CONF_INT, offsetof(server_conf, st.queue_limit), "-1",
+    { "queue_limit", CONF_INT, offsetof(disk_conf, base.st.queue_limit), "-1",
       "most requests waiting; more are rejected (-1: unlimited)", -1, 1e12, NULL, NULL },
-    { "access", CONF_DIST_TIME, offsetof(server_conf, st.service),
+    { "access", CONF_DIST_TIME, offsetof(disk_conf, base.st.service),
       "{\"lognormal\": {\"mean\": \"120us\", \"p99\": \"400us\"}}",
-      "access time of one read (seek + rotation for an HDD, flash read for an SSD)", 0, 0, NULL, NULL },
-    { "bandwidth", CONF_BANDWIDTH, offsetof(server_conf, bandwidth), "\"2GB/s\"",
-      "transfer rate of one channel: adds size / bandwidth", 0, 0, NULL, NULL },
+      "access time of one read (seek + rotation for an HDD, flash read for an SSD); with shared_bandwidth, "
+      "the whole time of a lone request, transfer included", 0, 0, NULL, NULL },
+    { "bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, base.bandwidth), "\"2GB/s\"",
+      "transfer rate of one channel: adds size / bandwidth (ignored with shared_bandwidth)", 0, 0, NULL, NULL },
+    { "shared_bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, shared_bw), "\"0B/s\"",
+      "device bandwidth shared equally by the transfers in progress (0: off; see docs/calibration.md)", 0, 0,
+      NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
+};
+
+typedef struct xfer {
+    request *r;
+    double end;              /* V at which it has all its bytes */
+} xfer;
+
+typedef struct disk_state {
+    station st;
+    double ns_per_byte;      /* of the shared bandwidth; 0: sharing off */
+    xfer *x;
+    size_t n, cap;
+    double v;                /* virtual clock, bytes */
+    sim_time_t vt;           /* when v was last advanced */
+    sim_event_ref ev;        /* the earliest transfer end */
+    uint64_t transfers;      /* completed since the last reset */
+} disk_state;
+
+static void disk_access_done(void *owner, request *r);
+static void disk_xfer_end(sim_engine *eng, sim_event *ev);
+
+static int disk_create(component *c, conf_errors *errs)
+{
+    disk_conf *cf = c->conf;
+    disk_state *s = calloc(1, sizeof *s);
+    if (!s) return SIM_ENOMEM;
+    c->state = s;
+    if (cf->shared_bw > 0) {
+        s->ns_per_byte = 1e9 / cf->shared_bw;
+        /* The station's time is the access part: the drawn lone-request
+         * time minus the transfer, floored at 0 by the station. */
+        cf->base.st.per_byte_ns = -s->ns_per_byte;
+    } else {
+        cf->base.st.per_byte_ns = station_ns_per_byte(cf->base.bandwidth);
+    }
+    int rc = station_init(&s->st, c->env->eng, &cf->base.st, c->rng, disk_access_done, c);
+    if (rc == SIM_EINVAL) {
+        conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one channel");
+        return SIM_EPARSE;
+    }
+    if (rc != 0) return rc;
+    c->st = &s->st;
+    return 0;
+}
+
+/* Brings the virtual clock to now. */
+static void advance(component *c, disk_state *s)
+{
+    sim_time_t now = c->env->eng->now;
+    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (s->ns_per_byte * c->slow * (double)s->n);
+    s->vt = now;
+}
+
+static size_t earliest(const disk_state *s)
+{
+    size_t best = 0;
+    for (size_t i = 1; i < s->n; i++)
+        if (s->x[i].end < s->x[best].end) best = i;
+    return best;
+}
+
+static void reschedule(component *c, disk_state *s)
+{
+    sim_engine *eng = c->env->eng;
+    if (sim_event_pending(s->ev)) sim_cancel(eng, s->ev);
+    s->ev = (sim_event_ref){ 0 };
+    if (s->n == 0) return;
+    double left = s->x[earliest(s)].end - s->v;
+    double ns = left > 0 ? ceil(left * s->ns_per_byte * c->slow * (double)s->n) : 0;
+    s->ev = sim_schedule(eng, sim_time_from_ns(ns), disk_xfer_end, c, NULL, 0);
+}
+
+static void disk_access_done(void *owner, request *r)
+{
+    component *c = owner;
+    disk_state *s = c->state;
+    if (s->ns_per_byte <= 0) {
+        comp_respond(c, r, req_response_bytes(r));
+        return;
+    }
+    advance(c, s);
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        xfer *nx = realloc(s->x, cap * sizeof *nx);
+        if (!nx) {
+            r->status = REQ_FAILED;
+            comp_respond(c, r, 0);
+            return;
+        }
+        s->x = nx;
+        s->cap = cap;
+    }
+    s->x[s->n++] = (xfer){ r, s->v + (double)r->size };
+    reschedule(c, s);
+}
+
+static void disk_xfer_end(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    component *c = ev->target;
+    disk_state *s = c->state;
+    s->ev = (sim_event_ref){ 0 };
+    advance(c, s);
+    size_t i = earliest(s);
+    request *r = s->x[i].r;
+    s->x[i] = s->x[--s->n];
+    if (s->n == 0) s->v = 0; /* keeps V small: precision does not decay over a long run */
+    s->transfers++;
+    reschedule(c, s);
+    comp_respond(c, r, req_response_bytes(r));
+}
+
+static void disk_on_request(component *c, request *r)
+{
+    disk_state *s = c->state;
+    if (station_arrive(&s->st, r) != 0) {
+        r->status = REQ_REJECTED;
+        comp_respond(c, r, 0);
+    }
+}
+
+static void disk_on_response(component *c, request *r, const req_hop *hop)
+{
+    (void)hop;
+    comp_respond(c, r, req_response_bytes(r));
+}
+
+static void disk_drop(void *owner, request *r) { comp_drop(owner, r); }
+
+static void disk_crash(component *c)
+{
+    disk_state *s = c->state;
+    station_drop_all(&s->st, disk_drop);
+    if (sim_event_pending(s->ev)) sim_cancel(c->env->eng, s->ev);
+    s->ev = (sim_event_ref){ 0 };
+    size_t n = s->n;
+    s->n = 0;
+    s->v = 0;
+    for (size_t i = 0; i < n; i++) comp_drop(c, s->x[i].r);
+}
+
+static void disk_set_slow(component *c, double factor)
+{
+    /* Transfers in progress keep what they received; the rest goes at the
+     * new speed (c->slow is already the new factor when this runs, so the
+     * clock is brought up to now at the old one first). */
+    disk_state *s = c->state;
+    (void)factor;
+    if (s->ns_per_byte > 0) reschedule(c, s);
+}
+
+static void disk_reset_stats(component *c)
+{
+    disk_state *s = c->state;
+    s->transfers = 0;
+}
+
+static void disk_report(component *c, cJSON *o)
+{
+    disk_state *s = c->state;
+    comp_json_num(o, "servers", (double)s->st.servers, "%.0f");
+    comp_json_latency(o, "wait_ms", &s->st.wait);
+    if (s->ns_per_byte > 0) comp_json_num(o, "shared_bandwidth_transfers", (double)s->transfers, "%.0f");
+}
+
+static void disk_free(component *c)
+{
+    disk_state *s = c->state;
+    if (!s) return;
+    station_free(&s->st);
+    free(s->x);
+    free(s);
+    c->state = NULL;
+}
+
+static const comp_ops disk_ops = {
+    .create = disk_create,
+    .on_request = disk_on_request,
+    .on_response = disk_on_response,
+    .report = disk_report,
+    .free = disk_free,
+    .crash = disk_crash,
+    .set_slow = disk_set_slow,
+    .reset_stats = disk_reset_stats,
 };
 
 const comp_kind disk_kind = {
     .name = "disk",
-    .help = "disk: access time + size / bandwidth, `channels` in parallel, FIFO queue",
+    .help = "disk: access time + size / bandwidth, `channels` in parallel, FIFO queue; optionally a shared "
+            "device bandwidth",
     .fields = disk_fields,
-    .conf_size = sizeof(server_conf),
-    .ops = &server_ops,
+    .conf_size = sizeof(disk_conf),
+    .ops = &disk_ops,
     .flags = COMP_KIND_LOCAL,
 };

@@ -2,12 +2,21 @@
  * device's internal parallelism at the queue depth the node uses), each
  * taking an access time drawn from `access` plus size / `bandwidth`.
  * Co-located with its data node (COMP_KIND_LOCAL: no network hop).
- * Built on models/server; later calibrated from measurements (issue 9). */
+ * Built on models/station. With `shared_bandwidth` the access time is a lone
+ * request's whole time and concurrent transfers share the device's
+ * bandwidth (processor sharing): see models/disk.c and docs/calibration.md. */
 #ifndef MODELS_DISK_H
 #define MODELS_DISK_H
 
 #include "models/server.h"
 
 extern const comp_kind disk_kind;
+
+/* Its parameters: a server_conf (channels = st.servers, access = st.service,
+ * per-channel bandwidth) plus the optional shared device bandwidth. */
+typedef struct disk_conf {
+    server_conf base;        /* first member */
+    double shared_bw;        /* bytes/s shared by transfers in progress; 0: off */
+} disk_conf;
 
 #endif

@@ -6,6 +6,15 @@
  * backends share evenly). It adds no service time of its own: balancers are
  * rarely the bottleneck, and the network hop to it is already counted.
  * Backends marked down by a health check (issue 5, lb_set_up) get nothing.
+ *
+ * Health checks (`health_check`, models/health.h): each backend is probed
+ * every interval, its first probe at a phase drawn from the stream
+ * "<id>/health". A probe crosses the network both ways (lost on a cut or
+ * lossy link) and is answered at once by a backend that is up: probes
+ * detect crashes, partitions and loss, not slowness. `fall` failed probes
+ * in a row eject the backend ("health_down" in events.csv), `rise`
+ * successful ones bring it back ("health_up"). Until it is ejected a dead
+ * backend still gets its share of requests, which then fail or time out.
  */
 #ifndef MODELS_LB_H
 #define MODELS_LB_H
@@ -19,6 +28,7 @@ typedef enum { LB_ROUND_ROBIN = 0, LB_LEAST_CONN = 1 } lb_policy;
 typedef struct lb_conf {
     int policy;
     conf_strlist backends;
+    const cJSON *health_check;  /* models/health.h parameters, or NULL: no checks (issue 5) */
 } lb_conf;
 
 /* Index of the backend the next request goes to (does not count it), or -1

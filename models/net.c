@@ -65,7 +65,10 @@ static int net_alloc(net *nt, size_t n)
     nt->mean_ns = calloc(n * n, sizeof *nt->mean_ns);
     nt->factor = calloc(n * n, sizeof *nt->factor);
     nt->cut = calloc(n * n, sizeof *nt->cut);
-    if (!nt->names || !nt->delay || !nt->bw || !nt->mean_ns || !nt->factor || !nt->cut) return SIM_ENOMEM;
+    nt->loss = calloc(n * n, sizeof *nt->loss);
+    nt->extra = calloc(n * n, sizeof *nt->extra);
+    if (!nt->names || !nt->delay || !nt->bw || !nt->mean_ns || !nt->factor || !nt->cut || !nt->loss || !nt->extra)
+        return SIM_ENOMEM;
     for (size_t i = 0; i < n * n; i++) {
         nt->factor[i] = 1.0;
         sim_dist_const(&nt->delay[i], 0);
@@ -98,6 +101,8 @@ void net_free(net *nt)
     free(nt->mean_ns);
     free(nt->factor);
     free(nt->cut);
+    free(nt->loss);
+    free(nt->extra);
     memset(nt, 0, sizeof *nt);
 }
 
@@ -256,7 +261,7 @@ sim_time_t net_delay(const net *nt, int a, int b, uint64_t bytes, gsl_rng *r)
     size_t k = (size_t)a * nt->n + (size_t)b;
     double ns = sim_dist_sample(&nt->delay[k], r);
     if (bytes && nt->bw[k] > 0) ns += (double)bytes / nt->bw[k] * 1e9;
-    return sim_time_from_ns(ns * nt->factor[k]);
+    return sim_time_from_ns(ns * nt->factor[k]) + nt->extra[k];
 }
 
 int net_nearest(const net *nt, int from, const int *cand, size_t n)

@@ -37,6 +37,8 @@ typedef struct net {
     double *mean_ns;   /* n x n mean delay, for nearest-region routing */
     double *factor;    /* n x n delay multiplier (slow links), 1 normally */
     bool *cut;         /* n x n partitioned: messages are lost */
+    double *loss;      /* n x n fraction of messages lost (degraded link, issue 5), 0 normally */
+    sim_time_t *extra; /* n x n one-way delay added (degraded link), 0 normally */
 } net;
 
 /* The parameters of one link (same_region, cross_region, a pair). */
@@ -79,6 +81,14 @@ int net_region(const net *nt, const char *name);
 sim_time_t net_delay(const net *nt, int a, int b, uint64_t bytes, gsl_rng *r);
 
 static inline bool net_is_cut(const net *nt, int a, int b) { return nt->cut[(size_t)a * nt->n + (size_t)b]; }
+/* Whether a message from a to b is lost on a degraded link: draws from r
+ * only when the link has a loss probability, so runs without degraded links
+ * draw exactly what they drew before. */
+static inline bool net_drops(const net *nt, int a, int b, gsl_rng *r)
+{
+    double p = nt->loss[(size_t)a * nt->n + (size_t)b];
+    return p > 0 && gsl_rng_uniform(r) < p;
+}
 static inline double net_mean_ns(const net *nt, int a, int b) { return nt->mean_ns[(size_t)a * nt->n + (size_t)b]; }
 
 /* Among `n` candidate regions, the one with the smallest mean delay from

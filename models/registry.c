@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "models/app_cache.h"
 #include "models/cdn_edge.h"
 #include "models/client.h"
 #include "models/datanode.h"
@@ -12,11 +13,14 @@
 #include "models/lb.h"
 #include "models/metadata.h"
 #include "models/server.h"
+#include "models/trace_replay.h"
 
 const comp_kind *const comp_kinds[] = {
     &client_kind,
+    &trace_replay_kind,
     &dns_kind,
     &cdn_edge_kind,
+    &app_cache_kind,
     &lb_kind,
     &gateway_kind,
     &metadata_kind,

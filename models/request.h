@@ -49,6 +49,8 @@ enum {
     REQ_F_HIT = 1u << 0,     /* served from a cache on its path */
     REQ_F_MISS = 1u << 1,    /* missed at least one cache on its path */
     REQ_F_MEASURED = 1u << 2,/* issued after warm-up: counts in the summary */
+    REQ_F_ABANDONED = 1u << 3,/* its client gave up on this attempt (timeout): when it
+                                 comes back it is only freed (issue 5) */
 };
 
 /* One entry of the return path: who forwarded the request, when the request
@@ -84,6 +86,11 @@ typedef struct request {
     void *st;                /* the station holding it, or NULL */
     sim_event_ref timeout_ev;/* client timeout (issue 5), or null */
     uint64_t user;           /* free for the issuing client (e.g. closed-loop user) */
+    /* Hop-by-hop tracing (--trace-sample): 0, or 1 + the index of its trace
+     * record in the world. The last station visit is kept for the trace. */
+    uint32_t trace;
+    void *st_owner;          /* owner of the station that last served it */
+    sim_time_t st_wait, st_service;
     req_hop path[REQ_PATH_MAX];
 } request;
 

@@ -57,9 +57,12 @@ static void set_qlen(station *s, size_t q)
 static void start_service(station *s, request *r)
 {
     double ns = sim_dist_sample(&s->service, s->rng);
-    if (s->per_byte_ns > 0) ns += s->per_byte_ns * (double)r->size;
+    /* A negative per_byte_ns subtracts (the disk's shared-bandwidth mode: the
+     * drawn time includes the transfer); a negative total is served as 0. */
+    if (s->per_byte_ns != 0) ns += s->per_byte_ns * (double)r->size;
     ns *= s->slow;
     sim_hist_record(&s->wait, s->eng->now - r->st_arrived);
+    r->st_wait = s->eng->now - r->st_arrived;
     /* link into the in-service list */
     r->qprev = NULL;
     r->qnext = s->svc;
@@ -109,6 +112,8 @@ static void station_service_end(sim_engine *eng, sim_event *ev)
     r->st = NULL;
     s->served++;
     sim_hist_record(&s->sojourn, s->eng->now - r->st_arrived);
+    r->st_owner = s->owner;
+    r->st_service = s->eng->now - r->st_arrived - r->st_wait;
     if (s->qhead) {
         /* the freed server takes the head of the queue: busy count unchanged */
         request *n = s->qhead;

@@ -387,7 +387,8 @@ static int print_json(const reports_cmp_result *r, const char *bd, const char *c
     return 0;
 }
 
-int reports_cmp_print(const reports_cmp_result *r, const char *bd, const char *cd, reports_format fmt, FILE *f)
+int reports_cmp_print(const reports_cmp_result *r, const char *bd, const char *cd, reports_format fmt,
+                      unsigned flags, FILE *f)
 {
     if (fmt == REPORTS_FMT_JSON) return print_json(r, bd, cd, f);
     int md = fmt == REPORTS_FMT_MARKDOWN;
@@ -411,8 +412,14 @@ int reports_cmp_print(const reports_cmp_result *r, const char *bd, const char *c
         fprintf(f, "%-*s  %18s  %18s  %8s  %8s  %s\n", (int)w, "metric", "base", "candidate", "change", "p",
                 "verdict");
     }
+    size_t hidden = 0;
     for (size_t i = 0; i < r->n; i++) {
         const reports_cmp_row *row = &r->rows[i];
+        if ((flags & REPORTS_CMP_ONLY_CHANGES) &&
+            (row->verdict == REPORTS_UNCHANGED || row->verdict == REPORTS_IGNORED)) {
+            hidden++;
+            continue;
+        }
         fmt_value(sb, sizeof sb, row->base, row->base_ci);
         fmt_value(sc, sizeof sc, row->cand, row->cand_ci);
         fmt_change(sch, sizeof sch, row->change);
@@ -425,6 +432,7 @@ int reports_cmp_print(const reports_cmp_result *r, const char *bd, const char *c
             fprintf(f, "%-*s  %18s  %18s  %8s  %8s  %s\n", (int)w, row->name, sb, sc, sch, sp,
                     verdict_name(row->verdict));
     }
+    if (hidden) fprintf(f, "%s(%zu unchanged or ignored metrics not listed)\n", md ? "\n" : "", hidden);
     fprintf(f, "%s%zu regressed, %zu improved, %zu unchanged", md ? "\n**Result**: " : "\n", r->regressed,
             r->improved, r->unchanged);
     if (r->other) fprintf(f, ", %zu not judged", r->other);

@@ -82,9 +82,13 @@ void reports_cmp_free(reports_cmp_result *r);
 
 typedef enum { REPORTS_FMT_TEXT, REPORTS_FMT_MARKDOWN, REPORTS_FMT_JSON } reports_format;
 
+/* reports_cmp_print flags: list only the metrics that regressed, improved or
+ * are on one side only (text and markdown; JSON always lists every metric). */
+#define REPORTS_CMP_ONLY_CHANGES 1u
+
 /* Prints the table and the closing line in the given format. base_dir and
  * cand_dir are only shown. 0 or SIM_ENOMEM. */
 int reports_cmp_print(const reports_cmp_result *r, const char *base_dir, const char *cand_dir,
-                      reports_format fmt, FILE *f);
+                      reports_format fmt, unsigned flags, FILE *f);
 
 #endif

@@ -58,6 +58,17 @@ static int plain_word(const char *s)
     return 1;
 }
 
+/* A grey band over the warm-up, whose requests the summary leaves out. */
+static void warmup_band(rbuf *m, double warmup_s)
+{
+    if (!(warmup_s > 0) || !isfinite(warmup_s)) return;
+    rbuf_puts(m, "# the warm-up: not counted in summary.json\n");
+    rbuf_printf(m, "set object 1 rect from 0, graph 0 to %.9g, graph 1 behind fc rgb \"#e8e8e8\" fs solid noborder\n",
+                warmup_s);
+    rbuf_printf(m, "set label 1 \"warm-up\" at %.9g, graph 0.93 center tc rgb \"#777777\" font \",9\"\n",
+                warmup_s / 2);
+}
+
 /* set arrow / set label lines for every event. */
 static void markers(rbuf *m, const reports_csv *ev)
 {
@@ -92,16 +103,15 @@ static int write_script(const char *outdir, const char *name, const char *tmpl, 
     return rc;
 }
 
-/* Runs `gnuplot plots/NAME.gp` in outdir. Returns the exit status, 127 when
- * gnuplot could not be executed, -1 when it could not be started. */
-static int run_gnuplot(const char *outdir, const char *cmd, const char *name)
+/* Starts `gnuplot plots/NAME.gp` in outdir and returns its pid, or -1. The
+ * child exits 127 when gnuplot cannot be executed. */
+static pid_t start_gnuplot(const char *outdir, const char *cmd, const char *name)
 {
     char script[256], log[4096];
     snprintf(script, sizeof script, "plots/%s.gp", name);
     snprintf(log, sizeof log, "%s/plots/gnuplot.log", outdir);
     fflush(NULL);
     pid_t pid = fork();
-    if (pid < 0) return -1;
     if (pid == 0) {
         int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
         int in = open("/dev/null", O_RDONLY);
@@ -114,6 +124,13 @@ static int run_gnuplot(const char *outdir, const char *cmd, const char *name)
         execlp(cmd, cmd, script, (char *)NULL);
         _exit(127);
     }
+    return pid;
+}
+
+/* Exit status of a started gnuplot, -1 when it was not started or died. */
+static int wait_gnuplot(pid_t pid)
+{
+    if (pid < 0) return -1;
     int st = 0;
     while (waitpid(pid, &st, 0) < 0)
         if (errno != EINTR) return -1;
@@ -142,6 +159,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     rbuf_init(&util);
     const char *name = reports_json_str(sum, "scenario.name");
     rbuf_gpstr(&title, name ? name : "cdnsim run");
+    warmup_band(&mark, reports_json_num(sum, "warmup_s", 0));
     cJSON_Delete(sum);
 
     reports_csv ev = { 0 }, ts = { 0 };
@@ -205,14 +223,19 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     if (!cmd || !*cmd) cmd = "gnuplot";
     snprintf(path, sizeof path, "%s/plots/gnuplot.log", outdir);
     unlink(path);
+    /* The scripts are independent: draw them all at once (a few processes,
+     * each mostly busy rendering; on a big run the heat map's SVG is the
+     * slowest). */
+    pid_t pids[REPORTS_MAX_PLOTS];
+    for (size_t i = 0; i < res->nscripts; i++) pids[i] = start_gnuplot(outdir, cmd, res->names[i]);
     size_t failed = 0;
     for (size_t i = 0; i < res->nscripts; i++) {
-        int st = run_gnuplot(outdir, cmd, res->names[i]);
+        int st = wait_gnuplot(pids[i]);
         if (st == 127 || st == -1) {
             res->skipped = 1;
             snprintf(res->why, sizeof res->why, "plots skipped: could not run '%s' (install gnuplot-nox); "
                      "the scripts are in %s/plots/", cmd, outdir);
-            break;
+            continue;
         }
         char png[4096], svg[4096];
         snprintf(png, sizeof png, "%s/plots/%s.png", outdir, res->names[i]);
@@ -220,6 +243,8 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
         res->drawn[i] = st == 0 && file_exists(png) && file_exists(svg);
         if (!res->drawn[i]) failed++;
     }
+    if (res->skipped)
+        for (size_t i = 0; i < res->nscripts; i++) res->drawn[i] = 0;
     if (failed && !res->skipped)
         snprintf(res->why, sizeof res->why, "%zu plot(s) failed: see %s/plots/gnuplot.log", failed, outdir);
     rc = 0;

@@ -1,12 +1,17 @@
 # Throughput, errors and latency over time for "@TITLE@", with a dashed
-# marker at every event of events.csv (faults, recoveries). timeseries.csv
-# counts requests per window of @WINDOW_S@ s; rates are counts / window.
+# marker at every event of events.csv (faults, recoveries) and the warm-up
+# shaded. timeseries.csv counts requests per window of @WINDOW_S@ s; rates
+# are counts / window.
 # Written by cdnsim from its template reports/timeline.gp. Edit it and rerun
 # it from the run directory:   gnuplot plots/timeline.gp
 set datafile separator ","
 set datafile columnheaders
 set grid
-set key top right noenhanced
+set key top right horizontal noenhanced
+# the same left margin in every panel, so their time axes line up
+set lmargin 10
+# head room above the curves for the key
+set offsets 0, 0, graph 0.22, 0
 window = @WINDOW_S@
 @MARKERS@
 do for [fmt in "png svg"] {
@@ -23,6 +28,7 @@ do for [fmt in "png svg"] {
     set multiplot layout 3,1 title "@TITLE@: throughput, errors and latency over time" noenhanced
     unset xlabel
     set ylabel "requests/s"
+    set yrange [0:*]
     plot "timeseries.csv" using "t_s":(column("offered") / window) with lines lw 2 title "offered", \
          "" using "t_s":(column("completed") / window) with lines lw 2 title "completed"
     set ylabel "errors/s"

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/app_cache.h"
 #include "models/cache/cache.h"
 #include "models/cdn_edge.h"
 #include "models/client.h"
@@ -229,12 +230,103 @@ static void test_ttl(void)
     }
 }
 
+/* TTL per size class: 1000-byte objects. A class up to 500 bytes does not
+ * apply (the default ttl 0 = never does: one fetch); a class up to 2 KB
+ * with 50 ms does (about 20 fetches in 1 s, as in test_ttl). A malformed
+ * class list is refused at creation. */
+static void test_ttl_by_size(void)
+{
+    for (int k = 0; k < 2; k++) {
+        eenv t;
+        eenv_init(&t);
+        client_conf cc = users("edge", 1, 1);
+        eenv_add(&t, &client_kind, "users", &cc);
+        cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
+        cJSON *classes = cJSON_Parse(k ? "[{\"up_to\": \"100B\", \"ttl\": \"1ms\"}, {\"up_to\": \"2KB\", \"ttl\": \"50ms\"}]"
+                                       : "[{\"up_to\": \"500B\", \"ttl\": \"10ms\"}]");
+        ec.ttl_by_size = classes;
+        component *edge = eenv_add(&t, &cdn_edge_kind, "edge", &ec);
+        server_conf sc = origin_conf(1e6);
+        component *origin = eenv_add(&t, &server_kind, "origin", &sc);
+        eenv_run(&t, SIM_S);
+        if (k) CHECK_TRUE(origin->requests >= 19 && origin->requests <= 20);
+        else CHECK_EQ_U64(origin->requests, 1);
+        CHECK_TRUE(edge != NULL);
+        eenv_free(&t);
+        cJSON_Delete(classes);
+    }
+    eenv t;
+    eenv_init(&t);
+    cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
+    cJSON *classes = cJSON_Parse("[{\"up_to\": \"big\", \"ttl\": \"1s\"}]");
+    ec.ttl_by_size = classes;
+    conf_errors errs;
+    conf_errors_init(&errs);
+    component *c = NULL;
+    CHECK_EQ_I64(comp_create_with(&cdn_edge_kind, "edge", 0, &ec, &t.env, &c, &errs), SIM_EPARSE);
+    CHECK_TRUE(errs.n >= 1);
+    if (errs.n) CHECK_CONTAINS(errs.msgs[0], "edge.ttl_by_size[0]: expected {\"up_to\"");
+    conf_errors_free(&errs);
+    cJSON_Delete(classes);
+    eenv_free(&t);
+}
+
+/* Cache-aside: one user reads 3 objects (uniform) through an app_cache in
+ * front of a database; the database sees each object once, then every GET
+ * hits. With a 100 ms TTL the database sees each object again after every
+ * expiry. Crash empties the cache (an in-memory store). */
+static void test_app_cache(void)
+{
+    for (int ttl = 0; ttl < 2; ttl++) {
+        eenv t;
+        eenv_init(&t);
+        client_conf cc = users("cache", 1, 3);
+        eenv_add(&t, &client_kind, "app", &cc);
+        app_cache_conf ac;
+        memset(&ac, 0, sizeof ac);
+        ac.st.servers = 1;
+        ac.st.queue_limit = -1;
+        sim_dist_const(&ac.st.service, 20e3);
+        ac.read_bandwidth = 20e9;
+        ac.cache_size = 1 << 20;
+        ac.policy = strdup("lru");
+        ac.database = strdup("db");
+        ac.ttl = ttl ? 100 * SIM_MS : 0;
+        component *cache = eenv_add(&t, &app_cache_kind, "cache", &ac);
+        server_conf sc = origin_conf(2e6);
+        component *db = eenv_add(&t, &server_kind, "db", &sc);
+        eenv_run(&t, SIM_S);
+        const cache_stats *st = cache_get_stats(cache->cache);
+        CHECK_TRUE(st->requests > 200);
+        if (!ttl) {
+            CHECK_EQ_U64(db->requests, 3);
+            CHECK_EQ_U64(st->misses, 3);
+        } else {
+            /* each object is set about every 100 ms: 3 x (9 or 10) reads + the first 3 */
+            CHECK_TRUE(db->requests >= 27 && db->requests <= 33);
+            CHECK_EQ_U64(st->expirations + 3, db->requests);
+        }
+        cJSON *o = comp_report(cache);
+        CHECK_EQ_I64(num(o, "database_reads"), db->requests);
+        /* with the TTL, the run may end while one read is at the database */
+        double got = num(o, "bytes_from_database"), objs = num(o, "cache_objects");
+        CHECK_TRUE(got == 1000.0 * (double)db->requests || (ttl && got == 1000.0 * (double)(db->requests - 1)));
+        CHECK_TRUE(objs == 3 || (ttl && objs == 2));
+        cJSON_Delete(o);
+        comp_crash(cache);
+        CHECK_EQ_U64(cache_objects(cache->cache), 0);
+        eenv_free(&t);
+    }
+}
+
 void test_cache_edge_register(void)
 {
     static const tests_case cases[] = {
         { "collapse", test_collapse },
         { "tiers", test_tiers },
         { "ttl", test_ttl },
+        { "ttl_by_size", test_ttl_by_size },
+        { "app_cache", test_app_cache },
         { NULL, NULL },
     };
     tests_add_suite("cache_edge", cases);

@@ -1,6 +1,8 @@
 /* tests/test_e2e_compare.c - `cdnsim compare` as a CI job runs it: every exit
  * code (0 no regression, 1 regression, 2 bad input), every format, --help. */
+#include <math.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <cjson/cJSON.h>
 
@@ -29,6 +31,7 @@ static void test_exit_codes(void)
         { RUNS "/base_reps " RUNS "/base_reps", 0, "0 regressed", "" },
         { RUNS "/base " RUNS "/slow --tolerance 25%", 0, "0 regressed", "" },
         { RUNS "/base " RUNS "/slow --metric '*:off'", 0, "ignored", "" },
+        { RUNS "/base " RUNS "/slow --only-changes", 1, "(24 unchanged or ignored metrics not listed)", "" },
         { RUNS "/base " RUNS "/other", 2, "", "different scenarios" },
         { RUNS "/base " RUNS "/other --allow-different", 0, "different scenarios", "" },
         { RUNS "/base " RUNS "/bad", 2, "", "bad/summary.json:4:" },
@@ -98,9 +101,9 @@ static void test_real_runs(void)
     char cmd[8192];
     const char *bin = tests_cdnsim_bin();
     snprintf(cmd, sizeof cmd,
-             "%s run " RUNS "/disk.json --out %s/base --quiet && "
-             "%s run " RUNS "/disk.json --out %s/same --quiet && "
-             "%s run " RUNS "/disk.json --out %s/slow --quiet --set 'components.disk.access={\"exp\": \"2.4ms\"}'",
+             "%s run " RUNS "/disk.json --out %s/base --quiet --no-report && "
+             "%s run " RUNS "/disk.json --out %s/same --quiet --no-report && "
+             "%s run " RUNS "/disk.json --out %s/slow --quiet --no-report --set 'components.disk.access={\"exp\": \"2.4ms\"}'",
              bin, dir, bin, dir, bin, dir);
     char *out = NULL, *err = NULL;
     int rc = tests_run(cmd, &out, &err);
@@ -147,12 +150,78 @@ static void test_real_runs(void)
     free(dir);
 }
 
+static double num_at(const char *file, const char *path)
+{
+    char *text = tests_read_file(file, NULL);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    double v = NAN;
+    cJSON *n = j;
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *k = strtok(buf, "."); n && k; k = strtok(NULL, ".")) n = cJSON_GetObjectItem(n, k);
+    if (cJSON_IsNumber(n)) v = n->valuedouble;
+    cJSON_Delete(j);
+    return v;
+}
+
+/* The same with replications: `run --reps 5 --jobs 2` on both sides, so
+ * compare uses Welch's test. The slowed disk regresses with p < 0.05; five
+ * replications with another base seed do not. Replication 0 is the plain
+ * run with the base seed. */
+static void test_real_replications(void)
+{
+    char *dir = tests_mkdtemp();
+    char cmd[8192];
+    const char *bin = tests_cdnsim_bin();
+    snprintf(cmd, sizeof cmd,
+             "%s run " RUNS "/disk.json --reps 5 --jobs 2 --out %s/base --quiet && "
+             "%s run " RUNS "/disk.json --reps 5 --jobs 2 --seed 99 --out %s/other --quiet --no-report && "
+             "%s run " RUNS "/disk.json --reps 5 --jobs 2 --out %s/slow --quiet --no-report "
+             "--set 'components.disk.access={\"exp\": \"2.4ms\"}' && "
+             "%s run " RUNS "/disk.json --out %s/single --quiet --no-report",
+             bin, dir, bin, dir, bin, dir, bin, dir);
+    char *out = NULL, *err = NULL;
+    int rc = tests_run(cmd, &out, &err);
+    if (rc != 0) fprintf(stderr, "%s\n%s%s", cmd, out, err);
+    CHECK_EQ_I64(rc, 0);
+    free(out);
+    free(err);
+    char path[4200], path2[4200];
+    snprintf(path, sizeof path, "%s/base/summary.json", dir);
+    CHECK_NEAR(num_at(path, "replications.count"), 5, 0);
+    CHECK_TRUE(num_at(path, "latency_ms.p99_ci") > 0);
+    snprintf(path2, sizeof path2, "%s/base/report.html", dir);
+    CHECK_EQ_I64(access(path2, R_OK), 0);
+    snprintf(path, sizeof path, "%s/base/reps/0/summary.json", dir);
+    snprintf(path2, sizeof path2, "%s/single/summary.json", dir);
+    CHECK_NEAR(num_at(path, "latency_ms.p99"), num_at(path2, "latency_ms.p99"), 0);
+    CHECK_NEAR(num_at(path, "requests.completed"), num_at(path2, "requests.completed"), 0);
+    snprintf(path, sizeof path, "%s/base/reps/4/summary.json", dir);
+    CHECK_EQ_I64(access(path, R_OK), 0);
+
+    snprintf(cmd, sizeof cmd, "%s/base %s/slow", dir, dir);
+    CHECK_EQ_I64(compare(cmd, &out, &err), 1);
+    CHECK_CONTAINS(out, "Welch's t-test gives p < 0.05");
+    CHECK_CONTAINS(out, "(disk-check, 5 replications)");
+    free(out);
+    free(err);
+    snprintf(cmd, sizeof cmd, "%s/base %s/other", dir, dir);
+    CHECK_EQ_I64(compare(cmd, &out, &err), 0);
+    CHECK_CONTAINS(out, "\n0 regressed");
+    free(out);
+    free(err);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 void test_e2e_compare_register(void)
 {
     static const tests_case cases[] = {
         { "exit_codes", test_exit_codes },
         { "formats", test_formats },
         { "real_runs", test_real_runs },
+        { "real_replications", test_real_replications },
         { NULL, NULL },
     };
     tests_add_suite("e2e_compare", cases);

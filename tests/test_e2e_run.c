@@ -178,6 +178,18 @@ static void test_set_and_default_out(void)
     free(s);
     free(out);
     free(err);
+    /* the default directory is one safe path component made from the name (the
+     * scenario layer already rejects separators and ".."; this is the second line) */
+    char path[4200];
+    snprintf(path, sizeof path, "%s/n.json", dir);
+    CHECK_EQ_I64(tests_write_file(path, "{\"name\": \"x y\", \"duration\": \"1s\", \"regions\": {\"a\": {}}, "
+                                        "\"components\": [{\"id\": \"c\", \"kind\": \"client\", \"region\": \"a\", "
+                                        "\"to\": \"s\"}, {\"id\": \"s\", \"kind\": \"server\", \"region\": \"a\"}]}"), 0);
+    snprintf(args, sizeof args, "cd %s && %s run -q --no-report n.json", dir,
+             tests_cdnsim_bin()[0] == '/' ? tests_cdnsim_bin() : "$OLDPWD/bin/cdnsim");
+    CHECK_EQ_I64(tests_run(args, &out, NULL), 0);
+    CHECK_CONTAINS(out, "out/x_y/summary.json");
+    free(out);
     tests_rmtree(dir);
     free(dir);
 }
@@ -340,6 +352,40 @@ static void test_show_paths(void)
     free(out);
 }
 
+/* --trace-sample N: every N-th request's path through the graph, one JSON
+ * object per line, in trace.jsonl. */
+static void test_trace_sample(void)
+{
+    char *dir = tests_mkdtemp();
+    char args[8192];
+    snprintf(args, sizeof args,
+             "run scenarios/demo.json -q --no-report --set duration=3s --set warmup=1s --trace-sample 500 --out %s/t", dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/t", dir);
+    char *tr = read_in(sub, "trace.jsonl");
+    CHECK_TRUE(tr != NULL);
+    if (tr) {
+        int lines = 0;
+        for (char *p = tr; *p; p++) lines += *p == '\n';
+        /* ~3000 requests/s for 3 s, ids 0, 500, 1000, ...: about 18 */
+        CHECK_TRUE(lines >= 14 && lines <= 22);
+        CHECK_TRUE(!strncmp(tr, "{\"id\":0,", 8));
+        CHECK_CONTAINS(tr, "\"do\":\"arrive\"");
+        CHECK_CONTAINS(tr, "\"c\":\"dns\"");
+        CHECK_CONTAINS(tr, "\"wait_ms\":");
+        CHECK_CONTAINS(tr, "\"do\":\"hit\"");
+        CHECK_CONTAINS(tr, "\"do\":\"miss\"");
+    }
+    free(tr);
+    char *err = NULL;
+    CHECK_EQ_I64(cdnsim("run scenarios/demo.json --trace-sample 0", NULL, &err), 2);
+    CHECK_CONTAINS(err, "--trace-sample expects");
+    free(err);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 /* docs/models.md ends with the output of `cdnsim show --kinds`, so the
  * documented parameters are the ones the code reads. */
 static void test_models_doc_in_sync(void)
@@ -370,6 +416,7 @@ void test_e2e_run_register(void)
         { "validate_errors", test_validate_errors },
         { "usage_errors", test_usage_errors },
         { "show_paths", test_show_paths },
+        { "trace_sample", test_trace_sample },
         { "models_doc_in_sync", test_models_doc_in_sync },
         { NULL, NULL },
     };

@@ -8,6 +8,7 @@
 #include "models/cdn_edge.h"
 #include "models/client.h"
 #include "models/component.h"
+#include "models/disk.h"
 #include "models/dns.h"
 #include "models/gateway.h"
 #include "models/lb.h"
@@ -191,7 +192,7 @@ static void test_lb_round_robin(void)
     component *lb = tenv_add(&t, &lb_kind, "lb", 0, &lc);
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(1e6, 1);
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         tenv_add(&t, &server_kind, id, 0, &sc);
     }
@@ -227,7 +228,7 @@ static void test_lb_least_connections(void)
     double svc[] = { 10e6, 1e6, 1e6 };
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(svc[i], 1);
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         tenv_add(&t, &server_kind, id, 0, &sc);
     }
@@ -252,7 +253,7 @@ static void test_lb_least_connections(void)
     lb = tenv_add(&t, &lb_kind, "lb", 0, &lc);
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(svc[i], 1);
-        char id[8];
+        char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         tenv_add(&t, &server_kind, id, 0, &sc);
     }
@@ -340,7 +341,7 @@ static void test_gateway_two_steps(void)
     server_conf dnc = server_const(3e6, 1);
     dnc.next = list1("disk");
     component *dn = tenv_add(&t, comp_kind_find("datanode"), "dn", 0, &dnc);
-    server_conf dkc = server_const(4e6, 1);
+    disk_conf dkc = { .base = server_const(4e6, 1) }; /* a disk_conf: it has more fields */
     component *disk = tenv_add(&t, comp_kind_find("disk"), "disk", 0, &dkc);
     CHECK_EQ_I64(tenv_link(&t), 0);
     cl->kind->ops->start(cl);

@@ -29,8 +29,8 @@ static const char good[] =
     "  \"duration\": \"5min\",\n"                                                             /* 4 */
     "  \"warmup\": \"30s\",\n"                                                                /* 5 */
     "  \"regions\": {\"us-east\": {}, \"eu-west\": {}},\n"                                    /* 6 */
-    "  \"network\": {\"same_region\": \"1ms\"},\n"                                            /* 7 */
-    "  \"defaults\": {\n"                                                                     /* 8 */
+    "  \"network\": {\"same_region\": \"1ms\"}, \"_comment\": \"keys with _ are comments\",\n" /* 7 */
+    "  \"defaults\": {\"_why\": \"shared by every edge\",\n"                                  /* 8 */
     "    \"cdn_edge\": {\"cache\": {\"size\": \"10GiB\", \"policy\": \"lru\"}, \"service\": {\"exp\": \"1ms\"}}\n" /* 9 */
     "  },\n"                                                                                  /* 10 */
     "  \"components\": [\n"                                                                   /* 11 */
@@ -343,6 +343,20 @@ static void test_seed_and_names(void)
     CHECK_EQ_I64(scenario_parse(&s, "x.json", NULL, t2, sizeof t2 - 1, set_seed, 1, &e), 0);
     CHECK_EQ_U64(s.seed, 12345678901234567890ULL);
     scenario_free(&s);
+    /* The name becomes out/<name>/: no path tricks. */
+    const char t4[] = "{\"name\": \"../../etc\", \"duration\": \"1s\", "
+                      "\"components\": [{\"id\": \"a\", \"kind\": \"k\", \"region\": \"r\"}]}";
+    CHECK_EQ_I64(scenario_parse(&s, "x.json", NULL, t4, sizeof t4 - 1, NULL, 0, &e), SIM_EPARSE);
+    CHECK_STR(joined(&e), "x.json:1:10: name: the name becomes a directory name: it cannot contain '/', '\\' or "
+                          "control characters, or be \".\" or \"..\", found \"../../etc\"\n");
+    CHECK_STR(s.name, "x");
+    scenario_free(&s);
+    conf_errors_free(&e);
+    conf_errors_init(&e);
+    const char *set_name[] = { "name=Photo demo (v2)" };
+    CHECK_EQ_I64(scenario_parse(&s, "x.json", NULL, t2, sizeof t2 - 1, set_name, 1, &e), 0);
+    CHECK_STR(s.name, "Photo demo (v2)");
+    scenario_free(&s);
     /* Ids and group names share one namespace; a count of 1 still makes "a-1". */
     const char t3[] = "{\"duration\": \"1s\", \"components\": [{\"id\": \"a\", \"kind\": \"k\", \"region\": \"r\", "
                       "\"count\": 1}, {\"id\": \"a-1\", \"kind\": \"k\", \"region\": \"r\"}, "
@@ -356,6 +370,8 @@ static void test_seed_and_names(void)
 }
 
 /* ---- the malformed files ------------------------------------------------- */
+/* Each is loaded directly (all messages compared) and through `cdnsim
+ * validate` (exit status 2, first message on stderr). */
 
 #define BAD "tests/data/scenarios/bad/"
 
@@ -373,6 +389,22 @@ static void check_bad(const char *file, const char *const *sets, size_t nsets, c
     else CU_PASS(file);
     scenario_free(&s);
     conf_errors_free(&e);
+
+    /* The same through the binary: exit 2, and the same first message. */
+    char cmd[1024];
+    size_t used = (size_t)snprintf(cmd, sizeof cmd, "%s validate %s", tests_cdnsim_bin(), path);
+    for (size_t i = 0; i < nsets && used < sizeof cmd; i++)
+        used += (size_t)snprintf(cmd + used, sizeof cmd - used, " --set '%s'", sets[i]);
+    char *out = NULL, *err = NULL;
+    int status = tests_run(cmd, &out, &err);
+    if (status != 2) tests_fail(__FILE__, line, "%s: exit status %d, want 2", cmd, status);
+    char first[1024];
+    size_t fl = strcspn(want, "\n");
+    snprintf(first, sizeof first, "%.*s", (int)fl, want);
+    if (!err || !strstr(err, first)) tests_fail(__FILE__, line, "%s: stderr \"%s\" lacks \"%s\"", cmd, err ? err : "", first);
+    else CU_PASS(cmd);
+    free(out);
+    free(err);
 }
 #define CHECK_BAD(file, want) check_bad(file, NULL, 0, want, __LINE__)
 

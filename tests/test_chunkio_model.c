@@ -1,0 +1,107 @@
+/* tests/test_chunkio_model.c - the disk model's shared bandwidth (models/
+ * disk.c), used to model the chunk store (docs/calibration.md), checked
+ * against processor-sharing results that hold exactly for these scenarios. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+
+#include "tests/harness.h"
+
+/* Runs a closed loop of `conc` users reading 1 MiB objects from a disk with
+ * the given access distribution (JSON) and shared bandwidth, with no network
+ * and no data-node time; returns the summary's p50 (ms) and throughput. */
+static int run_model(int conc, const char *access, const char *shared, int channels, double *p50_ms, double *mean_ms,
+                     double *rps)
+{
+    char *dir = tests_mkdtemp(), path[4200], *cmd = NULL, *out = NULL, *err = NULL, *text = NULL;
+    char json[2048];
+    snprintf(json, sizeof json,
+             "{\"name\": \"m\", \"duration\": \"21s\", \"warmup\": \"1s\", \"regions\": {\"r\": {}},\n"
+             " \"network\": {\"same_region\": {\"delay\": \"0\", \"bandwidth\": \"1000Tbit/s\"}},\n"
+             " \"components\": [\n"
+             "  {\"id\": \"c\", \"kind\": \"client\", \"region\": \"r\", \"mode\": \"closed\", \"concurrency\": %d,\n"
+             "   \"think\": \"0\", \"last_mile\": \"0\", \"to\": \"dn\", \"objects\": 64, \"zipf\": 0, \"size\": \"1MiB\"},\n"
+             "  {\"id\": \"dn\", \"kind\": \"datanode\", \"region\": \"r\", \"servers\": 100000, \"service\": \"0\",\n"
+             "   \"disks\": \"d\"},\n"
+             "  {\"id\": \"d\", \"kind\": \"disk\", \"region\": \"r\", \"channels\": %d, \"access\": %s,\n"
+             "   \"shared_bandwidth\": \"%s\"}]}\n",
+             conc, channels, access, shared);
+    snprintf(path, sizeof path, "%s/s.json", dir);
+    int rc = tests_write_file(path, json);
+    if (!rc && asprintf(&cmd, "'%s' run '%s' --quiet --out '%s/out'", tests_cdnsim_bin(), path, dir) < 0) rc = -1;
+    if (!rc) rc = tests_run(cmd, &out, &err);
+    if (rc) fprintf(stderr, "run failed: %s\n", err ? err : "");
+    snprintf(path, sizeof path, "%s/out/summary.json", dir);
+    if (!rc) text = tests_read_file(path, NULL);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    if (j) {
+        cJSON *lat = cJSON_GetObjectItem(j, "latency_ms");
+        *p50_ms = cJSON_GetObjectItem(lat, "p50")->valuedouble;
+        *mean_ms = cJSON_GetObjectItem(lat, "mean")->valuedouble;
+        *rps = cJSON_GetObjectItem(j, "throughput_rps")->valuedouble;
+    } else {
+        rc = -1;
+    }
+    cJSON_Delete(j);
+    free(text), free(cmd), free(out), free(err);
+    tests_rmtree(dir);
+    free(dir);
+    return rc;
+}
+
+/* 1 MiB at 2 GB/s: 524.288 us of transfer when alone. */
+#define XFER_MS 0.524288
+
+static void test_lone_request_takes_access(void)
+{
+    /* Concurrency 1: the access time is the whole time, transfer included. */
+    double p50, mean, rps;
+    CHECK_EQ_I64(run_model(1, "\"1ms\"", "2GB/s", 16, &p50, &mean, &rps), 0);
+    CHECK_NEAR(mean, 1.0, 1e-4);
+    CHECK_NEAR(rps, 1000.0, 1.0);
+}
+
+static void test_synchronised_sharing(void)
+{
+    /* Four users start together with a constant access time: each spends
+     * 1 ms - 0.524 ms on access, then the four transfers share 2 GB/s and
+     * end together after 4 x 0.524 ms. Every request takes exactly that. */
+    double p50, mean, rps;
+    CHECK_EQ_I64(run_model(4, "\"1ms\"", "2GB/s", 16, &p50, &mean, &rps), 0);
+    double want = 1.0 - XFER_MS + 4 * XFER_MS;
+    /* The summary gives ms with 4 decimals: 1e-4 is its resolution. */
+    CHECK_NEAR(mean, want, 1e-4);
+    CHECK_NEAR(p50, want, want / 512); /* histogram resolution */
+    CHECK_NEAR(rps, 4 / want * 1000, 1.0);
+    /* An access time shorter than the transfer leaves only the transfer. */
+    CHECK_EQ_I64(run_model(4, "\"100us\"", "2GB/s", 16, &p50, &mean, &rps), 0);
+    CHECK_NEAR(mean, 4 * XFER_MS, 1e-4);
+}
+
+static void test_saturation_is_bandwidth(void)
+{
+    /* 64 users, random access times (exp, mean 300 us): the device is
+     * transferring nearly always, so throughput is B / size = 1907.3/s. The
+     * probability that no transfer is active is tiny with 64 users and a
+     * transfer phase (64 x 0.52 ms) far longer than the access phase; the 2%
+     * margin covers it. Little's law then gives the mean response 64 / X. */
+    double p50, mean, rps;
+    CHECK_EQ_I64(run_model(64, "{\"exp\": \"300us\"}", "2GB/s", 64, &p50, &mean, &rps), 0);
+    CHECK_NEAR(rps, 2e9 / 1048576.0, 0.02 * 2e9 / 1048576.0);
+    CHECK_NEAR(mean, 64.0 / rps * 1000, 0.01 * 64.0 / rps * 1000);
+    /* Without sharing, the same 64 users on 64 channels only see the access
+     * time plus 1 MiB at 2 GB/s per channel: mean 0.3 + 0.524 ms (about 1.5
+     * million samples: the standard error of the mean is ~0.0003 ms). */
+    CHECK_EQ_I64(run_model(64, "{\"exp\": \"300us\"}, \"bandwidth\": \"2GB/s\"", "0B/s", 64, &p50, &mean, &rps), 0);
+    CHECK_NEAR(mean, 0.3 + XFER_MS, 0.005);
+}
+
+void test_chunkio_model_register(void)
+{
+    static const tests_case cases[] = {
+        { "lone_request_takes_access", test_lone_request_takes_access },
+        { "synchronised_sharing", test_synchronised_sharing },
+        { "saturation_is_bandwidth", test_saturation_is_bandwidth },
+        { NULL, NULL },
+    };
+    tests_add_suite("chunkio_model", cases);
+}

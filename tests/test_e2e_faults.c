@@ -1,0 +1,223 @@
+/* tests/test_e2e_faults.c - the fault scenarios in scenarios/faults/ run end
+ * to end, and each shows what its description promises a student. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "tests/harness.h"
+
+/* One run: the summary and the time series, kept for the checks. */
+typedef struct run {
+    char *dir;
+    cJSON *summary;
+    char *events;
+    /* timeseries.csv */
+    char **cols;
+    size_t ncols;
+    double *v;
+    size_t nrows;
+} run;
+
+static void run_free(run *r)
+{
+    if (r->dir) tests_rmtree(r->dir);
+    free(r->dir);
+    cJSON_Delete(r->summary);
+    free(r->events);
+    for (size_t i = 0; i < r->ncols; i++) free(r->cols[i]);
+    free(r->cols);
+    free(r->v);
+    memset(r, 0, sizeof *r);
+}
+
+static char *read_in(const char *dir, const char *name)
+{
+    char *path = NULL;
+    if (asprintf(&path, "%s/%s", dir, name) < 0) return NULL;
+    char *text = tests_read_file(path, NULL);
+    free(path);
+    return text;
+}
+
+/* Parses timeseries.csv: a header of names, then rows of numbers (an empty
+ * cell is NaN). */
+static int parse_ts(run *r, char *text)
+{
+    char *save = NULL, *line = strtok_r(text, "\n", &save);
+    if (!line) return -1;
+    for (char *p = line;;) {
+        char *comma = strchr(p, ',');
+        size_t n = comma ? (size_t)(comma - p) : strlen(p);
+        r->cols = realloc(r->cols, (r->ncols + 1) * sizeof *r->cols);
+        r->cols[r->ncols++] = strndup(p, n);
+        if (!comma) break;
+        p = comma + 1;
+    }
+    while ((line = strtok_r(NULL, "\n", &save))) {
+        r->v = realloc(r->v, (r->nrows + 1) * r->ncols * sizeof *r->v);
+        double *row = r->v + r->nrows * r->ncols;
+        char *p = line;
+        for (size_t c = 0; c < r->ncols; c++) {
+            char *end;
+            row[c] = (*p == ',' || !*p) ? NAN : strtod(p, &end);
+            char *comma = strchr(p, ',');
+            p = comma ? comma + 1 : p + strlen(p);
+        }
+        r->nrows++;
+    }
+    return 0;
+}
+
+static long col(const run *r, const char *name)
+{
+    for (size_t i = 0; i < r->ncols; i++)
+        if (!strcmp(r->cols[i], name)) return (long)i;
+    tests_fail(__FILE__, __LINE__, "no column %s in timeseries.csv", name);
+    return -1;
+}
+
+static double at(const run *r, size_t row, long c) { return c < 0 ? NAN : r->v[row * r->ncols + (size_t)c]; }
+
+/* Sum of column `name` over the windows starting in [t0, t1). */
+static double sum_between(const run *r, const char *name, double t0, double t1)
+{
+    long c = col(r, name), t = col(r, "t_s");
+    double s = 0;
+    for (size_t i = 0; i < r->nrows; i++) {
+        double ts = at(r, i, t);
+        if (ts >= t0 - 1e-9 && ts < t1 - 1e-9 && !isnan(at(r, i, c))) s += at(r, i, c);
+    }
+    return s;
+}
+
+/* Runs a scenario with extra arguments; 0 on success. */
+static int run_scenario(run *r, const char *scenario, const char *extra)
+{
+    memset(r, 0, sizeof *r);
+    r->dir = tests_mkdtemp();
+    if (!r->dir) return -1;
+    char *cmd = NULL;
+    if (asprintf(&cmd, "%s run %s -q --no-report --out %s/o %s", tests_cdnsim_bin(), scenario, r->dir,
+                 extra ? extra : "") < 0)
+        return -1;
+    char *err = NULL;
+    int rc = tests_run(cmd, NULL, &err);
+    if (rc != 0) tests_fail(__FILE__, __LINE__, "%s: exit %d: %s", cmd, rc, err ? err : "");
+    free(cmd);
+    free(err);
+    if (rc != 0) return -1;
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/o", r->dir);
+    char *s = read_in(sub, "summary.json"), *ts = read_in(sub, "timeseries.csv");
+    r->events = read_in(sub, "events.csv");
+    r->summary = s ? cJSON_Parse(s) : NULL;
+    free(s);
+    int bad = !r->summary || !ts || !r->events || parse_ts(r, ts) != 0;
+    free(ts);
+    if (bad) tests_fail(__FILE__, __LINE__, "%s: missing or unreadable output", scenario);
+    return bad ? -1 : 0;
+}
+
+static double num(const cJSON *o, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
+}
+
+static const cJSON *fault0(const run *r)
+{
+    const cJSON *fs = cJSON_GetObjectItemCaseSensitive(r->summary, "faults");
+    return cJSON_IsArray(fs) ? cJSON_GetArrayItem(fs, 0) : NULL;
+}
+
+/* Health checks every 1 s, timeout 1 s, 3 failures: web-2 crashes at 30 s
+ * and is marked down 3 to 4 s later (plus at most one probe's one-way
+ * delay, under 1 ms here). Until then a quarter of the requests time out;
+ * the last of them 500 ms (the client timeout) after the ejection; after
+ * that, none until the end of the crash. The survivors run hotter. */
+static void test_server_crash(void)
+{
+    run r;
+    if (run_scenario(&r, "scenarios/faults/server-crash.json", NULL) != 0) {
+        run_free(&r);
+        return;
+    }
+    const cJSON *f = fault0(&r);
+    double detect = num(f, "time_to_detect_s");
+    CHECK_TRUE(detect >= 3.0 && detect < 4.001);
+    double gone = 30 + detect + 0.5; /* the last request sent to web-2 times out by then */
+    /* errors while undetected: about a quarter of ~500 requests per 0.5 s window */
+    for (double t = 30.5; t + 0.5 <= 30 + detect; t += 0.5) {
+        double to = sum_between(&r, "timed_out", t, t + 0.5);
+        CHECK_TRUE(to > 80 && to < 170);
+    }
+    /* and none from the window after the last possible timeout to the recovery */
+    double after = ceil(gone * 2) / 2;
+    CHECK_EQ_I64((long long)sum_between(&r, "timed_out", after, 60), 0);
+    CHECK_EQ_I64((long long)sum_between(&r, "failed", 10, 90), 0);
+    /* failures reported for the fault are the timeouts */
+    CHECK_NEAR(num(f, "requests_failed"), sum_between(&r, "timed_out", 30, after), 0.5);
+    /* three survivors take 1000/s at 2 ms each: utilisation 2/3 on average,
+     * so some window reaches well above the 0.5 they ran at before */
+    CHECK_TRUE(num(f, "peak_utilization_survivors") > 0.7);
+    CHECK_NEAR(num(r.summary, "availability"), 1 - num(f, "requests_failed") / 80000.0, 0.002);
+    CHECK_CONTAINS(r.events, "30.000000,crash,web-2,");
+    CHECK_CONTAINS(r.events, ",health_down,web-2,");
+    CHECK_CONTAINS(r.events, "60.000000,recover,web-2,");
+    /* back after 2 good probes: 1 to 2 s after the recovery */
+    const char *up = strstr(r.events, ",health_up,web-2,");
+    CHECK_TRUE(up != NULL);
+    if (up) {
+        const char *ls = up;
+        while (ls > r.events && ls[-1] != '\n') ls--;
+        double t = strtod(ls, NULL);
+        CHECK_TRUE(t >= 61.0 && t < 62.01);
+    }
+    run_free(&r);
+}
+
+/* The retry storm: a 3 s slowdown at 30 s. Without a budget every timeout
+ * is retried (4 attempts), the servers receive more than twice the offered
+ * load during the blip, and the backlog of abandoned attempts keeps them
+ * overloaded until the end of the run: no recovery, and the last 10 s are
+ * still nearly all timeouts. With the budget (10% of the last 2 s of
+ * requests + 1/s) the load stays at most 1.2x, and the run is healthy again
+ * well before the end. */
+static void test_retry_storm(void)
+{
+    run r;
+    if (run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.retry.budget=false") == 0) {
+        const cJSON *f = fault0(&r);
+        CHECK_TRUE(num(f, "load_vs_offered") >= 2.0);
+        CHECK_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(f, "time_to_recover_s")));
+        double off = sum_between(&r, "offered", 60, 70), to = sum_between(&r, "timed_out", 60, 70);
+        CHECK_TRUE(to > 0.9 * off);
+        const cJSON *users = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
+        CHECK_EQ_I64((long long)num(users, "retries_denied_by_budget"), 0);
+        CHECK_TRUE(num(users, "retries") > num(users, "requests"));
+    }
+    run_free(&r);
+    if (run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.retry.budget=true") == 0) {
+        const cJSON *f = fault0(&r);
+        double load = num(f, "load_vs_offered");
+        CHECK_TRUE(load >= 1.0 && load <= 1.2);
+        double rec = num(f, "time_to_recover_s");
+        CHECK_TRUE(rec > 3 && rec < 20);
+        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 50, 70), 0);
+        const cJSON *users = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
+        CHECK_TRUE(num(users, "retries_denied_by_budget") > 0);
+    }
+    run_free(&r);
+}
+
+void test_e2e_faults_register(void)
+{
+    static const tests_case cases[] = {
+        { "server_crash", test_server_crash },
+        { "retry_storm", test_retry_storm },
+        { NULL, NULL },
+    };
+    tests_add_suite("e2e_faults", cases);
+}
