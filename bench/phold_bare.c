@@ -130,7 +130,7 @@ int main(int argc, char **argv)
     unsigned long long rebuilds = 0, spawns = 0;
 
     if (use_heap) {
-        entry *h = malloc(total * sizeof *h);
+        entry *h = aligned_alloc(64, (total * sizeof *h + 63) / 64 * 64);
         if (!h) return 1;
         size_t hn = 0;
         for (size_t i = 0; i < n; i++)
@@ -159,8 +159,9 @@ int main(int argc, char **argv)
         pending = hn;
         free(h);
     } else {
-        sim_event *evs = calloc(total, sizeof *evs);
+        sim_event *evs = aligned_alloc(64, total * sizeof *evs); /* one line each, as in the pool */
         if (!evs) return 1;
+        memset(evs, 0, total * sizeof *evs);
         sim_evset set;
         sim_evset_init_kind(&set, SIM_EVSET_LADDER, 0);
         size_t used = 0;

@@ -112,7 +112,7 @@ static int blockpool_grow(sim_evset_blockpool *p, uint32_t cap)
         p->cap_slabs = c;
     }
     size_t n = p->slab_blocks ? p->slab_blocks : 256, sz = block_bytes(cap);
-    char *slab = malloc(n * sz);
+    char *slab = aligned_alloc(64, n * sz); /* blocks are 64 or 256 bytes: whole lines */
     if (!slab) return SIM_ENOMEM;
     p->slabs[p->nslabs++] = slab;
     for (size_t i = n; i-- > 0;) {
