@@ -386,11 +386,16 @@ static void report_one(const world *w, size_t idx, cJSON *o)
     double stop = until;
     if (recovered >= 0) stop = fmax(stop == INFINITY ? 0 : stop, cell(t, (size_t)recovered, c.t));
     else if (any_bad) stop = INFINITY;
+    /* ... and on through any unbroken run of failing windows after that:
+     * requests sent before the recovery may time out after it */
     double failed = 0, peak = NAN;
+    bool prev_failing = true;
     for (size_t r = first; r < t->nrows; r++) {
         double ts = cell(t, r, c.t);
-        if (ts >= stop - 1e-9 && !(r == first)) break;
-        failed += cell(t, r, c.failed) + cell(t, r, c.timed_out) + cell(t, r, c.rejected);
+        double fw = cell(t, r, c.failed) + cell(t, r, c.timed_out) + cell(t, r, c.rejected);
+        if (ts >= stop - 1e-9 && r != first && !(prev_failing && fw > 0)) break;
+        failed += fw;
+        prev_failing = fw > 0;
     }
     comp_json_num(o, "requests_failed", failed, "%.0f");
     for (size_t i = 0; i < st->npeers; i++) {

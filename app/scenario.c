@@ -568,7 +568,7 @@ static int load_tree(scenario *s, const char *const *sets, size_t nsets, conf_er
 
     scn_sets st;
     r = scn_sets_parse(&st, sets, nsets, errs);
-    if (r == SIM_ENOMEM) return r;
+    if (r == SIM_ENOMEM) goto out;
     if (r) bad = 1;
     r = scn_sets_apply_tree(&st, doc, errs);
     if (r == SIM_ENOMEM) goto out;

@@ -30,7 +30,6 @@ typedef struct {
     uint64_t frac;    /* fraction digits as an integer ("1.25" -> 25) */
     int fdigits;      /* how many (frac exact when <= 18) */
     double d;         /* the value as a double */
-    const char *unit; /* suffix after optional whitespace; trailing whitespace trimmed by caller */
 } split_num;
 
 static int is_space(char c)
@@ -95,7 +94,6 @@ static int split(const char *s, split_num *out, char *unit, size_t unitlen)
     if (ul >= unitlen) return SIM_EPARSE;
     memcpy(unit, p, ul);
     unit[ul] = 0;
-    out->unit = unit;
     return 0;
 }
 
@@ -104,6 +102,33 @@ static const unit_def *find_unit(const unit_def *t, const char *u)
     for (; t->suffix; t++)
         if (!strcmp(t->suffix, u)) return t;
     return NULL;
+}
+
+/* Splits s and finds its unit in `table`. `compact` drops spaces inside the
+ * unit ("2000 / s"). */
+static int split_unit(const char *s, const unit_def *table, int compact, split_num *n, const unit_def **ud)
+{
+    char unit[16];
+    int r = split(s, n, unit, sizeof unit);
+    if (r) return r;
+    if (compact) {
+        size_t k = 0;
+        for (const char *p = unit; *p; p++)
+            if (!is_space(*p)) unit[k++] = *p;
+        unit[k] = 0;
+    }
+    *ud = find_unit(table, unit);
+    return *ud ? 0 : SIM_EPARSE;
+}
+
+/* value * unit as a double, >= 0 and finite. */
+static int scale_double(const split_num *n, const unit_def *ud, double *out)
+{
+    if (n->negative && n->d != 0.0) return SIM_ERANGE;
+    double v = n->d * ud->mult;
+    if (!isfinite(v) || v > 1e300) return SIM_ERANGE;
+    *out = v;
+    return 0;
 }
 
 /* value * unit as an unsigned integer in the base unit, rounded to nearest,
@@ -195,12 +220,9 @@ static const unit_def byte_units[] = {
 int conf_parse_bytes(const char *s, uint64_t *out)
 {
     split_num n;
-    char unit[16];
-    int r = split(s, &n, unit, sizeof unit);
-    if (r) return r;
-    const unit_def *ud = find_unit(byte_units, unit);
-    if (!ud) return SIM_EPARSE;
-    return scale_u64(&n, ud, UINT64_MAX, out);
+    const unit_def *ud;
+    int r = split_unit(s, byte_units, 0, &n, &ud);
+    return r ? r : scale_u64(&n, ud, UINT64_MAX, out);
 }
 
 /* Bandwidth in bytes per second: bit-based units are divided by 8. */
@@ -218,19 +240,13 @@ static const unit_def bandwidth_units[] = {
     { NULL, 0, 0 },
 };
 
+/* A bare number is not accepted: "100" could be bits or bytes. */
 int conf_parse_bandwidth(const char *s, double *bytes_per_s)
 {
     split_num n;
-    char unit[16];
-    int r = split(s, &n, unit, sizeof unit);
-    if (r) return r;
-    const unit_def *ud = find_unit(bandwidth_units, unit);
-    if (!ud) return SIM_EPARSE; /* "100" alone: bits or bytes? say it */
-    if (n.negative && n.d != 0.0) return SIM_ERANGE;
-    double v = n.d * ud->mult;
-    if (!isfinite(v) || v > 1e300) return SIM_ERANGE;
-    *bytes_per_s = v;
-    return 0;
+    const unit_def *ud;
+    int r = split_unit(s, bandwidth_units, 0, &n, &ud);
+    return r ? r : scale_double(&n, ud, bytes_per_s);
 }
 
 static const unit_def rate_units[] = {
@@ -242,22 +258,9 @@ static const unit_def rate_units[] = {
 int conf_parse_rate(const char *s, double *per_s)
 {
     split_num n;
-    char unit[16];
-    int r = split(s, &n, unit, sizeof unit);
-    if (r) return r;
-    /* "2000 /s" has a space inside the unit after splitting: allow it. */
-    char compact[16];
-    size_t k = 0;
-    for (const char *p = unit; *p; p++)
-        if (!is_space(*p)) compact[k++] = *p;
-    compact[k] = 0;
-    const unit_def *ud = find_unit(rate_units, compact);
-    if (!ud) return SIM_EPARSE;
-    if (n.negative && n.d != 0.0) return SIM_ERANGE;
-    double v = n.d * ud->mult;
-    if (!isfinite(v) || v > 1e300) return SIM_ERANGE;
-    *per_s = v;
-    return 0;
+    const unit_def *ud;
+    int r = split_unit(s, rate_units, 1, &n, &ud);
+    return r ? r : scale_double(&n, ud, per_s);
 }
 
 int conf_parse_percent(const char *s, double *fraction)

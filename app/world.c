@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "app/faultrun.h"
 #include "app/progress.h"
@@ -698,6 +699,10 @@ int world_write(world *w, const char *dir)
         if (!(f = open_out(dir, "trace.jsonl", path, sizeof path))) return SIM_EIO;
         if (write_traces(w, f) != 0) rc = SIM_ENOMEM;
         if (close_out(f, path) != 0) rc = SIM_EIO;
+    } else {
+        /* no trace from an earlier run may pass for this run's */
+        snprintf(path, sizeof path, "%s/trace.jsonl", dir);
+        if (unlink(path) != 0 && errno != ENOENT) rc = SIM_EIO;
     }
     return rc;
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "models/net.h"
+#include "models/prober.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
 
@@ -14,6 +15,8 @@ static const conf_field dns_fields[] = {
       "ids (or groups) of the targets, usually CDN edges in several regions", 0, 0, NULL, NULL },
     { "resolve", CONF_DIST_TIME, offsetof(dns_conf, resolve), "\"0\"",
       "time to resolve the name, per request (0: cached)", 0, 0, NULL, NULL },
+    { "health_check", CONF_JSON, offsetof(dns_conf, health_check), "null",
+      "probe the targets and stop sending users to dead ones: {interval, timeout, fall, rise}", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -23,14 +26,31 @@ typedef struct dns_state {
     bool *up;
     int *cand;     /* scratch: distinct regions of up targets */
     size_t *pick;  /* scratch: positions of targets in the chosen region */
+    bool has_hc;   /* health checks (issue 5) */
+    prober pr;
 } dns_state;
 
 static int dns_create(component *c, conf_errors *errs)
 {
-    (void)errs;
+    dns_conf *cf = c->conf;
     dns_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
+    if (cf->health_check) {
+        char jp[512];
+        snprintf(jp, sizeof jp, "%s.health_check", c->jpath);
+        s->has_hc = true;
+        return prober_init(&s->pr, c, cf->health_check, jp, errs);
+    }
+    return 0;
+}
+
+static void dns_health_change(component *c, size_t i, bool up) { dns_set_up(c, i, up); }
+
+static int dns_start(component *c)
+{
+    dns_state *s = c->state;
+    if (s->has_hc) prober_start(&s->pr);
     return 0;
 }
 
@@ -44,6 +64,7 @@ static int dns_link(component *c, conf_errors *errs)
     s->pick = malloc(s->n * sizeof *s->pick);
     if (!s->up || !s->cand || !s->pick) return SIM_ENOMEM;
     for (size_t i = 0; i < s->n; i++) s->up[i] = true;
+    if (s->has_hc && prober_link(&s->pr, s->t, s->n, dns_health_change) != 0) return SIM_ENOMEM;
     return 0;
 }
 
@@ -118,6 +139,7 @@ static void dns_free(component *c)
     free(s->t);
     free(s->up);
     free(s->cand);
+    if (s->has_hc) prober_free(&s->pr);
     free(s->pick);
     free(s);
     c->state = NULL;
@@ -126,6 +148,7 @@ static void dns_free(component *c)
 static const comp_ops dns_ops = {
     .create = dns_create,
     .link = dns_link,
+    .start = dns_start,
     .on_request = dns_on_request,
     .on_response = dns_on_response,
     .free = dns_free,

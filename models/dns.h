@@ -5,7 +5,11 @@
  * client by mean network delay. Among several targets in that region the
  * object id picks one (a stable hash), so a region's edges split the
  * catalogue instead of caching the same objects. Targets a health check has
- * marked down (issue 5) are skipped.
+ * marked down (issue 5) are skipped: with `health_check` (models/prober.h)
+ * the DNS probes its targets and, once a region's edges are all marked down,
+ * sends that region's users to the next nearest region. The resolver probes
+ * without network delay (a partition is not seen by it), and answers are
+ * not cached by clients (no TTL): failover takes the detection time only.
  *
  * The resolver is co-located with its clients (COMP_KIND_LOCAL): reaching it
  * costs no network hop, and the request then travels from the client's
@@ -22,6 +26,7 @@ extern const comp_kind dns_kind;
 typedef struct dns_conf {
     conf_strlist to;
     sim_dist resolve;  /* ns */
+    const cJSON *health_check;  /* models/health.h parameters, or NULL (issue 5) */
 } dns_conf;
 
 /* Index into the dns's targets that a request from `region` for `object`

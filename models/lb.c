@@ -3,12 +3,8 @@
 
 #include <stdlib.h>
 
-#include <gsl/gsl_randist.h>
-
-#include "models/health.h"
-#include "models/net.h"
+#include "models/prober.h"
 #include "sim/errors.h"
-#include "sim/rng.h"
 
 static const char *const lb_policies[] = { "round_robin", "least_connections", NULL };
 
@@ -31,10 +27,7 @@ typedef struct lb_state {
     bool *up;
     /* health checks (issue 5) */
     bool has_hc;
-    health_conf hc;
-    health_member *hm;     /* per backend */
-    sim_time_t *probe_sent;/* per backend: the outstanding probe */
-    gsl_rng *hrng;         /* "<id>/health": phases and probe delays */
+    prober pr;
 } lb_state;
 
 static int lb_create(component *c, conf_errors *errs)
@@ -44,102 +37,27 @@ static int lb_create(component *c, conf_errors *errs)
     if (!s) return SIM_ENOMEM;
     c->state = s;
     if (cf->health_check) {
-        char jp[512], why[200];
+        char jp[512];
         snprintf(jp, sizeof jp, "%s.health_check", c->jpath);
-        if (conf_read_fields(c->env->doc, cf->health_check, jp, health_fields, NULL, &s->hc, errs) != 0)
-            return SIM_EPARSE;
-        if (health_conf_check(&s->hc, why, sizeof why) != 0) {
-            conf_error_at(errs, c->env->doc, cf->health_check, jp, "%s", why);
-            return SIM_EPARSE;
-        }
         s->has_hc = true;
-        snprintf(jp, sizeof jp, "%s/health", c->id);
-        if (!(s->hrng = sim_rng_stream(c->env->seed, jp))) return SIM_ENOMEM;
+        int rc = prober_init(&s->pr, c, cf->health_check, jp, errs);
+        if (rc) return rc;
     }
     return 0;
 }
 
 /* ---- health checks (issue 5) --------------------------------------------- */
 
-static sim_time_t probe_hop(component *from, component *to, gsl_rng *r, bool *lost)
+static void lb_health_change(component *c, size_t i, bool up)
 {
-    *lost = false;
-    net *nt = from->env->net;
-    if ((to->kind->flags & COMP_KIND_LOCAL) || (from->kind->flags & COMP_KIND_LOCAL) || !nt) return 0;
-    if (net_is_cut(nt, from->region, to->region) || net_drops(nt, from->region, to->region, r)) {
-        *lost = true;
-        return 0;
-    }
-    return net_delay(nt, from->region, to->region, 0, r);
-}
-
-static void ev_probe_result(sim_engine *eng, sim_event *ev)
-{
-    component *c = ev->target;
     lb_state *s = c->state;
-    size_t i = (size_t)(ev->data >> 1);
-    bool ok = ev->data & 1;
-    health_change ch = health_record(&s->hm[i], &s->hc, eng->now, ok);
-    if (ch == HEALTH_SAME) return;
-    bool up = ch == HEALTH_WENT_UP;
     s->up[i] = up;
-    if (c->env->event) {
-        char detail[160];
-        snprintf(detail, sizeof detail, "%s marked it %s after %lld %s probes", c->id, up ? "up" : "down",
-                 (long long)(up ? s->hc.rise : s->hc.fall), up ? "successful" : "failed");
-        c->env->event(c->env, up ? "health_up" : "health_down", s->b[i], detail);
-    }
-}
-
-static void schedule_result(component *c, size_t i, sim_time_t at, bool ok)
-{
-    sim_schedule_at(c->env->eng, at, ev_probe_result, c, NULL, ((uint64_t)i << 1) | (ok ? 1u : 0u));
-}
-
-/* The probe reached backend i: a backend that is up answers at once. */
-static void ev_probe_arrive(sim_engine *eng, sim_event *ev)
-{
-    component *c = ev->target;
-    lb_state *s = c->state;
-    size_t i = (size_t)ev->data;
-    component *b = s->b[i];
-    sim_time_t sent = s->probe_sent[i];
-    bool lost;
-    sim_time_t back = b->down ? 0 : probe_hop(b, c, s->hrng, &lost);
-    bool ok;
-    health_probe outcome = (b->down || lost) ? HEALTH_PROBE_SILENT : HEALTH_PROBE_OK;
-    sim_time_t at = health_result_time(&s->hc, sent, outcome, eng->now - sent + back, &ok);
-    schedule_result(c, i, at, ok);
-}
-
-static void ev_probe(sim_engine *eng, sim_event *ev)
-{
-    component *c = ev->target;
-    lb_state *s = c->state;
-    size_t i = (size_t)ev->data;
-    sim_time_t sent = health_probe_sent(&s->hm[i], &s->hc);
-    sim_schedule_at(eng, health_next_probe(&s->hm[i]), ev_probe, c, NULL, i);
-    if (c->down) return; /* a crashed balancer probes nothing */
-    s->probe_sent[i] = sent;
-    bool lost;
-    sim_time_t there = probe_hop(c, s->b[i], s->hrng, &lost);
-    if (lost || there > s->hc.timeout) {
-        bool ok;
-        schedule_result(c, i, health_result_time(&s->hc, sent, HEALTH_PROBE_SILENT, 0, &ok), false);
-        return;
-    }
-    sim_schedule(eng, there, ev_probe_arrive, c, NULL, i);
 }
 
 static int lb_start(component *c)
 {
     lb_state *s = c->state;
-    if (!s->has_hc) return 0;
-    for (size_t i = 0; i < s->n; i++) {
-        sim_time_t phase = (sim_time_t)gsl_ran_flat(s->hrng, 0, (double)s->hc.interval);
-        health_member_init(&s->hm[i], &s->hc, c->env->eng->now, phase);
-        sim_schedule_at(c->env->eng, health_next_probe(&s->hm[i]), ev_probe, c, NULL, i);
-    }
+    if (s->has_hc) prober_start(&s->pr);
     return 0;
 }
 
@@ -153,11 +71,7 @@ static int lb_link(component *c, conf_errors *errs)
     s->up = malloc(s->n * sizeof *s->up);
     if (!s->out || !s->sent || !s->up) return SIM_ENOMEM;
     for (size_t i = 0; i < s->n; i++) s->up[i] = true;
-    if (s->has_hc) {
-        s->hm = calloc(s->n, sizeof *s->hm);
-        s->probe_sent = calloc(s->n, sizeof *s->probe_sent);
-        if (!s->hm || !s->probe_sent) return SIM_ENOMEM;
-    }
+    if (s->has_hc && prober_link(&s->pr, s->b, s->n, lb_health_change) != 0) return SIM_ENOMEM;
     return 0;
 }
 
@@ -223,7 +137,7 @@ static void lb_report(component *c, cJSON *o)
     if (s->has_hc) {
         cJSON *down = cJSON_AddObjectToObject(o, "health_down_s");
         for (size_t i = 0; down && i < s->n; i++)
-            comp_json_num(down, s->b[i]->id, sim_time_to_s(health_down_time(&s->hm[i], c->env->eng->now)), "%.6f");
+            comp_json_num(down, s->b[i]->id, sim_time_to_s(prober_down_time(&s->pr, i)), "%.6f");
     }
 }
 
@@ -234,9 +148,7 @@ static void lb_free(component *c)
     free(s->out);
     free(s->sent);
     free(s->up);
-    free(s->hm);
-    free(s->probe_sent);
-    if (s->hrng) gsl_rng_free(s->hrng);
+    if (s->has_hc) prober_free(&s->pr);
     free(s);
     c->state = NULL;
 }

@@ -8,6 +8,7 @@ set grid
 set key bottom right noenhanced
 ids = "@IDS@"
 @MARKERS@
+@LABELS@
 set xlabel "simulated time (s)"
 set ylabel "hit ratio"
 set yrange [0:1]

@@ -342,6 +342,47 @@ static int plots_section(rbuf *b, const char *outdir, const reports_plot_result 
     return 0;
 }
 
+/* One row per replication (from DIR/<dirs[k]>/summary.json), so the spread
+ * behind each interval can be seen. */
+static void replications_table(rbuf *b, const char *outdir, const cJSON *reps)
+{
+    const cJSON *dirs = get(reps, "dirs"), *seeds = get(reps, "seeds");
+    if (!cJSON_IsArray(dirs) || cJSON_GetArraySize(dirs) == 0) return;
+    rbuf_puts(b, "<details><summary>The replications one by one</summary>\n<table>\n<tr><th class=\"l\">replication</th>"
+                 "<th class=\"l\">seed</th><th>throughput (requests/s)</th><th>p50 ms</th><th>p99 ms</th>"
+                 "<th>failed</th><th class=\"l\">partial</th></tr>\n");
+    char path[4096], err[512];
+    int k = 0;
+    const cJSON *d;
+    cJSON_ArrayForEach(d, dirs) {
+        const cJSON *seed = cJSON_GetArrayItem(seeds, k++);
+        if (!cJSON_IsString(d)) continue;
+        snprintf(path, sizeof path, "%s/%s/summary.json", outdir, d->valuestring);
+        cJSON *r = NULL;
+        rbuf_puts(b, "<tr><td class=\"l\">");
+        if (reports_json_load(path, &r, err, sizeof err) == 0) {
+            /* The link is relative to the page; the file was just read. */
+            rbuf_puts(b, "<a href=\"");
+            rbuf_html(b, d->valuestring);
+            rbuf_puts(b, "/summary.json\">");
+            rbuf_html(b, d->valuestring);
+            rbuf_puts(b, "</a>");
+        } else {
+            rbuf_html(b, d->valuestring);
+        }
+        rbuf_puts(b, "</td><td class=\"l\">");
+        rbuf_html(b, cJSON_IsString(seed) ? seed->valuestring : "");
+        rbuf_puts(b, "</td>");
+        td_num(b, r, "throughput_rps", "%.1f");
+        td_num(b, get(r, "latency_ms"), "p50", "~");
+        td_num(b, get(r, "latency_ms"), "p99", "~");
+        td_num(b, get(r, "requests"), "failed", "%.0f");
+        rbuf_printf(b, "<td class=\"l\">%s</td></tr>\n", !r ? "(no summary)" : cJSON_IsTrue(get(r, "partial")) ? "yes" : "");
+        cJSON_Delete(r);
+    }
+    rbuf_puts(b, "</table>\n</details>\n");
+}
+
 /* ---- the page ---------------------------------------------------------- */
 
 int reports_html_write(const char *outdir, const reports_plot_result *plots, char *err, size_t errlen)
@@ -433,6 +474,7 @@ int reports_html_write(const char *outdir, const reports_plot_result *plots, cha
         rbuf_puts(&b, "</tr>\n");
     }
     rbuf_puts(&b, "</table>\n");
+    if (reps) replications_table(&b, outdir, reps);
 
     rbuf_puts(&b, "<h2>Architecture</h2>\n");
     architecture(&b, get(sum, "components"));

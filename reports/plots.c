@@ -58,35 +58,50 @@ static int plain_word(const char *s)
     return 1;
 }
 
-/* A grey band over the warm-up, whose requests the summary leaves out. */
-static void warmup_band(rbuf *m, double warmup_s)
+/* A grey band over the warm-up, whose requests the summary leaves out:
+ * the band into m (drawn in every panel), its label into l. */
+static void warmup_band(rbuf *m, rbuf *l, double warmup_s)
 {
     if (!(warmup_s > 0) || !isfinite(warmup_s)) return;
     rbuf_puts(m, "# the warm-up: not counted in summary.json\n");
     rbuf_printf(m, "set object 1 rect from 0, graph 0 to %.9g, graph 1 behind fc rgb \"#e8e8e8\" fs solid noborder\n",
                 warmup_s);
-    rbuf_printf(m, "set label 1 \"warm-up\" at %.9g, graph 0.93 center tc rgb \"#777777\" font \",9\"\n",
+    rbuf_printf(l, "set label 1 \"warm-up\" at %.9g, graph 0.93 center tc rgb \"#777777\" font \",9\"\n",
                 warmup_s / 2);
 }
 
-/* set arrow / set label lines for every event. */
-static void markers(rbuf *m, const reports_csv *ev)
+/* A dashed line (into m) and a label (into l) per event time of events.csv;
+ * events at the same time share one line and one label ("crash web-2 /
+ * drop web-2"), so their texts do not print over each other. */
+static void markers(rbuf *m, rbuf *l, const reports_csv *ev)
 {
     int ct = reports_csv_col(ev, "t_s"), ce = reports_csv_col(ev, "event"), cg = reports_csv_col(ev, "target");
     if (ct < 0) return;
-    rbuf_puts(m, "# one dashed line and label per event of events.csv\n");
+    rbuf_puts(m, "# one dashed line per event time of events.csv\n");
+    rbuf_puts(l, "# the events' labels\n");
+    double open_t = NAN;
     for (size_t r = 0; r < ev->nrows; r++) {
         double t = reports_csv_num(ev, r, (size_t)ct);
         if (!isfinite(t)) continue;
-        rbuf_printf(m, "set arrow from %.9g, graph 0 to %.9g, graph 1 nohead dt 2 lc rgb \"#cc0000\" front\n", t, t);
-        rbuf_printf(m, "set label \"");
-        if (ce >= 0) rbuf_gpstr(m, reports_csv_cell(ev, r, (size_t)ce));
-        if (cg >= 0 && *reports_csv_cell(ev, r, (size_t)cg)) {
-            rbuf_puts(m, " ");
-            rbuf_gpstr(m, reports_csv_cell(ev, r, (size_t)cg));
+        if (t == open_t) {
+            rbuf_puts(l, " / ");
+        } else {
+            if (!isnan(open_t))
+                rbuf_printf(l, "\" at %.9g, graph 0.98 right rotate by 90 offset -0.7,0 font \",9\" tc rgb \"#cc0000\" "
+                               "front\n", open_t);
+            rbuf_printf(m, "set arrow from %.9g, graph 0 to %.9g, graph 1 nohead dt 2 lc rgb \"#cc0000\" front\n", t, t);
+            rbuf_puts(l, "set label \"");
+            open_t = t;
         }
-        rbuf_printf(m, "\" at %.9g, graph 0.98 right rotate by 90 offset -0.7,0 font \",9\" tc rgb \"#cc0000\" front\n", t);
+        if (ce >= 0) rbuf_gpstr(l, reports_csv_cell(ev, r, (size_t)ce));
+        if (cg >= 0 && *reports_csv_cell(ev, r, (size_t)cg)) {
+            rbuf_puts(l, " ");
+            rbuf_gpstr(l, reports_csv_cell(ev, r, (size_t)cg));
+        }
     }
+    if (!isnan(open_t))
+        rbuf_printf(l, "\" at %.9g, graph 0.98 right rotate by 90 offset -0.7,0 font \",9\" tc rgb \"#cc0000\" front\n",
+                    open_t);
 }
 
 static int write_script(const char *outdir, const char *name, const char *tmpl, const char *const *keys,
@@ -152,14 +167,15 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
         cJSON_Delete(sum);
         return SIM_EIO;
     }
-    rbuf title, mark, hit, util;
+    rbuf title, mark, labels, hit, util;
     rbuf_init(&title);
     rbuf_init(&mark);
+    rbuf_init(&labels);
     rbuf_init(&hit);
     rbuf_init(&util);
     const char *name = reports_json_str(sum, "scenario.name");
     rbuf_gpstr(&title, name ? name : "cdnsim run");
-    warmup_band(&mark, reports_json_num(sum, "warmup_s", 0));
+    warmup_band(&mark, &labels, reports_json_num(sum, "warmup_s", 0));
     cJSON_Delete(sum);
 
     reports_csv ev = { 0 }, ts = { 0 };
@@ -167,7 +183,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     if (file_exists(path)) {
         rc = reports_csv_load(path, &ev, err, errlen);
         if (rc < 0) goto out;
-        markers(&mark, &ev);
+        markers(&mark, &labels, &ev);
     }
     char window[64] = "1";
     int have_ts = 0;
@@ -192,12 +208,12 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
             }
         }
     }
-    if (title.oom || mark.oom || hit.oom || util.oom) {
+    if (title.oom || mark.oom || labels.oom || hit.oom || util.oom) {
         rc = SIM_ENOMEM;
         snprintf(err, errlen, "out of memory");
         goto out;
     }
-    const char *keys[] = { "TITLE", "MARKERS", "WINDOW_S", "IDS" };
+    const char *keys[] = { "TITLE", "MARKERS", "LABELS", "WINDOW_S", "IDS" };
     struct {
         const char *name, *tmpl;
         int want;
@@ -212,8 +228,8 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     plots[0].want = file_exists(path);
     for (int i = 0; i < REPORTS_MAX_PLOTS; i++) {
         if (!plots[i].want) continue;
-        const char *vals[] = { rbuf_str(&title), rbuf_str(&mark), window, plots[i].ids };
-        rc = write_script(outdir, plots[i].name, plots[i].tmpl, keys, vals, 4, err, errlen);
+        const char *vals[] = { rbuf_str(&title), rbuf_str(&mark), rbuf_str(&labels), window, plots[i].ids };
+        rc = write_script(outdir, plots[i].name, plots[i].tmpl, keys, vals, 5, err, errlen);
         if (rc < 0) goto out;
         res->names[res->nscripts++] = plots[i].name;
     }
@@ -253,6 +269,7 @@ out:
     reports_csv_free(&ts);
     rbuf_free(&title);
     rbuf_free(&mark);
+    rbuf_free(&labels);
     rbuf_free(&hit);
     rbuf_free(&util);
     return rc;

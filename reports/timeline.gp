@@ -26,11 +26,17 @@ do for [fmt in "png svg"] {
     }
     set output "plots/timeline." . fmt
     set multiplot layout 3,1 title "@TITLE@: throughput, errors and latency over time" noenhanced
+    # event labels in the top panel only; the dashed lines in all three
+@LABELS@
     unset xlabel
     set ylabel "requests/s"
     set yrange [0:*]
+    # the event labels hang from the top of this panel: the key goes below
+    set key bottom right
     plot "timeseries.csv" using "t_s":(column("offered") / window) with lines lw 2 title "offered", \
          "" using "t_s":(column("completed") / window) with lines lw 2 title "completed"
+    unset label
+    set key top right
     set ylabel "errors/s"
     plot "timeseries.csv" using "t_s":(column("failed") / window) with lines lw 2 title "failed", \
          "" using "t_s":(column("timed_out") / window) with lines lw 2 title "timed out", \

@@ -13,6 +13,7 @@ window = @WINDOW_S@
 n = words(ids)
 heatmap = n > 10
 @MARKERS@
+@LABELS@
 set xlabel "simulated time (s)"
 set title "@TITLE@: utilization per component" noenhanced
 if (heatmap) {

@@ -8,6 +8,7 @@
 #include "app/conf.h"
 #include "app/sha256.h"
 #include "sim/errors.h"
+#include "sim/rng.h"
 #include "tests/harness.h"
 
 /* All messages joined by newlines (owned by a static buffer). */
@@ -833,6 +834,64 @@ static void test_fields_dist(void)
     conf_doc_free(&d);
 }
 
+/* Truncations and byte flips of a document full of distributions: every
+ * member is read as a time and as a size distribution; nothing may crash or
+ * leak, and a failure always comes with a message. */
+static void test_dist_fuzz(void)
+{
+    static const char text[] =
+        "{\"a\": \"2ms\", \"b\": {\"uniform\": {\"low\": \"1ms\", \"high\": \"3ms\"}}, \"c\": {\"exp\": {\"rate\": \"5/s\"}},\n"
+        " \"d\": {\"normal\": {\"mean\": \"5ms\", \"sd\": \"1ms\"}}, \"e\": {\"lognormal\": {\"mean\": \"2ms\", \"p99\": \"9ms\"}},\n"
+        " \"f\": {\"gamma\": {\"shape\": 2, \"mean\": \"4ms\"}}, \"g\": {\"weibull\": {\"shape\": 1.5, \"scale\": \"1ms\"}},\n"
+        " \"h\": {\"bounded_pareto\": {\"alpha\": 1.2, \"low\": \"1KiB\", \"high\": \"1GiB\"}},\n"
+        " \"i\": {\"empirical\": {\"unit\": \"us\", \"quantiles\": [[0, 1], [\"50%\", 2], [1, 9]]}},\n"
+        " \"j\": {\"empirical\": {\"histogram\": [[\"1ms\", \"2ms\", 10], [\"2ms\", \"4ms\", 3]]}}, \"k\": 4096}";
+    size_t n = sizeof text - 1, bad = 0;
+    char *buf = malloc(n);
+    gsl_rng *r = sim_rng_stream(11, "test/dist-fuzz");
+    static const char structural[] = "{}[]\",:0123456789-.eE %/\\n";
+    int iters = tests_under_asan() ? 400 : 1500;
+    for (int it = 0; it < (int)n + iters; it++) {
+        size_t len = n;
+        memcpy(buf, text, n);
+        if (it < (int)n) {
+            len = (size_t)it; /* every truncation */
+        } else {
+            int k = 1 + (int)gsl_rng_uniform_int(r, 3);
+            for (int j = 0; j < k; j++)
+                buf[gsl_rng_uniform_int(r, n)] = structural[gsl_rng_uniform_int(r, sizeof structural - 1)];
+        }
+        conf_doc d;
+        conf_errors e;
+        conf_errors_init(&e);
+        if (!conf_doc_parse(&d, "z.json", buf, len, &e)) {
+            for (const cJSON *m = d.root->child; m; m = m->next) {
+                for (int u = 0; u < 3; u++) {
+                    sim_dist dist;
+                    conf_errors one; /* its own list: the shared one drops repeats */
+                    conf_errors_init(&one);
+                    int rr = conf_read_dist(&d, m, m->string, (conf_unit)u, &dist, &one);
+                    if (rr && one.n == 0) bad++; /* failed in silence */
+                    conf_errors_free(&one);
+                    if (!rr) {
+                        cJSON *j = conf_dist_to_json(&dist, (conf_unit)u);
+                        if (!j) bad++;
+                        cJSON_Delete(j);
+                        sim_dist_free(&dist);
+                    }
+                }
+            }
+            conf_doc_free(&d);
+        } else if (e.n == 0) {
+            bad++;
+        }
+        conf_errors_free(&e);
+    }
+    gsl_rng_free(r);
+    free(buf);
+    CHECK_EQ_U64(bad, 0);
+}
+
 void test_conf_register(void)
 {
     static const tests_case cases[] = {
@@ -850,6 +909,7 @@ void test_conf_register(void)
         { "distributions: errors", test_dist_errors },
         { "distributions: empirical files", test_dist_empirical_file },
         { "fields: distributions", test_fields_dist },
+        { "distributions: fuzz", test_dist_fuzz },
         { NULL, NULL },
     };
     tests_add_suite("conf", cases);

@@ -212,11 +212,55 @@ static void test_retry_storm(void)
     run_free(&r);
 }
 
+static double comp_p50(const run *r, const char *id)
+{
+    const cJSON *c = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->summary, "components"), id);
+    return num(cJSON_GetObjectItemCaseSensitive(c, "latency_ms"), "p50");
+}
+
+/* Both eu-west edges crash at 30 s: the DNS (probing every 1 s, 3 failures)
+ * notices within [3, 4) s and sends European users to us-east. Timeouts
+ * (2 s) stop once the last request sent to a dead edge has timed out; all
+ * of them are counted against the fault; European latency rises by about
+ * the transatlantic round trip (2 x 38 ms) compared with a run without the
+ * fault: over the run the median moves from ~24 ms to above 70 ms. */
+static void test_edge_outage(void)
+{
+    run r, base;
+    if (run_scenario(&r, "scenarios/faults/edge-outage.json", NULL) != 0) {
+        run_free(&r);
+        return;
+    }
+    const cJSON *f = fault0(&r);
+    double detect = num(f, "time_to_detect_s");
+    CHECK_TRUE(detect >= 3.0 && detect < 4.001);
+    CHECK_CONTAINS(r.events, ",health_down,edge-eu-west-1,");
+    CHECK_CONTAINS(r.events, ",health_down,edge-eu-west-2,");
+    /* the last request to a dead edge left at most 4 s after the crash,
+     * took at most ~0.2 s of last mile, and timed out 2 s later */
+    double quiet = ceil(30 + 4 + 0.2 + 2);
+    CHECK_TRUE(sum_between(&r, "timed_out", 30, quiet) > 100);
+    CHECK_EQ_I64((long long)sum_between(&r, "timed_out", quiet, 60), 0);
+    const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
+    CHECK_NEAR(num(f, "requests_failed"), num(req, "timed_out"), 0.5);
+    if (run_scenario(&base, "scenarios/faults/edge-outage.json", "--set 'faults=[]'") == 0) {
+        double before = comp_p50(&base, "users-eu"), after = comp_p50(&r, "users-eu");
+        CHECK_TRUE(before < 40);
+        CHECK_TRUE(after > before + 50);
+        /* the other regions' users do not notice */
+        CHECK_NEAR(comp_p50(&r, "users-ap"), comp_p50(&base, "users-ap"), 5);
+        CHECK_TRUE(num(base.summary, "availability") > 0.995);
+    }
+    run_free(&base);
+    run_free(&r);
+}
+
 void test_e2e_faults_register(void)
 {
     static const tests_case cases[] = {
         { "server_crash", test_server_crash },
         { "retry_storm", test_retry_storm },
+        { "edge_outage", test_edge_outage },
         { NULL, NULL },
     };
     tests_add_suite("e2e_faults", cases);

@@ -2,6 +2,7 @@
  * demo writes its four files with the documented columns, runs are
  * deterministic, --set and --seed act, Ctrl-C leaves a partial summary, bad
  * scenarios exit 2 with located messages, show prints the request paths. */
+#include <cjson/cJSON.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -264,6 +265,19 @@ static const bad_case bad_cases[] = {
     { "faults not yet", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, \"faults\": [{\"at\": \"1s\"}], "
                         "\"components\": [" CL ", " SRV "]}",
       "faults" },
+    { "pairs not a list", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, \"network\": "
+                          "{\"pairs\": {\"between\": [\"a\", \"a\"]}}, \"components\": [" CL ", " SRV "]}",
+      "network.pairs: expected a list" },
+    { "between of one", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}, \"b\": {}}, \"network\": "
+                        "{\"pairs\": [{\"between\": [\"a\"], \"delay\": \"5ms\"}]}, \"components\": [" CL ", " SRV "]}",
+      "network.pairs[0].between: expected two region names" },
+    { "region settings", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {\"zone\": 1}}, "
+                         "\"components\": [" CL ", " SRV "]}",
+      "regions.a: expected {}" },
+    { "workload not a client", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, "
+                               "\"workload\": {\"u\": {\"region\": \"a\", \"to\": \"s\", \"rat\": \"5/s\"}}, "
+                               "\"components\": [" SRV "]}",
+      "workload.u.rat: unknown key (did you mean \"rate\"?)" },
     { "bad report window", "{\"name\": \"bad\", \"duration\": \"10s\", \"regions\": {\"a\": {}}, \"report\": {\"windw\": \"1s\"}, "
                            "\"components\": [" CL ", " SRV "]}",
       "report.windw: unknown key (did you mean \"window\"?)" },
@@ -378,10 +392,58 @@ static void test_trace_sample(void)
         CHECK_CONTAINS(tr, "\"do\":\"miss\"");
     }
     free(tr);
+    /* a later run into the same directory without tracing removes it */
+    snprintf(args, sizeof args, "run scenarios/demo.json -q --no-report --set duration=2s --set warmup=1s --out %s/t", dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    tr = read_in(sub, "trace.jsonl");
+    CHECK_TRUE(tr == NULL);
+    free(tr);
     char *err = NULL;
     CHECK_EQ_I64(cdnsim("run scenarios/demo.json --trace-sample 0", NULL, &err), 2);
     CHECK_CONTAINS(err, "--trace-sample expects");
     free(err);
+    tests_rmtree(dir);
+    free(dir);
+}
+
+static double json_num(const cJSON *o, const char *a, const char *b, const char *c)
+{
+    const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
+    if (x && b) x = cJSON_GetObjectItemCaseSensitive(x, b);
+    if (x && c) x = cJSON_GetObjectItemCaseSensitive(x, c);
+    return cJSON_IsNumber(x) ? x->valuedouble : NAN;
+}
+
+/* scenarios/lb-policies.json tells a student that least connections beats
+ * round robin when one backend is slower; check that the run shows it. */
+static void test_lb_policies_story(void)
+{
+    char *dir = tests_mkdtemp();
+    char args[8192];
+    double p99[2] = { NAN, NAN }, old_util[2] = { NAN, NAN };
+    const char *pol[2] = { "round_robin", "least_connections" };
+    for (int i = 0; i < 2; i++) {
+        snprintf(args, sizeof args, "run scenarios/lb-policies.json -q --no-report %s --set components.lb.policy=%s --out %s/%d",
+                 tests_under_asan() ? "--set duration=40s" : "", pol[i], dir, i);
+        CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+        char sub[4200];
+        snprintf(sub, sizeof sub, "%s/%d", dir, i);
+        char *text = read_in(sub, "summary.json");
+        cJSON *j = text ? cJSON_Parse(text) : NULL;
+        CHECK_TRUE(j != NULL);
+        if (j) {
+            p99[i] = json_num(j, "latency_ms", "p99", NULL);
+            old_util[i] = json_num(j, "components", "old", "utilization");
+        }
+        cJSON_Delete(j);
+        free(text);
+    }
+    /* round robin: the old server gets a third, 600/s x 1.5 ms = 0.9 busy
+     * (over 30-110 s at this load the estimate's error is well under 0.03) */
+    CHECK_NEAR(old_util[0], 0.9, 0.03);
+    /* least connections moves load off it, and the tail shrinks at least 2x */
+    CHECK_TRUE(old_util[1] < 0.85);
+    CHECK_TRUE(p99[1] * 2 < p99[0]);
     tests_rmtree(dir);
     free(dir);
 }
@@ -416,6 +478,7 @@ void test_e2e_run_register(void)
         { "validate_errors", test_validate_errors },
         { "usage_errors", test_usage_errors },
         { "show_paths", test_show_paths },
+        { "lb_policies_story", test_lb_policies_story },
         { "trace_sample", test_trace_sample },
         { "models_doc_in_sync", test_models_doc_in_sync },
         { NULL, NULL },

@@ -140,6 +140,7 @@ static void test_report_of_replicated_run(void)
     /* The description's < and & arrive escaped. */
     CHECK_CONTAINS(html, "to the &lt;origin&gt; &amp; its disk");
     CHECK_CONTAINS(html, "6 replications");
+    CHECK_CONTAINS(html, "<a href=\"reps/5/summary.json\">reps/5</a>");
     CHECK_CONTAINS(html, "&plusmn;");
     CHECK_CONTAINS(html, "<svg class=\"arch\"");
     CHECK_CONTAINS(html, "<b>edge-us</b> (cdn_edge, us-east) &rarr; lb");
@@ -342,6 +343,17 @@ static void test_many_components(void)
     snprintf(path, sizeof path, "%s/plots/utilization.gp", dir);
     char *gp = tests_read_file(path, NULL);
     CHECK_CONTAINS(gp, "ids = \"disk-0 disk-1 disk-2");
+    free(gp);
+    /* Events at the same time share one line and one label. */
+    snprintf(path, sizeof path, "%s/events.csv", dir);
+    tests_write_file(path, "t_s,event,target,detail\n5,crash,disk-1,\n5,drop,disk-1,x\n7.5,recover,disk-1,\n");
+    CHECK_EQ_I64(reports_plots_write(dir, NULL, &pr, err, sizeof err), 0);
+    snprintf(path, sizeof path, "%s/plots/timeline.gp", dir);
+    gp = tests_read_file(path, NULL);
+    CHECK_CONTAINS(gp, "set label \"crash disk-1 / drop disk-1\" at 5,");
+    CHECK_CONTAINS(gp, "set label \"recover disk-1\" at 7.5,");
+    const char *first = gp ? strstr(gp, "set arrow from 5,") : NULL;
+    CHECK_TRUE(first && !strstr(first + 1, "set arrow from 5,"));
     CHECK_CONTAINS(gp, "window = 1\n");
     free(gp);
     tests_rmtree(dir);

@@ -48,9 +48,9 @@ static inline uint32_t slot_entry(uint64_t s) { return (uint32_t)s; }
 static inline uint32_t slot_tag(uint64_t s) { return (uint32_t)(s >> 32); }
 static inline uint32_t id_tag(uint64_t id) { return (uint32_t)(sim_mix64(id) >> 32); }
 
-static uint32_t idx_find(const cache *c, uint64_t id)
+/* The entry of `id` (whose tag is id_tag(id)), or CACHE_NIL. */
+static uint32_t idx_find(const cache *c, uint64_t id, uint32_t tag)
 {
-    uint32_t tag = id_tag(id);
     uint64_t i = tag & c->mask;
     for (;;) {
         uint64_t s = c->slots[i];
@@ -74,8 +74,7 @@ static void idx_put(uint64_t *slots, uint64_t mask, uint32_t tag, uint32_t e)
  * cluster move back when their home allows it, so no tombstones accumulate. */
 static void idx_del(cache *c, uint32_t e)
 {
-    uint32_t tag = id_tag(c->pool[e].id);
-    uint64_t m = c->mask, i = tag & m;
+    uint64_t m = c->mask, i = c->pool[e].tag & m;
     while (slot_entry(c->slots[i]) != e) i = (i + 1) & m;
     uint64_t j = i;
     for (;;) {
@@ -126,7 +125,7 @@ static int pool_grow(cache *c)
     if (ns) {
         for (uint32_t i = 0; i < c->pool_top; i++) {
             uint8_t k = c->pool[i].kind;
-            if (k == CACHE_ENTRY_CACHED || k == CACHE_ENTRY_GHOST) idx_put(ns, nslots - 1, id_tag(c->pool[i].id), i);
+            if (k == CACHE_ENTRY_CACHED || k == CACHE_ENTRY_GHOST) idx_put(ns, nslots - 1, c->pool[i].tag, i);
         }
         free(c->slots);
         c->slots = ns;
@@ -290,7 +289,8 @@ static bool admit(cache *c, uint64_t size)
 
 /* Inserts an id known to be absent (no CACHED entry; a ghost has been
  * forgotten already). Returns true if it is now cached. */
-static bool insert_new(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_time_t ttl, bool was_ghost)
+static bool insert_new(cache *c, uint64_t id, uint32_t tag, uint64_t size, sim_time_t now, sim_time_t ttl,
+                       bool was_ghost)
 {
     uint64_t ch = charge_of(c, size);
     if (ch > c->p.capacity) {
@@ -313,7 +313,8 @@ static bool insert_new(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim
     pe->stamp = now;
     if (ttl < 0) ttl = c->p.ttl;
     pe->expires = ttl > 0 && now <= SIM_TIME_MAX - ttl ? now + ttl : SIM_TIME_MAX;
-    idx_put(c->slots, c->mask, id_tag(id), e);
+    pe->tag = tag;
+    idx_put(c->slots, c->mask, tag, e);
     c->used += ch;
     c->nobj++;
     c->st.insertions++;
@@ -323,9 +324,9 @@ static bool insert_new(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim
 
 /* Looks id up for a request: returns the cached, fresh entry or CACHE_NIL.
  * Expired entries are removed; a ghost is forgotten (and reported). */
-static uint32_t find_fresh(cache *c, uint64_t id, sim_time_t now, bool *was_ghost)
+static uint32_t find_fresh(cache *c, uint64_t id, uint32_t tag, sim_time_t now, bool *was_ghost)
 {
-    uint32_t e = idx_find(c, id);
+    uint32_t e = idx_find(c, id, tag);
     *was_ghost = false;
     if (e == CACHE_NIL) return CACHE_NIL;
     cache_entry *pe = &c->pool[e];
@@ -346,7 +347,8 @@ static bool request(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_ti
     c->st.requests++;
     c->st.bytes_requested += size;
     bool ghost;
-    uint32_t e = find_fresh(c, id, now, &ghost);
+    uint32_t tag = id_tag(id);
+    uint32_t e = find_fresh(c, id, tag, now, &ghost);
     if (e != CACHE_NIL && !ghost) {
         /* LFU may need a new bucket node on a hit: reserve it here. */
         if (c->ops->nodes_per_insert) pool_reserve(c, c->ops->nodes_per_insert);
@@ -363,7 +365,7 @@ static bool request(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_ti
             c->ops->forget_ghost(c, e);
             cache_entry_release(c, e);
         }
-        insert_new(c, id, size, now, ttl, ghost);
+        insert_new(c, id, tag, size, now, ttl, ghost);
     }
     return false;
 }
@@ -386,7 +388,8 @@ bool cache_lookup(cache *c, uint64_t id, uint64_t size, sim_time_t now)
 bool cache_insert_ttl(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_time_t ttl)
 {
     bool ghost;
-    uint32_t e = find_fresh(c, id, now, &ghost);
+    uint32_t tag = id_tag(id);
+    uint32_t e = find_fresh(c, id, tag, now, &ghost);
     if (e != CACHE_NIL && !ghost) {
         cache_entry *pe = &c->pool[e];
         if (pe->charge == charge_of(c, size)) {
@@ -400,7 +403,7 @@ bool cache_insert_ttl(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_
         c->ops->forget_ghost(c, e);
         cache_entry_release(c, e);
     }
-    return insert_new(c, id, size, now, ttl, ghost);
+    return insert_new(c, id, tag, size, now, ttl, ghost);
 }
 
 bool cache_insert(cache *c, uint64_t id, uint64_t size, sim_time_t now)
@@ -410,13 +413,13 @@ bool cache_insert(cache *c, uint64_t id, uint64_t size, sim_time_t now)
 
 bool cache_find(const cache *c, uint64_t id, sim_time_t now)
 {
-    uint32_t e = idx_find(c, id);
+    uint32_t e = idx_find(c, id, id_tag(id));
     return e != CACHE_NIL && c->pool[e].kind == CACHE_ENTRY_CACHED && now < c->pool[e].expires;
 }
 
 bool cache_remove(cache *c, uint64_t id)
 {
-    uint32_t e = idx_find(c, id);
+    uint32_t e = idx_find(c, id, id_tag(id));
     if (e == CACHE_NIL) return false;
     if (c->pool[e].kind == CACHE_ENTRY_GHOST) {
         c->ops->forget_ghost(c, e);

@@ -38,6 +38,7 @@ typedef struct cache_entry {
     sim_time_t stamp;    /* last access (or insertion, for FIFO): eviction age */
     uint32_t prev, next; /* list links; next also chains the pool's free list */
     uint32_t aux, aux2;  /* policy-specific (LFU: bucket of an entry, links of a bucket) */
+    uint32_t tag;        /* upper half of sim_mix64(id): the index key (CACHED, GHOST) */
     uint8_t kind;        /* CACHE_ENTRY_* */
     uint8_t queue;       /* S3-FIFO: which queue */
     uint8_t freq;        /* CLOCK / SIEVE visited bit, S3-FIFO 2-bit counter */
