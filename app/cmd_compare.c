@@ -1,5 +1,6 @@
 /* app/cmd_compare.c - `cdnsim compare BASE_DIR CAND_DIR`: regression check
  * of one run against another, for CI. The logic is in reports/compare.c. */
+#include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,8 @@ static void usage(FILE *f)
         "                       or a fraction such as 0.05\n"
         "  --metric NAME:TOL    tolerance for the metrics matching NAME, a glob over metric\n"
         "                       names (e.g. latency_ms.p99:10%%, 'components.*.utilization:20%%');\n"
-        "                       TOL \"off\" stops judging them; repeatable, the last match wins\n"
+        "                       TOL \"off\" stops judging them; repeatable, the last match wins;\n"
+        "                       a pattern that matches no metric gets a warning on stderr\n"
         "  --format FMT         text (default), markdown (for a CI comment) or json\n"
         "  --only-changes       list only the metrics that regressed or improved (text and\n"
         "                       markdown; the closing line still counts every metric)\n"
@@ -155,6 +157,14 @@ int cmd_compare(int argc, char **argv)
         fprintf(stderr, "cdnsim compare: %s\n", err);
         rc = e == SIM_ENOMEM ? APP_EXIT_FAIL : APP_EXIT_USAGE;
     } else {
+        /* A pattern that matches nothing is most likely a typo: say so. */
+        for (size_t k = 0; k < o.nrules; k++) {
+            size_t hits = 0;
+            for (size_t i = 0; i < r.n; i++) hits += fnmatch(rules[k].pattern, r.rows[i].name, 0) == 0;
+            if (!hits)
+                fprintf(stderr, "cdnsim compare: warning: --metric '%s' matches no metric (names look like "
+                        "latency_ms.p99 or components.ID.hit_ratio)\n", rules[k].pattern);
+        }
         if (reports_cmp_print(&r, dirs[0], dirs[1], fmt, pflags, stdout) < 0) {
             fprintf(stderr, "cdnsim compare: out of memory\n");
             rc = APP_EXIT_FAIL;

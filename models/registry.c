@@ -7,6 +7,7 @@
 #include "models/cdn_edge.h"
 #include "models/client.h"
 #include "models/datanode.h"
+#include "models/db.h"
 #include "models/disk.h"
 #include "models/dns.h"
 #include "models/gateway.h"
@@ -27,6 +28,8 @@ const comp_kind *const comp_kinds[] = {
     &datanode_kind,
     &disk_kind,
     &server_kind,
+    &db_kind,
+    &db_node_kind,
     NULL,
 };
 

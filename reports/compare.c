@@ -231,6 +231,8 @@ int reports_compare(const char *base_dir, const char *cand_dir, const reports_cm
         goto out;
     }
     r->tolerance = o->tolerance;
+    r->base_partial = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(b.summary, "partial"));
+    r->cand_partial = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(c.summary, "partial"));
     r->base_reps = b.nreps;
     r->cand_reps = c.nreps;
     r->welch = b.nreps >= 2 && c.nreps >= 2;
@@ -379,6 +381,7 @@ static int print_json(const reports_cmp_result *r, const char *bd, const char *c
     cJSON_AddNumberToObject(root, "improved", (double)r->improved);
     cJSON_AddNumberToObject(root, "unchanged", (double)r->unchanged);
     cJSON_AddBoolToObject(root, "regression", r->regressed > 0);
+    cJSON_AddBoolToObject(root, "partial", r->base_partial || r->cand_partial);
     char *s = cJSON_Print(root);
     cJSON_Delete(root);
     if (!s) return SIM_ENOMEM;
@@ -439,5 +442,10 @@ int reports_cmp_print(const reports_cmp_result *r, const char *bd, const char *c
     fprintf(f, " (default tolerance %g%%%s)\n", r->tolerance * 100,
             r->welch ? ", Welch p < 0.05" : ", tolerance only");
     if (r->different) fprintf(f, "%swarning: the runs are of different scenarios (--allow-different)\n", md ? "\n" : "");
+    if (r->base_partial || r->cand_partial)
+        fprintf(f, "%swarning: the %s run%s stopped early (\"partial\": true); %s numbers cover only part of the "
+                "scenario\n", md ? "\n" : "",
+                r->base_partial && r->cand_partial ? "base and candidate" : r->base_partial ? "base" : "candidate",
+                r->base_partial && r->cand_partial ? "s were" : " was", r->base_partial && r->cand_partial ? "their" : "its");
     return 0;
 }

@@ -64,6 +64,7 @@ typedef struct reports_cmp_result {
     char base_scenario[256], cand_scenario[256];
     int different;         /* scenarios differ (only with allow_different) */
     double tolerance;      /* the default tolerance used */
+    int base_partial, cand_partial;  /* a run was stopped early ("partial": true) */
     size_t regressed, improved, unchanged, other;
 } reports_cmp_result;
 

@@ -179,6 +179,28 @@ static void test_bad_input(void)
     CHECK_EQ_I64(run(RUNS "/base_reps", path, NULL, &r, err), SIM_EPARSE);
     CHECK_CONTAINS(err, "r1/reps/3/summary.json:1:");
     reports_cmp_free(&r);
+    /* A partial candidate is compared, with a warning. */
+    char *st = tests_read_file(RUNS "/base/summary.json", NULL);
+    char *pp = st ? strstr(st, "\"partial\": false") : NULL;
+    CHECK_TRUE(pp != NULL);
+    if (pp) {
+        memcpy(pp, "\"partial\": true ", 16);
+        snprintf(path, sizeof path, "%s/s2/summary.json", dir);
+        tests_write_file(path, st);
+        snprintf(path, sizeof path, "%s/s2", dir);
+        CHECK_EQ_I64(run(RUNS "/base", path, NULL, &r, err), 0);
+        CHECK_TRUE(r.cand_partial && !r.base_partial);
+        FILE *f = tmpfile();
+        reports_cmp_print(&r, "b", "c", REPORTS_FMT_TEXT, 0, f);
+        rewind(f);
+        char buf[16384];
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        buf[n] = '\0';
+        CHECK_CONTAINS(buf, "warning: the candidate run was stopped early");
+        fclose(f);
+        reports_cmp_free(&r);
+    }
+    free(st);
     /* base without the disk component: its metrics are "only in candidate". */
     char *text = tests_read_file(RUNS "/base/summary.json", NULL);
     char *d = text ? strstr(text, ",\n    \"disk-1\"") : NULL;

@@ -33,6 +33,7 @@ static void test_exit_codes(void)
         { RUNS "/base " RUNS "/slow --metric '*:off'", 0, "ignored", "" },
         { RUNS "/base " RUNS "/slow --only-changes", 1, "(24 unchanged or ignored metrics not listed)", "" },
         { RUNS "/base " RUNS "/other", 2, "", "different scenarios" },
+        { RUNS "/base " RUNS "/same --metric latncy_ms.p99:off", 0, "0 regressed", "matches no metric" },
         { RUNS "/base " RUNS "/other --allow-different", 0, "different scenarios", "" },
         { RUNS "/base " RUNS "/bad", 2, "", "bad/summary.json:4:" },
         { RUNS "/base " RUNS "/missing", 2, "", "missing/summary.json: cannot read" },
