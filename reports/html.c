@@ -34,12 +34,6 @@ static const char STYLE[] =
     "svg.arch text{font-family:inherit}"
     "footer{margin-top:2em;color:#888;font-size:.8em}";
 
-static int file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static const cJSON *get(const cJSON *o, const char *k)
 {
     return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
@@ -394,7 +388,7 @@ int reports_html_write(const char *outdir, const reports_plot_result *plots, cha
     if (rc < 0) return rc;
     reports_csv ev = { 0 };
     snprintf(path, sizeof path, "%s/events.csv", outdir);
-    int have_ev = file_exists(path);
+    int have_ev = reports_file_exists(path);
     if (have_ev && (rc = reports_csv_load(path, &ev, err, errlen)) < 0) {
         reports_csv_free(&ev);
         cJSON_Delete(sum);
@@ -490,7 +484,7 @@ int reports_html_write(const char *outdir, const reports_plot_result *plots, cha
         static const char *const files[] = { "summary.json", "timeseries.csv", "latency.csv", "events.csv" };
         for (int i = 0; i < 4; i++) {
             snprintf(path, sizeof path, "%s/%s", outdir, files[i]);
-            if (file_exists(path)) rbuf_printf(&b, "<li><a href=\"%s\">%s</a></li>\n", files[i], files[i]);
+            if (reports_file_exists(path)) rbuf_printf(&b, "<li><a href=\"%s\">%s</a></li>\n", files[i], files[i]);
         }
         rbuf_puts(&b, "</ul>\n");
         rbuf_printf(&b, "<footer>Written by cdnsim %s. The page is self-contained: the plots are embedded.</footer>\n"
