@@ -40,10 +40,12 @@ static const cJSON *get(const cJSON *o, const char *k)
 }
 
 /* Prints v with fmt, except that fmt "~" means "about 4 significant digits,
- * never an exponent": 0.0123, 23.56, 2574, 25736. */
+ * never an exponent": 0.0123, 23.56, 2574, 25736; and "~2" two significant
+ * digits, for half-widths, again without an exponent from 100 up. */
 static void put_num(rbuf *b, const char *fmt, double v)
 {
-    if (strcmp(fmt, "~") != 0) rbuf_printf(b, fmt, v);
+    if (!strcmp(fmt, "~2")) rbuf_printf(b, fabs(v) >= 100 ? "%.0f" : "%.2g", v); /* half-widths */
+    else if (strcmp(fmt, "~") != 0) rbuf_printf(b, fmt, v);
     else if (fabs(v) >= 1000) rbuf_printf(b, "%.0f", v);
     else if (fabs(v) >= 1e-3 || v == 0) rbuf_printf(b, "%.4g", v);
     else rbuf_printf(b, "%.2e", v);
@@ -63,7 +65,7 @@ static void num_ci(rbuf *b, const cJSON *obj, const char *key, const char *fmt)
     const cJSON *ci = get(obj, ck);
     if (cJSON_IsNumber(ci)) {
         rbuf_puts(b, " <span class=\"ci\">&plusmn; ");
-        put_num(b, strcmp(fmt, "~") ? fmt : "%.2g", ci->valuedouble);
+        put_num(b, strcmp(fmt, "~") ? fmt : "~2", ci->valuedouble);
         rbuf_puts(b, "</span>");
     }
 }
