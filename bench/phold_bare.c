@@ -9,11 +9,14 @@
  * out is everything the engine adds: the event pool, handler calls, the
  * schedule/run API, cancellation and progress checks.
  *
- *   heap    a self-contained 4-ary heap of (time, seq, lp) entries; the
- *           event just handled is replaced by its successor in place
- *           (replace-top, one sift-down instead of a pop and a push).
+ *   heap    a self-contained 4-ary heap of (time, seq, lp, stream) entries;
+ *           the event just handled is replaced by its successor in place
+ *           (replace-top, one sift-down instead of a pop and a push), and
+ *           the next event's LP and stream are prefetched.
  *   ladder  the engine's own pending-event set (sim/evset.c) driven directly,
- *           each event record reused in place for its successor.
+ *           each event record reused in place for its successor; target and
+ *           arg are the LP and its stream, as in the engine's PHOLD, so the
+ *           set's prefetching applies equally.
  *
  * Prints one JSON line like the engine's benchmark. Built by bench/10-phold.sh
  * against build/libcdnsim.a; not part of bin/cdnsim.
@@ -30,9 +33,17 @@
 #include "sim/time.h"
 
 typedef struct {
+    gsl_rng *rng;
+    uint64_t count;
+} lp_state;
+
+/* The heap entry carries the LP and its stream so that both can be
+ * prefetched for the next event, as the engine does with target and arg. */
+typedef struct {
     sim_time_t time;
     uint64_t seq;
-    uint64_t lp;
+    lp_state *lp;
+    gsl_rng *rng;
 } entry;
 
 static inline int less(const entry *a, const entry *b)
@@ -105,13 +116,12 @@ int main(int argc, char **argv)
         return 2;
     }
 
-    gsl_rng **rng = malloc(n * sizeof *rng);
-    uint64_t *count = calloc(n, sizeof *count);
-    if (!rng || !count) return 1;
+    lp_state *lps = calloc(n, sizeof *lps);
+    if (!lps) return 1;
     for (size_t i = 0; i < n; i++) {
         char name[48];
         snprintf(name, sizeof name, "phold/lp/%zu", i);
-        if (!(rng[i] = sim_rng_stream(seed, name))) return 1;
+        if (!(lps[i].rng = sim_rng_stream(seed, name))) return 1;
     }
     size_t total = n * e;
     uint64_t seq = 0, events = 0;
@@ -120,43 +130,48 @@ int main(int argc, char **argv)
     unsigned long long rebuilds = 0, spawns = 0;
 
     if (use_heap) {
-        entry *h = malloc(total * sizeof *h);
+        entry *h = aligned_alloc(64, (total * sizeof *h + 63) / 64 * 64);
         if (!h) return 1;
         size_t hn = 0;
         for (size_t i = 0; i < n; i++)
             for (size_t k = 0; k < e; k++) {
-                entry x = { sim_time_from_s(lookahead + gsl_ran_exponential(rng[i], exp_mean)), seq++, i };
+                entry x = { sim_time_from_s(lookahead + gsl_ran_exponential(lps[i].rng, exp_mean)), seq++,
+                            &lps[i], lps[i].rng };
                 sift_up(h, hn++, x);
             }
         t0 = now_s();
         c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
         while (hn > 0 && h[0].time <= until) {
             sim_time_t t = h[0].time;
-            uint64_t lp = h[0].lp;
-            gsl_rng *r = rng[lp];
-            count[lp]++;
+            lp_state *lp = h[0].lp;
+            gsl_rng *r = h[0].rng;
+            lp->count++;
             events++;
-            uint64_t dst = lp;
-            if (gsl_rng_uniform(r) < remote) dst = gsl_rng_uniform_int(r, n);
-            entry x = { t + sim_time_from_s(lookahead + gsl_ran_exponential(r, exp_mean)), seq++, dst };
+            lp_state *dst = lp;
+            if (gsl_rng_uniform(r) < remote) dst = &lps[gsl_rng_uniform_int(r, n)];
+            entry x = { t + sim_time_from_s(lookahead + gsl_ran_exponential(r, exp_mean)), seq++, dst, dst->rng };
             sift_down(h, hn, 0, x); /* replace-top */
+            __builtin_prefetch(h[0].lp);
+            __builtin_prefetch(h[0].rng);
         }
         t1 = now_s();
         c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
         pending = hn;
         free(h);
     } else {
-        sim_event *evs = calloc(total, sizeof *evs);
+        sim_event *evs = aligned_alloc(64, total * sizeof *evs); /* one line each, as in the pool */
         if (!evs) return 1;
+        memset(evs, 0, total * sizeof *evs);
         sim_evset set;
         sim_evset_init_kind(&set, SIM_EVSET_LADDER, 0);
         size_t used = 0;
         for (size_t i = 0; i < n; i++)
             for (size_t k = 0; k < e; k++) {
                 sim_event *ev = &evs[used++];
-                ev->time = sim_time_from_s(lookahead + gsl_ran_exponential(rng[i], exp_mean));
+                ev->time = sim_time_from_s(lookahead + gsl_ran_exponential(lps[i].rng, exp_mean));
                 ev->seq = seq++;
-                ev->data = i;
+                ev->target = &lps[i];
+                ev->arg = lps[i].rng;
                 if (sim_evset_push(&set, ev)) return 1;
             }
         t0 = now_s();
@@ -168,15 +183,16 @@ int main(int argc, char **argv)
                 sim_evset_push(&set, ev); /* put it back: it stays pending */
                 break;
             }
-            uint64_t lp = ev->data;
-            gsl_rng *r = rng[lp];
-            count[lp]++;
+            lp_state *lp = ev->target;
+            gsl_rng *r = ev->arg;
+            lp->count++;
             events++;
-            uint64_t dst = lp;
-            if (gsl_rng_uniform(r) < remote) dst = gsl_rng_uniform_int(r, n);
+            lp_state *dst = lp;
+            if (gsl_rng_uniform(r) < remote) dst = &lps[gsl_rng_uniform_int(r, n)];
             ev->time += sim_time_from_s(lookahead + gsl_ran_exponential(r, exp_mean));
             ev->seq = seq++;
-            ev->data = dst;
+            ev->target = dst;
+            ev->arg = dst->rng;
             sim_evset_push(&set, ev); /* cannot fail: the set never grows past total */
         }
         t1 = now_s();
@@ -193,8 +209,7 @@ int main(int argc, char **argv)
            "\"events_per_s\":%.0f,\"pending\":%zu,\"cpu_s\":%.6f,\"rebuilds\":%llu,\"spawns\":%llu}\n",
            n, e, remote, lookahead, mean, end, (unsigned long long)seed, use_heap ? "heap" : "ladder",
            (unsigned long long)events, wall, wall > 0 ? (double)events / wall : 0.0, pending, c1 - c0, rebuilds, spawns);
-    for (size_t i = 0; i < n; i++) gsl_rng_free(rng[i]);
-    free(rng);
-    free(count);
+    for (size_t i = 0; i < n; i++) gsl_rng_free(lps[i].rng);
+    free(lps);
     return 0;
 }

@@ -128,12 +128,6 @@ cJSON *reports_aggregate_summaries(const cJSON *const *reps, size_t n, uint64_t 
     return out;
 }
 
-static int file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* Per-cell mean of a CSV file over the replications, by column name. */
 static int agg_csv(const char *outdir, const char *const *dirs, size_t n, const char *file, char *err,
                    size_t errlen)
@@ -142,7 +136,7 @@ static int agg_csv(const char *outdir, const char *const *dirs, size_t n, const 
     size_t have = 0;
     for (size_t i = 0; i < n; i++) {
         snprintf(path, sizeof path, "%s/%s", dirs[i], file);
-        have += file_exists(path);
+        have += reports_file_exists(path);
     }
     if (have == 0) return 0;
     if (have != n) {
@@ -253,7 +247,7 @@ int reports_aggregate_dirs(const char *outdir, const char *const *rep_dirs, size
     if (rc == 0) rc = agg_csv(outdir, rep_dirs, n, "latency.csv", err, errlen);
     if (rc == 0) {
         snprintf(path, sizeof path, "%s/events.csv", rep_dirs[0]);
-        if (file_exists(path)) {
+        if (reports_file_exists(path)) {
             char to[4096];
             snprintf(to, sizeof to, "%s/events.csv", outdir);
             rc = copy_file(path, to);

@@ -34,22 +34,18 @@ static const char STYLE[] =
     "svg.arch text{font-family:inherit}"
     "footer{margin-top:2em;color:#888;font-size:.8em}";
 
-static int file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 static const cJSON *get(const cJSON *o, const char *k)
 {
     return o ? cJSON_GetObjectItemCaseSensitive(o, k) : NULL;
 }
 
 /* Prints v with fmt, except that fmt "~" means "about 4 significant digits,
- * never an exponent": 0.0123, 23.56, 2574, 25736. */
+ * never an exponent": 0.0123, 23.56, 2574, 25736; and "~2" two significant
+ * digits, for half-widths, again without an exponent from 100 up. */
 static void put_num(rbuf *b, const char *fmt, double v)
 {
-    if (strcmp(fmt, "~") != 0) rbuf_printf(b, fmt, v);
+    if (!strcmp(fmt, "~2")) rbuf_printf(b, fabs(v) >= 100 ? "%.0f" : "%.2g", v); /* half-widths */
+    else if (strcmp(fmt, "~") != 0) rbuf_printf(b, fmt, v);
     else if (fabs(v) >= 1000) rbuf_printf(b, "%.0f", v);
     else if (fabs(v) >= 1e-3 || v == 0) rbuf_printf(b, "%.4g", v);
     else rbuf_printf(b, "%.2e", v);
@@ -69,7 +65,7 @@ static void num_ci(rbuf *b, const cJSON *obj, const char *key, const char *fmt)
     const cJSON *ci = get(obj, ck);
     if (cJSON_IsNumber(ci)) {
         rbuf_puts(b, " <span class=\"ci\">&plusmn; ");
-        put_num(b, strcmp(fmt, "~") ? fmt : "%.2g", ci->valuedouble);
+        put_num(b, strcmp(fmt, "~") ? fmt : "~2", ci->valuedouble);
         rbuf_puts(b, "</span>");
     }
 }
@@ -394,7 +390,7 @@ int reports_html_write(const char *outdir, const reports_plot_result *plots, cha
     if (rc < 0) return rc;
     reports_csv ev = { 0 };
     snprintf(path, sizeof path, "%s/events.csv", outdir);
-    int have_ev = file_exists(path);
+    int have_ev = reports_file_exists(path);
     if (have_ev && (rc = reports_csv_load(path, &ev, err, errlen)) < 0) {
         reports_csv_free(&ev);
         cJSON_Delete(sum);
@@ -490,7 +486,7 @@ int reports_html_write(const char *outdir, const reports_plot_result *plots, cha
         static const char *const files[] = { "summary.json", "timeseries.csv", "latency.csv", "events.csv" };
         for (int i = 0; i < 4; i++) {
             snprintf(path, sizeof path, "%s/%s", outdir, files[i]);
-            if (file_exists(path)) rbuf_printf(&b, "<li><a href=\"%s\">%s</a></li>\n", files[i], files[i]);
+            if (reports_file_exists(path)) rbuf_printf(&b, "<li><a href=\"%s\">%s</a></li>\n", files[i], files[i]);
         }
         rbuf_puts(&b, "</ul>\n");
         rbuf_printf(&b, "<footer>Written by cdnsim %s. The page is self-contained: the plots are embedded.</footer>\n"

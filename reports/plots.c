@@ -43,12 +43,6 @@ void reports_expand(rbuf *b, const char *tmpl, const char *const *keys, const ch
     }
 }
 
-static int file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
-}
-
 /* A gnuplot-safe word: component ids go into a space-separated list. */
 static int plain_word(const char *s)
 {
@@ -180,7 +174,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
 
     reports_csv ev = { 0 }, ts = { 0 };
     snprintf(path, sizeof path, "%s/events.csv", outdir);
-    if (file_exists(path)) {
+    if (reports_file_exists(path)) {
         rc = reports_csv_load(path, &ev, err, errlen);
         if (rc < 0) goto out;
         markers(&mark, &labels, &ev);
@@ -188,7 +182,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     char window[64] = "1";
     int have_ts = 0;
     snprintf(path, sizeof path, "%s/timeseries.csv", outdir);
-    if (file_exists(path)) {
+    if (reports_file_exists(path)) {
         rc = reports_csv_load(path, &ts, err, errlen);
         if (rc < 0) goto out;
         have_ts = 1;
@@ -225,7 +219,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
         { "utilization", reports_gp_utilization, util.n > 0, rbuf_str(&util) },
     };
     snprintf(path, sizeof path, "%s/latency.csv", outdir);
-    plots[0].want = file_exists(path);
+    plots[0].want = reports_file_exists(path);
     for (int i = 0; i < REPORTS_MAX_PLOTS; i++) {
         if (!plots[i].want) continue;
         const char *vals[] = { rbuf_str(&title), rbuf_str(&mark), rbuf_str(&labels), window, plots[i].ids };
@@ -256,7 +250,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
         char png[4096], svg[4096];
         snprintf(png, sizeof png, "%s/plots/%s.png", outdir, res->names[i]);
         snprintf(svg, sizeof svg, "%s/plots/%s.svg", outdir, res->names[i]);
-        res->drawn[i] = st == 0 && file_exists(png) && file_exists(svg);
+        res->drawn[i] = st == 0 && reports_file_exists(png) && reports_file_exists(svg);
         if (!res->drawn[i]) failed++;
     }
     if (res->skipped)

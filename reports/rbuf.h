@@ -37,6 +37,9 @@ void rbuf_base64(rbuf *b, const unsigned char *data, size_t n);
  * *len gets its size when len is not NULL. NULL when it cannot be read. */
 char *reports_read_file(const char *path, size_t *len);
 
+/* True when path names a regular file (following symbolic links). */
+int reports_file_exists(const char *path);
+
 /* Writes n bytes to path through a temporary file in the same directory and
  * rename(), so a reader never sees a half-written file. 0 or SIM_EIO. */
 int reports_write_file(const char *path, const char *data, size_t n);

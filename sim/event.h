@@ -38,11 +38,13 @@ typedef struct sim_event {
     uint64_t data;       /* small payload: an op code, an index, a size */
     uint32_t gen;        /* bumped each time the record is freed */
     uint32_t flags;      /* SIM_EV_* */
-    union {              /* private to the pool and the pending-event set */
+    union {              /* private to the pool (free-list link) */
         struct sim_event *next;
         int64_t idx;
     } link;
 } sim_event;
+
+_Static_assert(sizeof(sim_event) == 64, "an event is one cache line (the pool aligns slabs to 64 bytes)");
 
 /* A reference to a scheduled event that survives the event being run and
  * recycled: it is valid only while ev->gen == gen. */
@@ -72,10 +74,12 @@ void sim_evpool_free(sim_evpool *pool);
  * Returns 0 or SIM_ENOMEM. */
 int sim_evpool_reserve(sim_evpool *pool, size_t n);
 
+/* Adds a slab (each twice the previous, up to 65,536 events) to the free
+ * list. Returns 0 or SIM_ENOMEM. Called by sim_evpool_get when needed. */
+int sim_evpool_grow(sim_evpool *pool);
+
 /* Hands out an event with gen preserved and other fields unset, or NULL when
  * memory is exhausted. Allocates only when the free list is empty. */
-int sim_evpool_grow(sim_evpool *pool); /* adds a slab; 0 or SIM_ENOMEM */
-
 static inline sim_event *sim_evpool_get(sim_evpool *pool)
 {
     if (!pool->free_list && sim_evpool_grow(pool) != 0) return NULL;

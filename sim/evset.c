@@ -42,9 +42,14 @@
 #define SMALL_CAP 2
 #define BIG_CAP 10
 
+/* (time, seq) as one unsigned 128-bit number (time's sign bit flipped so
+ * that the order of signed times is kept): one compare-and-borrow, no
+ * branch, which matters in the tournaments of the sift-down. */
 static inline int entry_less(const sim_evset_entry *a, const sim_evset_entry *b)
 {
-    return a->time < b->time || (a->time == b->time && a->seq < b->seq);
+    unsigned __int128 ka = (unsigned __int128)((uint64_t)a->time ^ 0x8000000000000000ULL) << 64 | a->seq;
+    unsigned __int128 kb = (unsigned __int128)((uint64_t)b->time ^ 0x8000000000000000ULL) << 64 | b->seq;
+    return ka < kb;
 }
 
 /* ---- 4-ary heap ---- */
@@ -61,7 +66,7 @@ static inline void heap_sift_up(sim_evset_entry *h, size_t i, sim_evset_entry e)
 }
 
 /* Places e at hole i (moving it down) in a heap of n entries. */
-static inline void heap_sift_down(sim_evset_entry *h, size_t n, size_t i, sim_evset_entry e)
+static inline __attribute__((always_inline)) void heap_sift_down(sim_evset_entry *h, size_t n, size_t i, sim_evset_entry e)
 {
     for (;;) {
         size_t c = 4 * i + 1;
@@ -107,7 +112,7 @@ static int blockpool_grow(sim_evset_blockpool *p, uint32_t cap)
         p->cap_slabs = c;
     }
     size_t n = p->slab_blocks ? p->slab_blocks : 256, sz = block_bytes(cap);
-    char *slab = malloc(n * sz);
+    char *slab = aligned_alloc(64, n * sz); /* blocks are 64 or 256 bytes: whole lines */
     if (!slab) return SIM_ENOMEM;
     p->slabs[p->nslabs++] = slab;
     for (size_t i = n; i-- > 0;) {
@@ -437,6 +442,14 @@ int sim_evset_push(sim_evset *set, sim_event *ev)
     sim_evset_entry e = { ev->time, ev->seq, ev };
     sim_time_t t = e.time;
     if (!set->ladder || t < set->near_end) {
+        if (set->hole) {
+            /* replace-top: the event just handed out leaves its slot to its
+             * successor, one sift-down instead of a removal and an insert */
+            set->hole = 0;
+            heap_sift_down(set->heap, set->hsize, 0, e);
+            set->size++;
+            return 0;
+        }
         heap_sift_up(set->heap, set->hsize++, e);
         set->size++;
         if (!set->ladder && set->kind == SIM_EVSET_ADAPTIVE && set->hsize > set->threshold) spill(set);
@@ -463,8 +476,19 @@ int sim_evset_push(sim_evset *set, sim_event *ev)
     return 0;
 }
 
+/* Removes the slot handed out by pop_until if no push has reused it. */
+static inline void settle(sim_evset *set)
+{
+    if (set->hole) {
+        set->hole = 0;
+        size_t n = --set->hsize;
+        if (n > 0) heap_sift_down(set->heap, n, 0, set->heap[n]);
+    }
+}
+
 sim_event *sim_evset_peek(sim_evset *set)
 {
+    settle(set);
     if (set->hsize == 0) {
         if (set->size == 0) return NULL;
         refill(set);
@@ -479,9 +503,13 @@ static inline sim_event *pop_top(sim_evset *set)
     size_t n = --set->hsize;
     if (n > 0) {
         heap_sift_down(h, n, 0, h[n]);
-        /* The next event's handler will most likely touch its target; its
-         * record was prefetched when its bucket was dumped. */
-        if (set->ladder) __builtin_prefetch(h[0].ev->target);
+        /* The next event's handler will most likely touch its target and
+         * arg (component and request); its record was prefetched when its
+         * bucket was dumped. Small sets (heap mode) are in cache anyway. */
+        if (set->ladder) {
+            __builtin_prefetch(h[0].ev->target);
+            __builtin_prefetch(h[0].ev->arg);
+        }
     }
     if (--set->size == 0 && set->ladder && set->kind == SIM_EVSET_ADAPTIVE) {
         /* Empty: start again as a heap (rungs, top and blocks are empty). */
@@ -494,6 +522,7 @@ static inline sim_event *pop_top(sim_evset *set)
 
 sim_event *sim_evset_pop(sim_evset *set)
 {
+    settle(set);
     if (set->hsize == 0) {
         if (set->size == 0) return NULL;
         refill(set);
@@ -501,12 +530,22 @@ sim_event *sim_evset_pop(sim_evset *set)
     return pop_top(set);
 }
 
+/* In heap mode the top entry is not removed at once: the event's handler
+ * usually schedules a successor, and the push fills the slot (replace-top).
+ * A ladder-mode successor rarely lands in the small bottom heap, so there
+ * the entry goes at once and the next event's target is prefetched. */
 sim_event *sim_evset_pop_until(sim_evset *set, sim_time_t until)
 {
+    settle(set);
     if (set->hsize == 0) {
         if (set->size == 0) return NULL;
         refill(set);
     }
     if (set->heap[0].time > until) return NULL;
+    if (!set->ladder) {
+        set->hole = 1;
+        set->size--;
+        return set->heap[0].ev;
+    }
     return pop_top(set);
 }

@@ -15,7 +15,12 @@
  *    "bottom" holding the one bucket being consumed. A bucket with too many
  *    events spawns a finer rung. Push and pop are O(1) amortised whatever the
  *    number of pending events; memory grows in slabs, never per event. When
- *    the set drains below threshold/4 it goes back to being a plain heap.
+ *    a rebuild finds at most threshold/4 events, or the set empties, it goes
+ *    back to being a plain heap.
+ *
+ * In heap mode sim_evset_pop_until() leaves the slot of the event it returns
+ * for the next push to fill (replace-top): an event's successor then costs
+ * one sift-down instead of a removal and an insertion.
  *
  * Every bucket is dumped into the heap before any of its events is popped, and
  * the heap orders by (time, seq), so ties keep scheduling order exactly.
@@ -88,6 +93,9 @@ typedef struct sim_evset {
     size_t hsize, hcap;
     sim_time_t near_end;
     int ladder;               /* 0: heap mode (everything in the heap) */
+    int hole;                 /* heap mode: heap[0] was handed out by
+                               * sim_evset_pop_until and is still to be
+                               * replaced (by the next push: replace-top) */
     sim_evset_kind kind;
     size_t threshold;         /* ADAPTIVE: heap -> ladder above this size */
     size_t split;             /* a bucket with more events spawns a rung */
@@ -107,7 +115,7 @@ typedef struct sim_evset {
 
 /* Default ADAPTIVE threshold (events), from the PHOLD measurements in
  * docs/engine.md. */
-#define SIM_EVSET_DEFAULT_THRESHOLD 64
+#define SIM_EVSET_DEFAULT_THRESHOLD 256
 
 /* Initialises an empty ADAPTIVE set with the default threshold. Allocates
  * nothing. */
@@ -121,9 +129,8 @@ void sim_evset_init_kind(sim_evset *set, sim_evset_kind kind, size_t threshold);
 /* Frees the set's own memory; the events in it belong to the pool. */
 void sim_evset_free(sim_evset *set);
 
-/* Adds ev (its time and seq must be set; seq must be larger than that of every
- * event pushed before with the same time, which the engine guarantees).
- * Returns 0, or SIM_ENOMEM when the set had to grow and could not; ev is then
+/* Adds ev (its time and seq must be set; (time, seq) pairs must be unique,
+ * which the engine's sequence counter guarantees). Returns 0, or SIM_ENOMEM when the set had to grow and could not; ev is then
  * not in the set and the set is unchanged. */
 int sim_evset_push(sim_evset *set, sim_event *ev);
 

@@ -71,12 +71,12 @@ static void test_odd_shapes(void)
     const char *odd[] = {
         "{\"schema\": \"cdnsim.summary/1\"}",
         "{\"schema\": \"cdnsim.summary/1\", \"scenario\": 5, \"components\": [1, 2, 3], \"latency_ms\": \"fast\"}",
-        "{\"schema\": \"cdnsim.summary/1\", \"scenario\": {\"name\": 7, \"description\": null},"
-        " \"requests\": {\"completed\": \"many\", \"failed\": -1},"
-        " \"components\": {\"a\": 1, \"b\": {\"links\": \"a\"}, \"c\": {\"links\": [1, null, {}, \"zz\", \"c\"],"
-        " \"kind\": 3, \"latency_ms\": [1, 2]}}}",
-        "{\"schema\": \"cdnsim.summary/1\", \"by_op\": {\"GET\": 5, \"PUT\": {\"latency_ms\": {\"p99\": \"x\"}}},"
-        " \"replications\": \"six\", \"partial\": \"maybe\", \"seed\": 1e300}",
+        ("{\"schema\": \"cdnsim.summary/1\", \"scenario\": {\"name\": 7, \"description\": null},"
+         " \"requests\": {\"completed\": \"many\", \"failed\": -1},"
+         " \"components\": {\"a\": 1, \"b\": {\"links\": \"a\"}, \"c\": {\"links\": [1, null, {}, \"zz\", \"c\"],"
+         " \"kind\": 3, \"latency_ms\": [1, 2]}}}"),
+        ("{\"schema\": \"cdnsim.summary/1\", \"by_op\": {\"GET\": 5, \"PUT\": {\"latency_ms\": {\"p99\": \"x\"}}},"
+         " \"replications\": \"six\", \"partial\": \"maybe\", \"seed\": 1e300}"),
         "{\"schema\": \"cdnsim.summary/1\", \"components\": {\"x\": {\"links\": [\"y\"]}, \"y\": {\"links\": [\"x\"]}}}",
         "{\"schema\": \"cdnsim.summary/1\", \"a\": {\"b\": {\"c\": {\"d\": {\"e\": {\"f\": {\"g\": 1}}}}}}}",
     };

@@ -77,7 +77,7 @@ int cache_che_zipf(cache_che_model m, size_t n, double alpha, double c, double *
 }
 
 int cache_che_simulate_zipf(const char *policy, size_t n, double alpha, size_t c, uint64_t warmup,
-                            uint64_t measured, uint64_t seed, double *hit)
+                            uint64_t measured, uint64_t seed, double *hit, double *T)
 {
     sim_zipf z;
     if (sim_zipf_init(&z, n, alpha) || measured == 0) return SIM_EINVAL;
@@ -95,6 +95,7 @@ int cache_che_simulate_zipf(const char *policy, size_t n, double alpha, size_t c
     for (uint64_t i = 0; i < measured; i++) cache_get(ca, sim_zipf_sample(&z, r), 1, (sim_time_t)(warmup + i));
     const cache_stats *st = cache_get_stats(ca);
     *hit = (double)st->hits / (double)st->requests;
+    if (T) *T = cache_characteristic_time(ca);
     gsl_rng_free(r);
     cache_free(ca);
     return 0;

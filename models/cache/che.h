@@ -34,6 +34,8 @@ int cache_che_zipf(cache_che_model m, size_t n, double alpha, double c, double *
 /* Measures the hit ratio of `policy` (a cache of c objects) under Zipf(alpha)
  * requests over ids 1..n drawn from the stream sim_rng_stream(seed,
  * "che/zipf"): `warmup` requests first (not counted), then `measured`
- * requests. Returns 0 and *hit, or a SIM_E* code. */
+ * requests, one per time unit. Returns 0 and *hit, and (if T is not NULL)
+ * the cache's measured characteristic time in requests
+ * (cache_characteristic_time over the measured part), or a SIM_E* code. */
 int cache_che_simulate_zipf(const char *policy, size_t n, double alpha, size_t c, uint64_t warmup,
-                            uint64_t measured, uint64_t seed, double *hit);
+                            uint64_t measured, uint64_t seed, double *hit, double *T);
