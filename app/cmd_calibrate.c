@@ -15,7 +15,7 @@
 
 static const char usage_text[] =
     "usage: cdnsim calibrate --dir D[,D...] --out calib/NAME.json [--sizes 64KiB,1MiB] [--ops N]\n"
-    "                        [--buffered] [--keys K] [--primary read-1MiB] [--seed S]\n"
+    "                        [--buffered] [--keys K] [--only read|write] [--primary read-1MiB] [--seed S]\n"
     "\n"
     "Measures whole-chunk reads and durable writes with the chunk store (cdnsim chunkio)\n"
     "at concurrency 1, for each chunk size, and fits each series: lognormal by maximum\n"
@@ -35,6 +35,7 @@ static const char usage_text[] =
     "  --ops N          operations per series (default 1000; p99.9 needs >= 1000)\n"
     "  --buffered       use the page cache (default: O_DIRECT, which measures the device)\n"
     "  --keys K         chunks in the read working set (default 64)\n"
+    "  --only OP        measure only reads or only writes (default both)\n"
     "exit codes: 0 ok, 1 measurement or write failed, 2 bad arguments\n";
 
 #define MAX_SIZES 8
@@ -74,7 +75,7 @@ int cmd_calibrate(int argc, char **argv)
     uint64_t sizes[MAX_SIZES] = { 64u << 10, 1u << 20 };
     unsigned nsizes = 2;
     uint64_t ops = 1000, seed = 1, keys = 64;
-    int direct = 1, ex = -1;
+    int direct = 1, ex = -1, only = -1; /* -1 both, 0 reads, 1 writes */
     for (int i = 1; i < argc && ex < 0; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         char *end = NULL;
@@ -116,9 +117,15 @@ int cmd_calibrate(int argc, char **argv)
             else if (o[2] == 's') seed = x;
             else keys = x;
             i++;
+        } else if (!strcmp(o, "--only") && v) {
+            if (!strcmp(v, "read")) only = 0;
+            else if (!strcmp(v, "write")) only = 1;
+            else ex = bad("--only is read or write, got '%s'", v);
+            i++;
         } else if (!strcmp(o, "--buffered")) {
             direct = 0;
-        } else if (!strcmp(o, "--dir") || !strcmp(o, "--out") || !strcmp(o, "--sizes") || !strcmp(o, "--primary")) {
+        } else if (!strcmp(o, "--dir") || !strcmp(o, "--out") || !strcmp(o, "--sizes") || !strcmp(o, "--primary") ||
+                   !strcmp(o, "--only")) {
             ex = bad("%s needs a value", o);
         } else {
             ex = bad("unknown argument '%s'", o);
@@ -157,6 +164,7 @@ int cmd_calibrate(int argc, char **argv)
            "mu", "sigma", "ks_logn", "ks_empir", "ks_5%");
     for (unsigned s = 0; s < nsizes && rc == 0; s++) {
         for (int op = 0; op < 2 && rc == 0; op++) {
+            if (only >= 0 && op != only) continue;
             chunkio_bench_opts bo = { .chunk = sizes[s], .ops = ops, .concurrency = 1,
                                       .read_frac = op == 0 ? 1.0 : 0.0, .keys = (unsigned)keys,
                                       .seed = seed, .progress = stderr };
@@ -193,7 +201,8 @@ int cmd_calibrate(int argc, char **argv)
                 rc = SIM_EIO;
             }
             cJSON_AddItemToObject(series, name, j);
-            if ((primary && !strcmp(primary, name)) || (!primary && op == 0)) snprintf(prim, sizeof prim, "%s", name);
+            if ((primary && !strcmp(primary, name)) || (!primary && (op == 0 || only == 1)))
+                snprintf(prim, sizeof prim, "%s", name);
         }
     }
     chunkio_store_close(&st);

@@ -35,7 +35,7 @@ else
   bw=$("$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops $((OPS * 2)) --concurrency 32 --mix read:100 --direct \
           2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(d["read"]["ops_per_s"] * (d["chunk"] + 4096)))')
 fi
-"$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes "$SIZE" --ops "$OPS" >"$WORK/calibrate.txt" 2>/dev/null
+"$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes "$SIZE" --ops "$OPS" --only read >"$WORK/calibrate.txt" 2>/dev/null
 : >"$WORK/bench.jsonl"
 for c in 1 4 16; do
   "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "$OPS" --concurrency $c --mix read:100 --direct \

@@ -69,13 +69,15 @@ typedef struct client_state {
     gsl_rng *ops;        /* "<id>/ops": operation draws, only with a mixed `mix` */
     double mean_gap_ns;
     /* resilience (issue 5) */
-    bool has_retry, has_breaker;
+    bool has_retry, has_breaker, has_hedge;
+    sim_hist seen;       /* latency of successful attempts (send to answer), for "pNN" hedging */
     retry_conf rc;
     retry_budget budget;
     gsl_rng *retry_rng;  /* "<id>/retry": backoff jitter */
     breaker_conf bc;
     breaker br;
     uint64_t attempts, retries, timeouts, budget_denied, breaker_refused, abandoned_back;
+    uint64_t hedges, hedge_wins;
 } client_state;
 
 uint64_t client_object_size(const sim_dist *d, uint64_t object)
@@ -104,8 +106,8 @@ static int client_create_resilience(component *c, conf_errors *errs)
             conf_error_at(errs, c->env->doc, cf->retry, jp, "%s", why);
             bad = 1;
         } else if (s->rc.hedge_after || s->rc.hedge_q) {
-            conf_error_at(errs, c->env->doc, cf->retry, jp, "hedged requests are not simulated yet (use \"hedge\": \"off\")");
-            bad = 1;
+            s->has_hedge = true;
+            if (sim_hist_init(&s->seen) != 0) return SIM_ENOMEM;
         }
         s->has_retry = !bad;
         snprintf(jp, sizeof jp, "%s/retry", c->id);
@@ -204,6 +206,7 @@ static void ev_user_start(sim_engine *eng, sim_event *ev)
 
 static void client_finish(component *c, request *r, bool owned);
 static void ev_timeout(sim_engine *eng, sim_event *ev);
+static void ev_hedge(sim_engine *eng, sim_event *ev);
 
 static void ev_send(sim_engine *eng, sim_event *ev)
 {
@@ -221,6 +224,11 @@ static void ev_send(sim_engine *eng, sim_event *ev)
     }
     s->attempts++;
     if (cf->timeout > 0) r->timeout_ev = sim_schedule(eng, cf->timeout, ev_timeout, c, r, 0);
+    if (s->has_hedge && !r->partner && !(r->flags & REQ_F_HEDGE)) {
+        sim_time_t d = retry_hedge_delay(&s->rc, &s->seen);
+        /* the event carries r's generation and attempt: a stale one does nothing */
+        if (d != SIM_TIME_MAX) sim_schedule(eng, d, ev_hedge, c, r, ((uint64_t)r->gen << 8) | r->retries);
+    }
     comp_forward(c, s->to, r, 0, req_request_bytes(r));
 }
 
@@ -268,6 +276,45 @@ static bool client_retry(component *c, request *r, bool still_out)
     return true;
 }
 
+/* Both copies of a hedged request are out: undo the pairing. */
+static void unpair(request *r)
+{
+    if (r->partner) r->partner->partner = NULL;
+    r->partner = NULL;
+}
+
+/* The hedging delay passed and attempt r is still unanswered: send a copy
+ * (within the retry budget, when there is one). The first answer wins. */
+static void ev_hedge(sim_engine *eng, sim_event *ev)
+{
+    component *c = ev->target;
+    client_state *s = c->state;
+    request *r = ev->arg;
+    if (ev->data != (((uint64_t)r->gen << 8) | r->retries) || r->partner || (r->flags & REQ_F_ABANDONED)) return;
+    if (s->rc.budget && !retry_budget_withdraw(&s->budget, &s->rc, eng->now)) {
+        s->budget_denied++;
+        return;
+    }
+    request *h = req_new(c->env->reqs);
+    if (!h) {
+        eng->error = SIM_ENOMEM;
+        return;
+    }
+    h->op = r->op;
+    h->object = r->object;
+    h->size = r->size;
+    h->issued = r->issued;
+    h->client = r->client;
+    h->region = r->region;
+    h->user = r->user;
+    h->retries = r->retries;
+    h->flags = (r->flags & REQ_F_MEASURED) | REQ_F_HEDGE;
+    h->partner = r;
+    r->partner = h;
+    s->hedges++;
+    client_attempt(c, h, 0);
+}
+
 static void ev_timeout(sim_engine *eng, sim_event *ev)
 {
     (void)eng;
@@ -277,6 +324,12 @@ static void ev_timeout(sim_engine *eng, sim_event *ev)
     r->timeout_ev = (sim_event_ref){ 0 };
     s->timeouts++;
     if (s->has_breaker) breaker_record(&s->br, &s->bc, eng->now, false);
+    if (r->partner) {
+        /* the other copy is still out and carries the request on */
+        unpair(r);
+        r->flags |= REQ_F_ABANDONED;
+        return;
+    }
     /* the attempt goes on travelling; whatever comes back of it is dropped */
     r->flags |= REQ_F_ABANDONED;
     if (client_retry(c, r, true)) return;
@@ -354,6 +407,21 @@ static void ev_done(sim_engine *eng, sim_event *ev)
     if (sim_event_pending(r->timeout_ev)) sim_cancel(eng, r->timeout_ev);
     r->timeout_ev = (sim_event_ref){ 0 };
     if (r->status == REQ_PENDING) r->status = REQ_OK;
+    if (r->partner) {
+        request *p = r->partner;
+        unpair(r);
+        if (r->status != REQ_OK) {
+            /* this copy failed; the other one is still out and decides */
+            req_free(c->env->reqs, r);
+            return;
+        }
+        /* this copy won: the other is abandoned (served, but nobody waits) */
+        p->flags |= REQ_F_ABANDONED;
+        if (sim_event_pending(p->timeout_ev)) sim_cancel(eng, p->timeout_ev);
+        p->timeout_ev = (sim_event_ref){ 0 };
+        if (r->flags & REQ_F_HEDGE) s->hedge_wins++;
+    }
+    if (s->has_hedge && r->status == REQ_OK) sim_hist_record(&s->seen, eng->now - r->arrived);
     if (s->has_breaker) breaker_record(&s->br, &s->bc, eng->now, r->status == REQ_OK);
     if ((r->status == REQ_FAILED || r->status == REQ_REJECTED) && client_retry(c, r, false)) return;
     client_finish(c, r, true);
@@ -399,6 +467,7 @@ static void client_free(component *c)
     if (s->objects) gsl_rng_free(s->objects);
     if (s->retry_rng) gsl_rng_free(s->retry_rng);
     if (s->ops) gsl_rng_free(s->ops);
+    if (s->has_hedge) sim_hist_free(&s->seen);
     conf_free_fields(retry_fields, &s->rc);
     free(s);
     c->state = NULL;
@@ -417,6 +486,10 @@ static void client_report(component *c, cJSON *o)
         comp_json_num(o, "attempt_timeouts", (double)s->timeouts, "%.0f");
         comp_json_num(o, "retries_denied_by_budget", (double)s->budget_denied, "%.0f");
     }
+    if (s->has_hedge) {
+        comp_json_num(o, "hedges", (double)s->hedges, "%.0f");
+        comp_json_num(o, "hedge_wins", (double)s->hedge_wins, "%.0f");
+    }
     if (s->has_breaker) {
         comp_json_num(o, "breaker_refused", (double)s->breaker_refused, "%.0f");
         comp_json_num(o, "breaker_opens", (double)s->br.opens, "%.0f");
@@ -429,6 +502,7 @@ static void client_reset_stats(component *c)
 {
     client_state *s = c->state;
     s->attempts = s->retries = s->timeouts = s->budget_denied = s->breaker_refused = s->abandoned_back = 0;
+    s->hedges = s->hedge_wins = 0;
     s->br.opens = 0;
     s->br.open_total = 0;
     if (s->br.state != BREAKER_CLOSED) s->br.tripped_at = c->env->eng->now;

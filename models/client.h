@@ -18,7 +18,8 @@
  * Resilience (issue 5): `timeout` gives up on an attempt not answered in
  * time (the abandoned attempt still travels and loads the system, as in real
  * life); `retry` retries failed and timed-out attempts with exponential
- * backoff, jitter and an optional retry budget (models/retry.h); `breaker`
+ * backoff, jitter and an optional retry budget, and may hedge (a second
+ * copy after a delay, first answer wins) (models/retry.h); `breaker`
  * puts a circuit breaker in front of the first hop (models/breaker.h): while
  * it is open, requests fail at once without being sent. A request's latency
  * runs from its first attempt to its final answer.

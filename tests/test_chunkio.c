@@ -460,16 +460,16 @@ static int in_child(int (*fn)(const char *), const char *arg)
 
 #define CCHECK(cond) do { if (!(cond)) { fprintf(stderr, "child check failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); fails++; } } while (0)
 
-static int full_disk_child(const char *root)
+static int full_disk_body(const char *root, int try_tmpfs)
 {
     int fails = 0;
-    char *d = path_join(root, "small");
+    char *d = path_join(root, try_tmpfs ? "small" : "limited");
     mkdir(d, 0755);
     /* A 1 MiB tmpfs in a private mount namespace (root only; it vanishes
-     * with this process). Elsewhere a file size limit stands in for a
-     * full disk: writes past it fail with EFBIG, which the store reports
-     * like ENOSPC. */
-    int tmpfs = unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+     * with this process). Otherwise, and always in the second run, a file
+     * size limit stands in for a full disk: writes past it fail with EFBIG,
+     * which the store reports like ENOSPC. */
+    int tmpfs = try_tmpfs && unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
                 mount("tmpfs", d, "tmpfs", 0, "size=1m") == 0;
     if (!tmpfs) {
         signal(SIGXFSZ, SIG_IGN);
@@ -481,7 +481,7 @@ static int full_disk_child(const char *root)
     CCHECK(open1(&st, d, 0, 1) == 0);
     chunkio_ctx c;
     chunkio_ctx_init(&c);
-    uint8_t buf[100000];
+    static uint8_t buf[150000]; /* the biggest chunk below (the child's own copy) */
     int acked = 0, rc = 0;
     size_t len = tmpfs ? 100000 : 1000;
     for (int i = 0; i < 40; i++) {
@@ -520,10 +520,14 @@ static int full_disk_child(const char *root)
     return fails;
 }
 
+static int full_disk_tmpfs_child(const char *root) { return full_disk_body(root, 1); }
+static int full_disk_rlimit_child(const char *root) { return full_disk_body(root, 0); }
+
 static void test_full_disk(void)
 {
     char *root = tests_mkdtemp();
-    CHECK_EQ_I64(in_child(full_disk_child, root), 0);
+    CHECK_EQ_I64(in_child(full_disk_tmpfs_child, root), 0);
+    CHECK_EQ_I64(in_child(full_disk_rlimit_child, root), 0);
     tests_rmtree(root);
     free(root);
 }

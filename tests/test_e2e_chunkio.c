@@ -76,6 +76,7 @@ static void test_help_and_usage_errors(void)
         { "calibrate --dir s", "--out is required" },
         { "calibrate --dir s --out x.json --sizes 1MiB,2parsecs", "--sizes" },
         { "calibrate --dir s --out x.json --ops 1", "--ops" },
+        { "calibrate --dir s --out x.json --only both", "--only is read or write" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = run(&out, &err, "%s", bad[i].args);
@@ -248,6 +249,9 @@ static void test_bench_and_calibrate(void)
         "  {\"id\": \"d\", \"kind\": \"disk\", \"region\": \"r\", \"access\": {\"empirical\": \"c.json\"}},\n"
         "  {\"id\": \"d2\", \"kind\": \"disk\", \"region\": \"r\", \"access\": {\"empirical\": \"c.write-4KiB.json\"}}]}\n"), 0);
     CHECK_EQ_I64(run(&out, &err, "validate s.json"), 0);
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out w.json --sizes 4KiB --ops 30 --only write"), 0);
+    CHECK_TRUE(strstr(out, "write-4KiB") && !strstr(out, "read-4KiB"));
     free(out), free(err);
     CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out c.json --sizes 4KiB --ops 30 --primary write-9MiB"), 2);
     CHECK_CONTAINS(err, "not a measured series");
