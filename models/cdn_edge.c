@@ -27,6 +27,10 @@ static const conf_field cdn_edge_fields[] = {
     { "ttl_by_size", CONF_JSON, offsetof(cdn_edge_conf, ttl_by_size), "[]",
       "TTL per object class: [{\"up_to\": \"64KiB\", \"ttl\": \"60s\"}, ...]; the first class with up_to >= "
       "the object's size applies, larger objects use ttl", 0, 0, NULL, NULL },
+    { "admit_max_size", CONF_BYTES, offsetof(cdn_edge_conf, admit_max_size), "\"0B\"",
+      "cache only objects of at most this size (0 = any size)", 0, 0, NULL, NULL },
+    { "admit_one_in", CONF_INT, offsetof(cdn_edge_conf, admit_one_in), "1",
+      "probabilistic admission: cache a miss with probability 1/N (1 = always)", 0, 1e12, NULL, NULL },
     { "collapse", CONF_BOOL, offsetof(cdn_edge_conf, collapse), "false",
       "request collapsing: concurrent misses for one object wait for a single upstream fetch", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
@@ -80,6 +84,17 @@ static int cdn_edge_create(component *c, conf_errors *errs)
     p.capacity = cf->cache_size;
     p.seed = c->env->seed ^ sim_rng_key(c->env->seed, c->id);
     p.ttl = cf->ttl;
+    char rng_name[512];
+    snprintf(rng_name, sizeof rng_name, "%s/admission", c->id);
+    if (cf->admit_one_in >= 2) {
+        p.admission = CACHE_ADMIT_PROB;
+        p.admit_prob = 1.0 / (double)cf->admit_one_in;
+        p.rng_name = rng_name;
+        p.seed = c->env->seed;
+    } else if (cf->admit_max_size > 0) {
+        p.admission = CACHE_ADMIT_SIZE;
+        p.admit_max_size = cf->admit_max_size;
+    }
     rc = cache_create(&p, &s->cache);
     if (rc != 0) {
         const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "policy") : NULL;
@@ -241,7 +256,12 @@ static void cdn_edge_on_response(component *c, request *r, const req_hop *hop)
     cdn_edge_state *s = c->state;
     if (r->status == REQ_PENDING || r->status == REQ_OK) {
         s->bytes_upstream += r->size;
-        if (cache_insert_ttl(s->cache, r->object, r->size, c->env->eng->now, ttl_for(s, r->size))) s->fills++;
+        cdn_edge_conf *cf = c->conf;
+        /* With both admission rules, the cache draws the probability and the
+         * size limit is applied here. */
+        bool too_big = cf->admit_max_size > 0 && r->size > cf->admit_max_size;
+        if (!too_big && cache_insert_ttl(s->cache, r->object, r->size, c->env->eng->now, ttl_for(s, r->size)))
+            s->fills++;
     }
     request *w = NULL;
     if (hop->state == HOP_LEADER && s->pend_cap) {

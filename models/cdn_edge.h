@@ -18,6 +18,10 @@
  * too, and are answered when it returns (with its status). Off, every miss
  * goes upstream: the thundering herd a teacher may want to show.
  *
+ * Admission: only objects of at most `admit_max_size` bytes are cached (0 =
+ * any size), and with `admit_one_in` N >= 2 a miss is cached with
+ * probability 1/N (drawn from the edge's own stream "<id>/admission").
+ *
  * An edge's upstream may be another cdn_edge (a regional shield), giving
  * edge -> shield -> origin tiers, each with its own cache and counters.
  */
@@ -38,6 +42,8 @@ typedef struct cdn_edge_conf {
     sim_time_t ttl;
     bool collapse;
     const cJSON *ttl_by_size; /* raw: [{"up_to": SIZE, "ttl": DURATION}, ...] */
+    uint64_t admit_max_size;  /* 0: no size limit */
+    int64_t admit_one_in;     /* cache a miss with probability 1/N (0 or 1: always) */
 } cdn_edge_conf;
 
 #endif

@@ -18,6 +18,16 @@ static const char *const client_modes[] = { "open", "closed", NULL };
  * "Web caching and Zipf-like distributions", 1999). The last mile: mean
  * 10 ms one way, p99 40 ms, so an edge hit lands in the 5-50 ms
  * time-to-first-byte range of ../shared/reference/latency-numbers.md. */
+/* The mix table: one share per operation, in req_op order. */
+static const conf_field client_mix_fields[] = {
+    { "GET", CONF_PERCENT, offsetof(client_mix, share[REQ_GET]), "\"100%\"", "share of reads", 0, 0, NULL, NULL },
+    { "PUT", CONF_PERCENT, offsetof(client_mix, share[REQ_PUT]), "\"0%\"", "share of writes", 0, 0, NULL, NULL },
+    { "DELETE", CONF_PERCENT, offsetof(client_mix, share[REQ_DELETE]), "\"0%\"", "share of deletes", 0, 0, NULL,
+      NULL },
+    { "HEAD", CONF_PERCENT, offsetof(client_mix, share[REQ_HEAD]), "\"0%\"", "share of HEADs", 0, 0, NULL, NULL },
+    { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
+};
+
 static const conf_field client_fields[] = {
     { "mode", CONF_ENUM, offsetof(client_conf, mode), "\"open\"",
       "open: Poisson arrivals at `rate`; closed: `concurrency` users with `think` time", 0, 0, client_modes, NULL },
@@ -45,6 +55,9 @@ static const conf_field client_fields[] = {
       "retry policy: {attempts, base, cap, multiplier, jitter, budget, ...} (docs/faults.md)", 0, 0, NULL, NULL },
     { "breaker", CONF_JSON, offsetof(client_conf, breaker), "null",
       "circuit breaker in front of the first hop: {consecutive, ratio, window, open_for, ...}", 0, 0, NULL, NULL },
+    { "mix", CONF_OBJECT, offsetof(client_conf, mix), NULL,
+      "share of each operation, e.g. {\"GET\": \"90%\", \"PUT\": \"10%\"} (shares sum to 100%; default all GET)", 0, 0,
+      NULL, client_mix_fields },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -53,15 +66,18 @@ typedef struct client_state {
     component *to;
     gsl_rng *arrivals;   /* "<id>/arrivals": inter-arrival and think times */
     gsl_rng *objects;    /* "<id>/objects": popularity draws */
+    gsl_rng *ops;        /* "<id>/ops": operation draws, only with a mixed `mix` */
     double mean_gap_ns;
     /* resilience (issue 5) */
-    bool has_retry, has_breaker;
+    bool has_retry, has_breaker, has_hedge;
+    sim_hist seen;       /* latency of successful attempts (send to answer), for "pNN" hedging */
     retry_conf rc;
     retry_budget budget;
     gsl_rng *retry_rng;  /* "<id>/retry": backoff jitter */
     breaker_conf bc;
     breaker br;
     uint64_t attempts, retries, timeouts, budget_denied, breaker_refused, abandoned_back;
+    uint64_t hedges, hedge_wins;
 } client_state;
 
 uint64_t client_object_size(const sim_dist *d, uint64_t object)
@@ -90,8 +106,8 @@ static int client_create_resilience(component *c, conf_errors *errs)
             conf_error_at(errs, c->env->doc, cf->retry, jp, "%s", why);
             bad = 1;
         } else if (s->rc.hedge_after || s->rc.hedge_q) {
-            conf_error_at(errs, c->env->doc, cf->retry, jp, "hedged requests are not simulated yet (use \"hedge\": \"off\")");
-            bad = 1;
+            s->has_hedge = true;
+            if (sim_hist_init(&s->seen) != 0) return SIM_ENOMEM;
         }
         s->has_retry = !bad;
         snprintf(jp, sizeof jp, "%s/retry", c->id);
@@ -138,6 +154,25 @@ static int client_create(component *c, conf_errors *errs)
         return SIM_EPARSE;
     }
     s->mean_gap_ns = cf->mode == CLIENT_OPEN ? 1e9 / cf->rate : 0;
+    double sum = 0;
+    for (int op = 0; op < REQ_NOPS; op++) sum += cf->mix.share[op];
+    /* a conf filled in by a program (comp_create_with, no JSON) with no mix: all GET */
+    if (sum == 0 && !c->node) cf->mix.share[REQ_GET] = sum = 1;
+    if (fabs(sum - 1) > 1e-9) {
+        const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "mix") : NULL;
+        char jp[512];
+        snprintf(jp, sizeof jp, "%s.mix", c->jpath);
+        conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
+                      "expected shares summing to 100%% (GET is 100%% unless given), found %.6g%%", sum * 100);
+        return SIM_EPARSE;
+    }
+    /* a stream of its own, opened only when there is something to draw, so
+     * that an all-GET client draws exactly what it drew before mixes existed */
+    if (cf->mix.share[REQ_GET] < 1) {
+        snprintf(name, sizeof name, "%s/ops", c->id);
+        s->ops = sim_rng_stream(c->env->seed, name);
+        if (!s->ops) return SIM_ENOMEM;
+    }
     return client_create_resilience(c, errs);
 }
 
@@ -171,6 +206,7 @@ static void ev_user_start(sim_engine *eng, sim_event *ev)
 
 static void client_finish(component *c, request *r, bool owned);
 static void ev_timeout(sim_engine *eng, sim_event *ev);
+static void ev_hedge(sim_engine *eng, sim_event *ev);
 
 static void ev_send(sim_engine *eng, sim_event *ev)
 {
@@ -188,6 +224,11 @@ static void ev_send(sim_engine *eng, sim_event *ev)
     }
     s->attempts++;
     if (cf->timeout > 0) r->timeout_ev = sim_schedule(eng, cf->timeout, ev_timeout, c, r, 0);
+    if (s->has_hedge && !r->partner && !(r->flags & REQ_F_HEDGE)) {
+        sim_time_t d = retry_hedge_delay(&s->rc, &s->seen);
+        /* the event carries r's generation and attempt: a stale one does nothing */
+        if (d != SIM_TIME_MAX) sim_schedule(eng, d, ev_hedge, c, r, ((uint64_t)r->gen << 8) | r->retries);
+    }
     comp_forward(c, s->to, r, 0, req_request_bytes(r));
 }
 
@@ -235,6 +276,45 @@ static bool client_retry(component *c, request *r, bool still_out)
     return true;
 }
 
+/* Both copies of a hedged request are out: undo the pairing. */
+static void unpair(request *r)
+{
+    if (r->partner) r->partner->partner = NULL;
+    r->partner = NULL;
+}
+
+/* The hedging delay passed and attempt r is still unanswered: send a copy
+ * (within the retry budget, when there is one). The first answer wins. */
+static void ev_hedge(sim_engine *eng, sim_event *ev)
+{
+    component *c = ev->target;
+    client_state *s = c->state;
+    request *r = ev->arg;
+    if (ev->data != (((uint64_t)r->gen << 8) | r->retries) || r->partner || (r->flags & REQ_F_ABANDONED)) return;
+    if (s->rc.budget && !retry_budget_withdraw(&s->budget, &s->rc, eng->now)) {
+        s->budget_denied++;
+        return;
+    }
+    request *h = req_new(c->env->reqs);
+    if (!h) {
+        eng->error = SIM_ENOMEM;
+        return;
+    }
+    h->op = r->op;
+    h->object = r->object;
+    h->size = r->size;
+    h->issued = r->issued;
+    h->client = r->client;
+    h->region = r->region;
+    h->user = r->user;
+    h->retries = r->retries;
+    h->flags = (r->flags & REQ_F_MEASURED) | REQ_F_HEDGE;
+    h->partner = r;
+    r->partner = h;
+    s->hedges++;
+    client_attempt(c, h, 0);
+}
+
 static void ev_timeout(sim_engine *eng, sim_event *ev)
 {
     (void)eng;
@@ -244,6 +324,12 @@ static void ev_timeout(sim_engine *eng, sim_event *ev)
     r->timeout_ev = (sim_event_ref){ 0 };
     s->timeouts++;
     if (s->has_breaker) breaker_record(&s->br, &s->bc, eng->now, false);
+    if (r->partner) {
+        /* the other copy is still out and carries the request on */
+        unpair(r);
+        r->flags |= REQ_F_ABANDONED;
+        return;
+    }
     /* the attempt goes on travelling; whatever comes back of it is dropped */
     r->flags |= REQ_F_ABANDONED;
     if (client_retry(c, r, true)) return;
@@ -281,6 +367,16 @@ static void client_issue(component *c, uint64_t user)
         return;
     }
     r->op = REQ_GET;
+    if (s->ops) {
+        double u = gsl_rng_uniform(s->ops), acc = 0;
+        for (int op = 0; op < REQ_NOPS; op++) {
+            acc += cf->mix.share[op];
+            if (u < acc) {
+                r->op = (uint8_t)op;
+                break;
+            }
+        }
+    }
     r->object = sim_zipf_sample(&s->zipf, s->objects);
     r->size = client_object_size(&cf->size, r->object);
     r->issued = env->eng->now;
@@ -311,6 +407,21 @@ static void ev_done(sim_engine *eng, sim_event *ev)
     if (sim_event_pending(r->timeout_ev)) sim_cancel(eng, r->timeout_ev);
     r->timeout_ev = (sim_event_ref){ 0 };
     if (r->status == REQ_PENDING) r->status = REQ_OK;
+    if (r->partner) {
+        request *p = r->partner;
+        unpair(r);
+        if (r->status != REQ_OK) {
+            /* this copy failed; the other one is still out and decides */
+            req_free(c->env->reqs, r);
+            return;
+        }
+        /* this copy won: the other is abandoned (served, but nobody waits) */
+        p->flags |= REQ_F_ABANDONED;
+        if (sim_event_pending(p->timeout_ev)) sim_cancel(eng, p->timeout_ev);
+        p->timeout_ev = (sim_event_ref){ 0 };
+        if (r->flags & REQ_F_HEDGE) s->hedge_wins++;
+    }
+    if (s->has_hedge && r->status == REQ_OK) sim_hist_record(&s->seen, eng->now - r->arrived);
     if (s->has_breaker) breaker_record(&s->br, &s->bc, eng->now, r->status == REQ_OK);
     if ((r->status == REQ_FAILED || r->status == REQ_REJECTED) && client_retry(c, r, false)) return;
     client_finish(c, r, true);
@@ -355,6 +466,8 @@ static void client_free(component *c)
     if (s->arrivals) gsl_rng_free(s->arrivals);
     if (s->objects) gsl_rng_free(s->objects);
     if (s->retry_rng) gsl_rng_free(s->retry_rng);
+    if (s->ops) gsl_rng_free(s->ops);
+    if (s->has_hedge) sim_hist_free(&s->seen);
     conf_free_fields(retry_fields, &s->rc);
     free(s);
     c->state = NULL;
@@ -373,6 +486,10 @@ static void client_report(component *c, cJSON *o)
         comp_json_num(o, "attempt_timeouts", (double)s->timeouts, "%.0f");
         comp_json_num(o, "retries_denied_by_budget", (double)s->budget_denied, "%.0f");
     }
+    if (s->has_hedge) {
+        comp_json_num(o, "hedges", (double)s->hedges, "%.0f");
+        comp_json_num(o, "hedge_wins", (double)s->hedge_wins, "%.0f");
+    }
     if (s->has_breaker) {
         comp_json_num(o, "breaker_refused", (double)s->breaker_refused, "%.0f");
         comp_json_num(o, "breaker_opens", (double)s->br.opens, "%.0f");
@@ -385,6 +502,7 @@ static void client_reset_stats(component *c)
 {
     client_state *s = c->state;
     s->attempts = s->retries = s->timeouts = s->budget_denied = s->breaker_refused = s->abandoned_back = 0;
+    s->hedges = s->hedge_wins = 0;
     s->br.opens = 0;
     s->br.open_total = 0;
     if (s->br.state != BREAKER_CLOSED) s->br.tripped_at = c->env->eng->now;
@@ -403,7 +521,7 @@ static const comp_ops client_ops = {
 
 const comp_kind client_kind = {
     .name = "client",
-    .help = "a population of users issuing GETs (open loop at a rate, or closed loop with think time)",
+    .help = "a population of users issuing requests (open loop at a rate, or closed loop with think time)",
     .fields = client_fields,
     .conf_size = sizeof(client_conf),
     .ops = &client_ops,

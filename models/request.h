@@ -51,6 +51,7 @@ enum {
     REQ_F_MEASURED = 1u << 2,/* issued after warm-up: counts in the summary */
     REQ_F_ABANDONED = 1u << 3,/* its client gave up on this attempt (timeout): when it
                                  comes back it is only freed (issue 5) */
+    REQ_F_HEDGE = 1u << 4,    /* a hedged copy sent by its client (issue 5) */
 };
 
 /* One entry of the return path: who forwarded the request, when the request
@@ -86,6 +87,7 @@ typedef struct request {
     void *st;                /* the station holding it, or NULL */
     sim_event_ref timeout_ev;/* client timeout (issue 5), or null */
     uint64_t user;           /* free for the issuing client (e.g. closed-loop user) */
+    struct request *partner; /* the other copy of a hedged request while both are out, or NULL */
     /* Hop-by-hop tracing (--trace-sample): 0, or 1 + the index of its trace
      * record in the world. The last station visit is kept for the trace. */
     uint32_t trace;

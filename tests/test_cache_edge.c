@@ -271,6 +271,37 @@ static void test_ttl_by_size(void)
     eenv_free(&t);
 }
 
+/* Admission: 1000-byte objects are never cached under a 500-byte limit;
+ * with admit_one_in 2 (probability 0.5) the single object gets in after a
+ * few misses (closed loop, one user: each miss is a new draw); with 10^12,
+ * in practice never. */
+static void test_admission(void)
+{
+    for (int k = 0; k < 3; k++) {
+        eenv t;
+        eenv_init(&t);
+        client_conf cc = users("edge", 1, 1);
+        eenv_add(&t, &client_kind, "users", &cc);
+        cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
+        ec.admit_one_in = k == 0 ? 1 : k == 1 ? 1000000000000 : 2;
+        ec.admit_max_size = k == 0 ? 500 : 0;
+        component *edge = eenv_add(&t, &cdn_edge_kind, "edge", &ec);
+        server_conf sc = origin_conf(1e6);
+        component *origin = eenv_add(&t, &server_kind, "origin", &sc);
+        eenv_run(&t, SIM_S);
+        const cache_stats *st = cache_get_stats(edge->cache);
+        if (k < 2) {
+            CHECK_EQ_U64(st->hits, 0);
+            CHECK_EQ_U64(origin->requests, st->requests);
+        } else {
+            /* P(still not admitted after 30 misses) = 2^-30 */
+            CHECK_TRUE(origin->requests >= 1 && origin->requests <= 30);
+            CHECK_EQ_U64(st->rejected, origin->requests - 1);
+        }
+        eenv_free(&t);
+    }
+}
+
 /* Cache-aside: one user reads 3 objects (uniform) through an app_cache in
  * front of a database; the database sees each object once, then every GET
  * hits. With a 100 ms TTL the database sees each object again after every
@@ -326,6 +357,7 @@ void test_cache_edge_register(void)
         { "tiers", test_tiers },
         { "ttl", test_ttl },
         { "ttl_by_size", test_ttl_by_size },
+        { "admission", test_admission },
         { "app_cache", test_app_cache },
         { NULL, NULL },
     };

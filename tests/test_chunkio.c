@@ -460,16 +460,16 @@ static int in_child(int (*fn)(const char *), const char *arg)
 
 #define CCHECK(cond) do { if (!(cond)) { fprintf(stderr, "child check failed at %s:%d: %s\n", __FILE__, __LINE__, #cond); fails++; } } while (0)
 
-static int full_disk_child(const char *root)
+static int full_disk_body(const char *root, int try_tmpfs)
 {
     int fails = 0;
-    char *d = path_join(root, "small");
+    char *d = path_join(root, try_tmpfs ? "small" : "limited");
     mkdir(d, 0755);
     /* A 1 MiB tmpfs in a private mount namespace (root only; it vanishes
-     * with this process). Elsewhere a file size limit stands in for a
-     * full disk: writes past it fail with EFBIG, which the store reports
-     * like ENOSPC. */
-    int tmpfs = unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+     * with this process). Otherwise, and always in the second run, a file
+     * size limit stands in for a full disk: writes past it fail with EFBIG,
+     * which the store reports like ENOSPC. */
+    int tmpfs = try_tmpfs && unshare(CLONE_NEWNS) == 0 && mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
                 mount("tmpfs", d, "tmpfs", 0, "size=1m") == 0;
     if (!tmpfs) {
         signal(SIGXFSZ, SIG_IGN);
@@ -481,7 +481,7 @@ static int full_disk_child(const char *root)
     CCHECK(open1(&st, d, 0, 1) == 0);
     chunkio_ctx c;
     chunkio_ctx_init(&c);
-    uint8_t buf[100000];
+    static uint8_t buf[150000]; /* the biggest chunk below (the child's own copy) */
     int acked = 0, rc = 0;
     size_t len = tmpfs ? 100000 : 1000;
     for (int i = 0; i < 40; i++) {
@@ -520,10 +520,14 @@ static int full_disk_child(const char *root)
     return fails;
 }
 
+static int full_disk_tmpfs_child(const char *root) { return full_disk_body(root, 1); }
+static int full_disk_rlimit_child(const char *root) { return full_disk_body(root, 0); }
+
 static void test_full_disk(void)
 {
     char *root = tests_mkdtemp();
-    CHECK_EQ_I64(in_child(full_disk_child, root), 0);
+    CHECK_EQ_I64(in_child(full_disk_tmpfs_child, root), 0);
+    CHECK_EQ_I64(in_child(full_disk_rlimit_child, root), 0);
     tests_rmtree(root);
     free(root);
 }
@@ -554,6 +558,68 @@ static int unwritable_child(const char *d)
     chunkio_ctx_free(&c);
     chunkio_store_close(&st);
     return fails;
+}
+
+/* verify over two read-only directories: nothing can be rewritten, so a
+ * lost copy stays missing and a damaged one stays corrupt. */
+static int unrepairable_child(const char *root)
+{
+    int fails = 0;
+    if (geteuid() == 0) CCHECK(setgid(65534) == 0 && setuid(65534) == 0);
+    char *dirs[2] = { path_join(root, "u1"), path_join(root, "u2") };
+    chunkio_opts o = { .replicas = 2 };
+    chunkio_store st;
+    char err[512];
+    CCHECK(chunkio_store_open(&st, (const char *const *)dirs, 2, &o, err, sizeof err) == 0);
+    chunkio_ctx c;
+    chunkio_ctx_init(&c);
+    chunkio_verify_report r;
+    CCHECK(chunkio_verify(&st, &c, 1, &r) == 0);
+    CCHECK(r.chunks == 3 && r.ok == 1 && r.missing == 1 && r.corrupt == 1 && r.repaired == 0);
+    if (!(r.missing == 1 && r.corrupt == 1))
+        fprintf(stderr, "verify: ok %llu repaired %llu corrupt %llu missing %llu\n", (unsigned long long)r.ok,
+                (unsigned long long)r.repaired, (unsigned long long)r.corrupt, (unsigned long long)r.missing);
+    chunkio_ctx_free(&c);
+    chunkio_store_close(&st);
+    free(dirs[0]);
+    free(dirs[1]);
+    return fails;
+}
+
+static void test_unrepairable(void)
+{
+    char *root = tests_mkdtemp();
+    char *dirs[2] = { path_join(root, "u1"), path_join(root, "u2") };
+    chunkio_opts o = { .replicas = 2, .create = 1 };
+    chunkio_store st;
+    char err[512];
+    CHECK_EQ_I64(chunkio_store_open(&st, (const char *const *)dirs, 2, &o, err, sizeof err), 0);
+    chunkio_ctx c;
+    chunkio_ctx_init(&c);
+    CHECK_EQ_I64(chunkio_put(&st, &c, "fine", 4, "aaaa", 4), 0);
+    CHECK_EQ_I64(chunkio_put(&st, &c, "lost", 4, "bbbb", 4), 0);
+    CHECK_EQ_I64(chunkio_put(&st, &c, "hurt", 4, "cccc", 4), 0);
+    chunkio_ctx_free(&c);
+    chunkio_store_close(&st);
+    char *p = copy_path(dirs[0], "lost");
+    CHECK_EQ_I64(unlink(p), 0);
+    free(p);
+    p = copy_path(dirs[1], "hurt");
+    flip_byte(p, 4096 + 1);
+    free(p);
+    char *cmd = NULL;
+    CHECK_TRUE(asprintf(&cmd, "chmod 755 '%s' && chmod -R a+rX '%s' && chmod -R a-w '%s/u1' '%s/u2'", root, root,
+                        root, root) > 0);
+    CHECK_EQ_I64(system(cmd), 0);
+    free(cmd);
+    CHECK_EQ_I64(in_child(unrepairable_child, root), 0);
+    CHECK_TRUE(asprintf(&cmd, "chmod -R u+w '%s'", root) > 0);
+    CHECK_EQ_I64(system(cmd), 0);
+    free(cmd);
+    tests_rmtree(root);
+    free(dirs[0]);
+    free(dirs[1]);
+    free(root);
 }
 
 static void test_unwritable_dir(void)
@@ -703,6 +769,7 @@ void test_chunkio_register(void)
         { "temp_cleanup", test_temp_cleanup },
         { "full_disk", test_full_disk },
         { "unwritable_dir", test_unwritable_dir },
+        { "unrepairable", test_unrepairable },
         { "crash_consistency", test_crash_consistency },
         { NULL, NULL },
     };

@@ -166,12 +166,67 @@ static void test_bad_traces(void)
     free(out), free(err);
 }
 
+/* Every option --help lists, with an effect we can predict by hand. */
+static void test_options(void)
+{
+    char p[600], args[1024];
+    char *out = NULL, *err = NULL;
+    /* No header, tab separated, string ids; times 0..5 s. Requests:
+     * a(10 B) b(20 B) a a b c(500 B). */
+    snprintf(p, sizeof p, "%s/opts.tsv", dir);
+    tests_write_file(p, "0\ta\t10\n1\tb\t20\n2\ta\t10\n3\ta\t10\n4\tb\t20\n5\tc\t500\n");
+    /* a, b miss; a, a, b hit; c misses: 3 misses, 40 of 570 bytes hit. */
+    snprintf(args, sizeof args, "--trace %s --no-header --delim tab --policy lru --cache-size 1000", p);
+    CHECK_EQ_I64(sim(args, &out, &err), 0);
+    CHECK_CONTAINS(out, "\"requests\":6,\"hits\":3,\"misses\":3,");
+    CHECK_CONTAINS(out, "\"bytes_requested\":570,\"bytes_missed\":530,");
+    free(out), free(err);
+    /* --ttl 1.5: a (set at 0) expires at 1.5 s: the request at 2 misses,
+     * the one at 3 hits; b (set at 1) expires at 2.5: the one at 4 misses. */
+    snprintf(args, sizeof args, "--trace %s --no-header --delim tab --policy fifo --cache-size 1000 --ttl 1.5", p);
+    CHECK_EQ_I64(sim(args, &out, &err), 0);
+    CHECK_CONTAINS(out, "\"requests\":6,\"hits\":1,\"misses\":5,");
+    free(out), free(err);
+    /* --admit-size 15: only a is cached: a hits twice. */
+    snprintf(args, sizeof args, "--trace %s --no-header --delim tab --policy lru --cache-size 1000 --admit-size 15", p);
+    CHECK_EQ_I64(sim(args, &out, &err), 0);
+    CHECK_CONTAINS(out, "\"hits\":2,");
+    free(out), free(err);
+    /* --admit-prob 0: nothing is cached; 1: as without admission. */
+    snprintf(args, sizeof args, "--trace %s --no-header --delim tab --policy lru --cache-size 1000 --admit-prob 0 --seed 3", p);
+    CHECK_EQ_I64(sim(args, &out, &err), 0);
+    CHECK_CONTAINS(out, "\"hits\":0,");
+    free(out), free(err);
+    snprintf(args, sizeof args, "--trace %s --no-header --delim tab --policy lru --cache-size 1000 --admit-prob 1", p);
+    CHECK_EQ_I64(sim(args, &out, &err), 0);
+    CHECK_CONTAINS(out, "\"hits\":3,");
+    free(out), free(err);
+    /* Column choice and --id-str: ids 7 and 007 are one object as numbers,
+     * two as text. */
+    snprintf(p, sizeof p, "%s/cols.csv", dir);
+    tests_write_file(p, "size,id\n5,7\n5,007\n");
+    snprintf(args, sizeof args, "--trace %s --time-col 0 --id-col 2 --size-col 1 --policy lru --cache-size 100", p);
+    CHECK_EQ_I64(sim(args, &out, &err), 0);
+    CHECK_CONTAINS(out, "\"hits\":1,");
+    free(out), free(err);
+    snprintf(args, sizeof args, "--trace=%s --time-col=0 --id-col=2 --size-col=1 --id-str --policy=lru --cache-size=100", p);
+    CHECK_EQ_I64(sim(args, &out, &err), 0);
+    CHECK_CONTAINS(out, "\"hits\":0,");
+    free(out), free(err);
+    /* --format oracleGeneral forces the binary reader on any name. */
+    snprintf(args, sizeof args, "--trace %s --format oracleGeneral --policy lru --cache-size 100", p);
+    CHECK_EQ_I64(sim(args, &out, &err), 2); /* 18 bytes: not one whole record */
+    CHECK_CONTAINS(err, "truncated");
+    free(out), free(err);
+}
+
 void test_e2e_cachesim_register(void)
 {
     static const tests_case cases[] = {
         { "help_and_usage", test_help_and_usage },
         { "shared_trace", test_shared_trace },
         { "bad_traces", test_bad_traces },
+        { "options", test_options },
         { NULL, NULL },
     };
     CU_pSuite s = CU_add_suite("e2e_cachesim", setup, teardown);
