@@ -18,6 +18,16 @@ static const char *const client_modes[] = { "open", "closed", NULL };
  * "Web caching and Zipf-like distributions", 1999). The last mile: mean
  * 10 ms one way, p99 40 ms, so an edge hit lands in the 5-50 ms
  * time-to-first-byte range of ../shared/reference/latency-numbers.md. */
+/* The mix table: one share per operation, in req_op order. */
+static const conf_field client_mix_fields[] = {
+    { "GET", CONF_PERCENT, offsetof(client_mix, share[REQ_GET]), "\"100%\"", "share of reads", 0, 0, NULL, NULL },
+    { "PUT", CONF_PERCENT, offsetof(client_mix, share[REQ_PUT]), "\"0%\"", "share of writes", 0, 0, NULL, NULL },
+    { "DELETE", CONF_PERCENT, offsetof(client_mix, share[REQ_DELETE]), "\"0%\"", "share of deletes", 0, 0, NULL,
+      NULL },
+    { "HEAD", CONF_PERCENT, offsetof(client_mix, share[REQ_HEAD]), "\"0%\"", "share of HEADs", 0, 0, NULL, NULL },
+    { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
+};
+
 static const conf_field client_fields[] = {
     { "mode", CONF_ENUM, offsetof(client_conf, mode), "\"open\"",
       "open: Poisson arrivals at `rate`; closed: `concurrency` users with `think` time", 0, 0, client_modes, NULL },
@@ -45,6 +55,9 @@ static const conf_field client_fields[] = {
       "retry policy: {attempts, base, cap, multiplier, jitter, budget, ...} (docs/faults.md)", 0, 0, NULL, NULL },
     { "breaker", CONF_JSON, offsetof(client_conf, breaker), "null",
       "circuit breaker in front of the first hop: {consecutive, ratio, window, open_for, ...}", 0, 0, NULL, NULL },
+    { "mix", CONF_OBJECT, offsetof(client_conf, mix), NULL,
+      "share of each operation, e.g. {\"GET\": \"90%\", \"PUT\": \"10%\"} (shares sum to 100%; default all GET)", 0, 0,
+      NULL, client_mix_fields },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -53,6 +66,7 @@ typedef struct client_state {
     component *to;
     gsl_rng *arrivals;   /* "<id>/arrivals": inter-arrival and think times */
     gsl_rng *objects;    /* "<id>/objects": popularity draws */
+    gsl_rng *ops;        /* "<id>/ops": operation draws, only with a mixed `mix` */
     double mean_gap_ns;
     /* resilience (issue 5) */
     bool has_retry, has_breaker, has_hedge;
@@ -140,6 +154,25 @@ static int client_create(component *c, conf_errors *errs)
         return SIM_EPARSE;
     }
     s->mean_gap_ns = cf->mode == CLIENT_OPEN ? 1e9 / cf->rate : 0;
+    double sum = 0;
+    for (int op = 0; op < REQ_NOPS; op++) sum += cf->mix.share[op];
+    /* a conf filled in by a program (comp_create_with, no JSON) with no mix: all GET */
+    if (sum == 0 && !c->node) cf->mix.share[REQ_GET] = sum = 1;
+    if (fabs(sum - 1) > 1e-9) {
+        const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "mix") : NULL;
+        char jp[512];
+        snprintf(jp, sizeof jp, "%s.mix", c->jpath);
+        conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
+                      "expected shares summing to 100%% (GET is 100%% unless given), found %.6g%%", sum * 100);
+        return SIM_EPARSE;
+    }
+    /* a stream of its own, opened only when there is something to draw, so
+     * that an all-GET client draws exactly what it drew before mixes existed */
+    if (cf->mix.share[REQ_GET] < 1) {
+        snprintf(name, sizeof name, "%s/ops", c->id);
+        s->ops = sim_rng_stream(c->env->seed, name);
+        if (!s->ops) return SIM_ENOMEM;
+    }
     return client_create_resilience(c, errs);
 }
 
@@ -334,6 +367,16 @@ static void client_issue(component *c, uint64_t user)
         return;
     }
     r->op = REQ_GET;
+    if (s->ops) {
+        double u = gsl_rng_uniform(s->ops), acc = 0;
+        for (int op = 0; op < REQ_NOPS; op++) {
+            acc += cf->mix.share[op];
+            if (u < acc) {
+                r->op = (uint8_t)op;
+                break;
+            }
+        }
+    }
     r->object = sim_zipf_sample(&s->zipf, s->objects);
     r->size = client_object_size(&cf->size, r->object);
     r->issued = env->eng->now;
@@ -423,6 +466,7 @@ static void client_free(component *c)
     if (s->arrivals) gsl_rng_free(s->arrivals);
     if (s->objects) gsl_rng_free(s->objects);
     if (s->retry_rng) gsl_rng_free(s->retry_rng);
+    if (s->ops) gsl_rng_free(s->ops);
     if (s->has_hedge) sim_hist_free(&s->seen);
     conf_free_fields(retry_fields, &s->rc);
     free(s);
@@ -477,7 +521,7 @@ static const comp_ops client_ops = {
 
 const comp_kind client_kind = {
     .name = "client",
-    .help = "a population of users issuing GETs (open loop at a rate, or closed loop with think time)",
+    .help = "a population of users issuing requests (open loop at a rate, or closed loop with think time)",
     .fields = client_fields,
     .conf_size = sizeof(client_conf),
     .ops = &client_ops,

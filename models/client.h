@@ -8,7 +8,10 @@
  * Objects are ranks 1..objects with Zipf(zipf) popularity; an object's size
  * is fixed for the whole run: the size distribution's quantile at a uniform
  * number derived from a hash of the object id, so every client and every run
- * with the same catalogue sees the same size for the same object. Each
+ * with the same catalogue sees the same size for the same object. `mix`
+ * gives the share of each operation (default: every request a GET), e.g.
+ * {"GET": "90%", "PUT": "10%"}; a PUT carries the object to the server.
+ * Each
  * request and each response also crosses the client's last mile (`last_mile`
  * delay, drawn per message).
  *
@@ -30,6 +33,11 @@ extern const comp_kind client_kind;
 
 typedef enum { CLIENT_OPEN = 0, CLIENT_CLOSED = 1 } client_mode;
 
+/* Shares of each operation in a client's requests (fractions summing to 1). */
+typedef struct client_mix {
+    double share[REQ_NOPS];  /* indexed by req_op */
+} client_mix;
+
 typedef struct client_conf {
     int mode;               /* client_mode */
     double rate;            /* open loop: requests per second */
@@ -44,6 +52,7 @@ typedef struct client_conf {
     sim_time_t timeout;     /* per attempt; 0: wait forever */
     const cJSON *retry;     /* retry policy object (models/retry.h), or NULL */
     const cJSON *breaker;   /* circuit breaker object (models/breaker.h), or NULL */
+    client_mix mix;         /* operation mix; default all GET */
 } client_conf;
 
 /* The size of object `object` under size distribution d: stable per object. */

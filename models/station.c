@@ -56,7 +56,8 @@ static void set_qlen(station *s, size_t q)
 
 static void start_service(station *s, request *r)
 {
-    double ns = sim_dist_sample(&s->service, s->rng);
+    const sim_dist *d = r->op < REQ_NOPS && s->op_service[r->op] ? s->op_service[r->op] : &s->service;
+    double ns = sim_dist_sample(d, s->rng);
     /* A negative per_byte_ns subtracts (the disk's shared-bandwidth mode: the
      * drawn time includes the transfer); a negative total is served as 0. */
     if (s->per_byte_ns != 0) ns += s->per_byte_ns * (double)r->size;

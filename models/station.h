@@ -47,6 +47,8 @@ typedef struct station {
     sim_dist service;            /* owned copy */
     double per_byte_ns;
     double slow;                 /* service-time factor (faults), 1 normally */
+    const sim_dist *op_service[REQ_NOPS]; /* optional per-operation service (borrowed; NULL: `service`),
+                                             set by the owner after init (a database's reads and writes) */
     station_done_fn done;
     void *owner;
     int64_t busy;                /* servers busy now */

@@ -560,6 +560,68 @@ static int unwritable_child(const char *d)
     return fails;
 }
 
+/* verify over two read-only directories: nothing can be rewritten, so a
+ * lost copy stays missing and a damaged one stays corrupt. */
+static int unrepairable_child(const char *root)
+{
+    int fails = 0;
+    if (geteuid() == 0) CCHECK(setgid(65534) == 0 && setuid(65534) == 0);
+    char *dirs[2] = { path_join(root, "u1"), path_join(root, "u2") };
+    chunkio_opts o = { .replicas = 2 };
+    chunkio_store st;
+    char err[512];
+    CCHECK(chunkio_store_open(&st, (const char *const *)dirs, 2, &o, err, sizeof err) == 0);
+    chunkio_ctx c;
+    chunkio_ctx_init(&c);
+    chunkio_verify_report r;
+    CCHECK(chunkio_verify(&st, &c, 1, &r) == 0);
+    CCHECK(r.chunks == 3 && r.ok == 1 && r.missing == 1 && r.corrupt == 1 && r.repaired == 0);
+    if (!(r.missing == 1 && r.corrupt == 1))
+        fprintf(stderr, "verify: ok %llu repaired %llu corrupt %llu missing %llu\n", (unsigned long long)r.ok,
+                (unsigned long long)r.repaired, (unsigned long long)r.corrupt, (unsigned long long)r.missing);
+    chunkio_ctx_free(&c);
+    chunkio_store_close(&st);
+    free(dirs[0]);
+    free(dirs[1]);
+    return fails;
+}
+
+static void test_unrepairable(void)
+{
+    char *root = tests_mkdtemp();
+    char *dirs[2] = { path_join(root, "u1"), path_join(root, "u2") };
+    chunkio_opts o = { .replicas = 2, .create = 1 };
+    chunkio_store st;
+    char err[512];
+    CHECK_EQ_I64(chunkio_store_open(&st, (const char *const *)dirs, 2, &o, err, sizeof err), 0);
+    chunkio_ctx c;
+    chunkio_ctx_init(&c);
+    CHECK_EQ_I64(chunkio_put(&st, &c, "fine", 4, "aaaa", 4), 0);
+    CHECK_EQ_I64(chunkio_put(&st, &c, "lost", 4, "bbbb", 4), 0);
+    CHECK_EQ_I64(chunkio_put(&st, &c, "hurt", 4, "cccc", 4), 0);
+    chunkio_ctx_free(&c);
+    chunkio_store_close(&st);
+    char *p = copy_path(dirs[0], "lost");
+    CHECK_EQ_I64(unlink(p), 0);
+    free(p);
+    p = copy_path(dirs[1], "hurt");
+    flip_byte(p, 4096 + 1);
+    free(p);
+    char *cmd = NULL;
+    CHECK_TRUE(asprintf(&cmd, "chmod 755 '%s' && chmod -R a+rX '%s' && chmod -R a-w '%s/u1' '%s/u2'", root, root,
+                        root, root) > 0);
+    CHECK_EQ_I64(system(cmd), 0);
+    free(cmd);
+    CHECK_EQ_I64(in_child(unrepairable_child, root), 0);
+    CHECK_TRUE(asprintf(&cmd, "chmod -R u+w '%s'", root) > 0);
+    CHECK_EQ_I64(system(cmd), 0);
+    free(cmd);
+    tests_rmtree(root);
+    free(dirs[0]);
+    free(dirs[1]);
+    free(root);
+}
+
 static void test_unwritable_dir(void)
 {
     char *root = tests_mkdtemp();
@@ -707,6 +769,7 @@ void test_chunkio_register(void)
         { "temp_cleanup", test_temp_cleanup },
         { "full_disk", test_full_disk },
         { "unwritable_dir", test_unwritable_dir },
+        { "unrepairable", test_unrepairable },
         { "crash_consistency", test_crash_consistency },
         { NULL, NULL },
     };

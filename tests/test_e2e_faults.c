@@ -316,6 +316,59 @@ static void test_hedging(void)
     run_free(&h);
 }
 
+/* A circuit breaker in front of a service that is down from 20 s to 30 s:
+ * after 5 timeouts in a row it opens and requests fail at once instead of
+ * waiting 300 ms; every 2 s one trial goes through, times out and reopens
+ * it; the first trial after the recovery closes it, so failures stop
+ * within open_for + timeout of the recovery (the breaker delays recovery by
+ * up to open_for: the price of failing fast). Same seed: same summary. */
+static const char breaker_scn[] =
+    "{\"name\": \"breaker\", \"seed\": 4, \"duration\": \"45s\", \"warmup\": \"5s\","
+    " \"regions\": {\"dc\": {}},"
+    " \"network\": {\"same_region\": {\"delay\": \"100us\", \"bandwidth\": \"10Gbit/s\"}},"
+    " \"components\": ["
+    "  {\"id\": \"users\", \"kind\": \"client\", \"region\": \"dc\", \"rate\": \"500/s\", \"to\": \"lb\","
+    "   \"objects\": 1000, \"size\": \"1KiB\", \"last_mile\": \"0\", \"timeout\": \"300ms\","
+    "   \"breaker\": {\"consecutive\": 5, \"ratio\": 0, \"open_for\": \"2s\", \"half_open\": 1}},"
+    "  {\"id\": \"lb\", \"kind\": \"lb\", \"region\": \"dc\", \"backends\": \"web\"},"
+    "  {\"id\": \"web\", \"kind\": \"server\", \"region\": \"dc\", \"count\": 2, \"service\": {\"exp\": \"1ms\"}}],"
+    " \"faults\": [{\"at\": \"20s\", \"until\": \"30s\", \"crash\": \"web\"}]}";
+
+static void test_breaker(void)
+{
+    char *dir = tests_mkdtemp(), path[4200];
+    snprintf(path, sizeof path, "%s/breaker.json", dir ? dir : "/tmp");
+    CHECK_EQ_I64(tests_write_file(path, breaker_scn), 0);
+    run r, again;
+    if (run_scenario(&r, path, NULL) == 0) {
+        const cJSON *u = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
+        /* one trip at the start, then a failed trial every ~2 s: 4 to 6 opens */
+        CHECK_TRUE(num(u, "breaker_opens") >= 4 && num(u, "breaker_opens") <= 6);
+        /* nearly all of the ~5000 requests of the outage are refused at once */
+        CHECK_TRUE(num(u, "breaker_refused") > 4500);
+        /* every failure is a refusal (including those after the recovery,
+         * until the next trial closes the breaker) */
+        CHECK_NEAR(sum_between(&r, "failed", 20, 33), num(u, "breaker_refused"), 0.5);
+        /* timeouts: the ~150 requests sent in the first 300 ms, before any
+         * failure was seen, plus one failed trial per reopening */
+        double to = sum_between(&r, "timed_out", 20, 33);
+        CHECK_TRUE(to > 100 && to < 250);
+        CHECK_EQ_I64((long long)(sum_between(&r, "failed", 33, 45) + sum_between(&r, "timed_out", 33, 45)), 0);
+        CHECK_TRUE(sum_between(&r, "completed", 33, 45) > 5500);
+        if (run_scenario(&again, path, NULL) == 0) {
+            cJSON_DeleteItemFromObjectCaseSensitive(r.summary, "wall_s");
+            cJSON_DeleteItemFromObjectCaseSensitive(r.summary, "events_per_s");
+            cJSON_DeleteItemFromObjectCaseSensitive(again.summary, "wall_s");
+            cJSON_DeleteItemFromObjectCaseSensitive(again.summary, "events_per_s");
+            CHECK_TRUE(cJSON_Compare(r.summary, again.summary, 1));
+            run_free(&again);
+        }
+    }
+    run_free(&r);
+    if (dir) tests_rmtree(dir);
+    free(dir);
+}
+
 void test_e2e_faults_register(void)
 {
     static const tests_case cases[] = {
@@ -324,6 +377,7 @@ void test_e2e_faults_register(void)
         { "edge_outage", test_edge_outage },
         { "cache_outage", test_cache_outage },
         { "hedging", test_hedging },
+        { "breaker", test_breaker },
         { NULL, NULL },
     };
     tests_add_suite("e2e_faults", cases);
