@@ -430,6 +430,10 @@ static void db_node_served(component *db, component *node, size_t idx, request *
     s->term_commits++;
     s->applied[idx] = now;
     s->received[idx]++;
+    if (s->cur && s->cur->new_primary < 0 && s->cur->old_primary == (int)idx) {
+        /* the primary came back before it was replaced: the failover ends here */
+        s->cur->new_primary = (int)idx;
+    }
     if (s->cur && s->cur->new_primary == (int)idx && s->cur->first_write_at < 0) {
         s->cur->first_write_at = now;
         char d[160];
@@ -520,6 +524,13 @@ static void db_health_change(component *c, size_t i, bool up)
     s->up[i] = up;
     if (!up && (int)i == s->primary) {
         s->primary = -1;
+        if (!s->cur && s->nfo < DB_MAX_FAILOVERS) {
+            /* marked down without a crash (a partition, lost probes) or after
+             * it came back: the failover starts at its detection */
+            db_failover *f = &s->fo[s->nfo++];
+            *f = (db_failover){ (int)i, -1, c->env->eng->now, -1, -1, -1, 0 };
+            s->cur = f;
+        }
         if (s->cur && s->cur->detected_at < 0) s->cur->detected_at = c->env->eng->now;
         db_event(c, "db_primary_lost", s->nodes[i], "primary marked down; promotion scheduled");
         db_schedule_promotion(c);

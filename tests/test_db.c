@@ -424,6 +424,33 @@ static void test_no_replica(void)
     tdb_free(&t);
 }
 
+/* The primary is back 200 ms after its crash, before a third probe can
+ * fail: no promotion; the failover ends with its first write, and write
+ * unavailability is the short gap. */
+static void test_primary_back_before_detection(void)
+{
+    tdb t;
+    if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
+        tdb_free(&t);
+        return;
+    }
+    sim_schedule_at(&t.eng, 2 * SIM_S, ev_crash, t.c[1], NULL, 0);
+    sim_schedule_at(&t.eng, 2200 * SIM_MS, ev_recover, t.c[1], NULL, 0);
+    for (int k = 0; k < 60; k++) inject(&t, k * 100 * SIM_MS + 50 * SIM_MS, REQ_PUT, (uint32_t)k);
+    sim_run(&t.eng, 8 * SIM_S);
+    CHECK_EQ_I64(db_primary(t.db), 0);
+    cJSON *o = report(&t);
+    /* writes reaching the db at 2.051 and 2.151 s fail; the one at 2.251 s
+     * commits at 2.254 s */
+    CHECK_EQ_I64(num(o, "failed_writes"), 2);
+    CHECK_NEAR(num(o, "write_unavailable_s"), 0.254, 1e-9);
+    cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "failovers"), 0);
+    CHECK_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(f, "time_to_detect_s")));
+    CHECK_TRUE(strstr(t.events, "db_promoted") == NULL);
+    cJSON_Delete(o);
+    tdb_free(&t);
+}
+
 void test_db_register(void)
 {
     static const tests_case cases[] = {
@@ -435,6 +462,7 @@ void test_db_register(void)
         { "lost_writes", test_lost_writes },
         { "old_primary_rejoins", test_old_primary_rejoins },
         { "no_replica", test_no_replica },
+        { "primary_back_before_detection", test_primary_back_before_detection },
         { NULL, NULL },
     };
     tests_add_suite("db", cases);
