@@ -38,7 +38,8 @@ int cmd_validate(int argc, char **argv)
     int rc = world_load(&w, a.scenario, &a.opts, &errs);
     int code = cmd_report_errors("validate", rc, &errs);
     if (code == APP_EXIT_OK)
-        printf("ok: %s (%zu components, %zu regions)\n", a.scenario, w.ncomps, w.net.n);
+        printf("ok: %s (%zu component%s, %zu region%s)\n", a.scenario, w.ncomps, w.ncomps == 1 ? "" : "s",
+               w.net.n, w.net.n == 1 ? "" : "s");
     world_free(&w);
     conf_errors_free(&errs);
     cmd_args_free(&a);

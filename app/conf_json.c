@@ -456,9 +456,20 @@ static int scan_json(scanner *s)
                 s->pos++;
                 depth--;
             } else {
-                r = fail(s, s->pos, "expected ',' or '%c' after %s, found %s", close,
+                /* The usual cause is a ',' forgotten at the end of the previous line: when the
+                 * next value starts on a later line than the one before it ended, say where
+                 * the comma belongs, since the position reported is that of the next value. */
+                char hint[80] = "";
+                size_t end = s->pos;
+                while (end > 0 && strchr(" \t\r\n", s->t[end - 1])) end--;
+                if (strchr("\"{[-0123456789tfn", c) && memchr(s->t + end, '\n', s->pos - end)) {
+                    int l, col;
+                    linecol(s->t, s->len, end, &l, &col);
+                    snprintf(hint, sizeof hint, " (is a ',' missing at the end of line %d?)", l);
+                }
+                r = fail(s, s->pos, "expected ',' or '%c' after %s, found %s%s", close,
                          f->type == '{' ? "an object member" : "an array element",
-                         found_char(s, s->pos, b, sizeof b));
+                         found_char(s, s->pos, b, sizeof b), hint);
                 goto out;
             }
         }

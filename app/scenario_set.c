@@ -55,7 +55,7 @@ static int parse_path(scn_set *st, const char *path, conf_errors *errs)
     return 0;
 bad:
     conf_errors_add(errs, "%s: malformed path (expected keys separated by '.', with [N] for a list index, "
-                    "e.g. components[2].cache.size)", st->origin);
+                    "e.g. components[2].cache_size)", st->origin);
     return SIM_EPARSE;
 }
 
@@ -77,7 +77,7 @@ int scn_sets_parse(scn_sets *st, const char *const *sets, size_t n, conf_errors 
             return SIM_ENOMEM;
         }
         if (!eq) {
-            conf_errors_add(errs, "%s: expected PATH=VALUE (e.g. --set components.edge.cache.size=20GiB)", s->origin);
+            conf_errors_add(errs, "%s: expected PATH=VALUE (e.g. --set components.edge.cache_size=20GiB)", s->origin);
             s->state = -1;
             bad = 1;
             continue;

@@ -23,20 +23,24 @@ jget() { printf '%s\n' "$2" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; 
 # best N CMD...: runs CMD N times; prints "CPU_RATE JSON": the highest
 # events per CPU-second of the event loop (events / cpu_s) over the runs, then
 # the output line of the run with the highest events_per_s (wall clock).
+# While the best run so far spent more than 15% of its wall time off the CPU
+# (a busy machine), it keeps trying, up to 3N runs in all.
 best() {
     n=$1
     shift
     bestv=-1
     bestc=0
     bestl=
+    bestoff=1
     i=0
-    while [ "$i" -lt "$n" ]; do
+    while [ "$i" -lt "$n" ] || { [ "$i" -lt $((3 * n)) ] && [ "$bestoff" = 1 ]; }; do
         l=$("$@") || { echo "10-phold.sh: failed: $*" >&2; return 1; }
         v=$(jget events_per_s "$l")
         c=$(awk -v e="$(jget events "$l")" -v s="$(jget cpu_s "$l")" 'BEGIN { print (s > 0 ? e / s : 0) }')
         if awk -v a="$v" -v b="$bestv" 'BEGIN { exit !(a > b) }'; then
             bestv=$v
             bestl=$l
+            bestoff=$(awk -v w="$(jget wall_s "$l")" -v c="$(jget cpu_s "$l")" 'BEGIN { print (w > 1.15 * c) ? 1 : 0 }')
         fi
         if awk -v a="$c" -v b="$bestc" 'BEGIN { exit !(a > b) }'; then bestc=$c; fi
         i=$((i + 1))
@@ -109,7 +113,8 @@ cat <<EOT
 \`cdnsim bench phold --lps N --start-events E --end T\` with the defaults R = 0.25, L = 0.1,
 M = 1.0, seed 1 (ROSS's PHOLD; one random stream per LP; see \`cdnsim bench phold --help\`).
 Rates are millions of events per second of wall-clock time in the event loop (\`wall_s\`; set-up
-excluded), best of $RUNS runs; in brackets, the best events per CPU-second of the same loop
+excluded), best of $RUNS runs (up to $((3 * RUNS)) while the best run still spent more than 15% of its time
+off the CPU); in brackets, the best events per CPU-second of the same loop
 (\`cpu_s\`), which time spent waiting for a shared CPU does not inflate: when the two disagree much,
 the machine was busy and the bracketed figure is the better guide. The bare loops are \`$BARE heap|ladder N E T\` (bench/phold_bare.c): the same model with
 the same streams and draws, without the engine; every row's runs counted the same events.

@@ -443,12 +443,25 @@ int reports_html_write(const char *outdir, const reports_plot_result *plots, cha
     card(&b, "p99 latency", lat, "p99", "~", " ms");
     card(&b, "p99.9 latency", lat, "p999", "~", " ms");
     card(&b, "mean latency", lat, "mean", "~", " ms");
+    /* The summary's own availability (completed / issued, docs/summary.md) when it has one, so that
+     * the page, summary.json and compare show the same number; older summaries without it get
+     * completed / finished, labelled as such. */
+    const cJSON *av = get(sum, "availability"), *av_ci = get(sum, "availability_ci");
     double ok = reports_json_num(req, "completed", -1);
     double bad = reports_json_num(req, "failed", 0) + reports_json_num(req, "timed_out", 0) +
                  reports_json_num(req, "rejected", 0);
-    if (ok >= 0 && ok + bad > 0)
+    if (cJSON_IsNumber(av)) {
+        rbuf_printf(&b, "<div class=\"card\"><div class=\"v\">%.3f%%", 100 * av->valuedouble);
+        if (cJSON_IsNumber(av_ci)) {
+            rbuf_puts(&b, " <span class=\"ci\">&plusmn; ");
+            put_num(&b, "~2", 100 * av_ci->valuedouble);
+            rbuf_puts(&b, "%</span>");
+        }
+        rbuf_puts(&b, "</div><div class=\"k\">availability (completed / issued)</div></div>\n");
+    } else if (ok >= 0 && ok + bad > 0) {
         rbuf_printf(&b, "<div class=\"card\"><div class=\"v\">%.3f%%</div><div class=\"k\">availability "
                         "(completed / finished)</div></div>\n", 100 * ok / (ok + bad));
+    }
     rbuf_puts(&b, "</div>\n<table>\n<tr><th class=\"l\">requests</th><th>issued</th><th>completed</th><th>failed</th>"
                   "<th>timed out</th><th>rejected</th></tr>\n<tr><td class=\"l\">all</td>");
     td_num(&b, req, "issued", "%.0f");

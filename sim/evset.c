@@ -112,7 +112,9 @@ static int blockpool_grow(sim_evset_blockpool *p, uint32_t cap)
         p->cap_slabs = c;
     }
     size_t n = p->slab_blocks ? p->slab_blocks : 256, sz = block_bytes(cap);
-    char *slab = aligned_alloc(64, n * sz); /* blocks are 64 or 256 bytes: whole lines */
+    /* Blocks are 64 or 256 bytes, so in a 64-byte aligned slab every block is
+     * aligned too, which frees the low bits of its address (sim_evset_bucket). */
+    char *slab = aligned_alloc(64, n * sz);
     if (!slab) return SIM_ENOMEM;
     p->slabs[p->nslabs++] = slab;
     for (size_t i = n; i-- > 0;) {
@@ -157,18 +159,31 @@ static void blockpool_free(sim_evset_blockpool *p)
     memset(p, 0, sizeof *p);
 }
 
+_Static_assert(sizeof(sim_evset_block) + SMALL_CAP * sizeof(sim_evset_entry) == 64, "small block = one line");
+_Static_assert(sizeof(sim_evset_block) + BIG_CAP * sizeof(sim_evset_entry) == 256, "big block = four lines");
+_Static_assert(BIG_CAP <= 15, "the fill count of a block must fit in 4 bits of sim_evset_bucket");
+
+#define BK_PTR(v) ((sim_evset_block *)((v) & ~(uintptr_t)63))
+#define BK_N(v) ((uint32_t)((v) & 15))
+#define BK_BIG ((uintptr_t)16)
+
 /* Adds an entry to a bucket. Returns 0 or SIM_ENOMEM (bucket unchanged). */
 static inline int bucket_add(sim_evset *set, sim_evset_bucket *bk, sim_evset_entry e)
 {
-    if (bk->n == bk->cap) {
-        sim_evset_block *nb = bk->head ? block_get(&set->big, BIG_CAP) : block_get(&set->small, SMALL_CAP);
+    uintptr_t v = *bk;
+    sim_evset_block *head = BK_PTR(v);
+    uint32_t n = BK_N(v);
+    uintptr_t big = v & BK_BIG;
+    if (!head || n == (big ? BIG_CAP : SMALL_CAP)) {
+        sim_evset_block *nb = head ? block_get(&set->big, BIG_CAP) : block_get(&set->small, SMALL_CAP);
         if (!nb) return SIM_ENOMEM;
-        nb->next = bk->head;
-        bk->head = nb;
-        bk->n = 0;
-        bk->cap = bk->cap ? BIG_CAP : SMALL_CAP;
+        nb->next = head;
+        big = head ? BK_BIG : 0;
+        head = nb;
+        n = 0;
     }
-    bk->head->e[bk->n++] = e;
+    head->e[n++] = e;
+    *bk = (uintptr_t)head | big | n;
     return 0;
 }
 
@@ -179,8 +194,8 @@ static size_t bucket_to_heap(sim_evset *set, sim_evset_bucket *bk, sim_time_t *l
 {
     sim_evset_entry *h = set->heap;
     size_t n = set->hsize, n0 = n;
-    sim_evset_block *b = bk->head;
-    uint32_t cnt = bk->n;
+    sim_evset_block *b = BK_PTR(*bk);
+    uint32_t cnt = BK_N(*bk);
     while (b) {
         sim_evset_block *next = b->next;
         if (next) __builtin_prefetch(next);
@@ -195,8 +210,7 @@ static size_t bucket_to_heap(sim_evset *set, sim_evset_bucket *bk, sim_time_t *l
         b = next;
         if (b) cnt = b->cap; /* older blocks are full */
     }
-    bk->head = NULL;
-    bk->n = bk->cap = 0;
+    *bk = 0;
     set->hsize = n;
     return n - n0;
 }
@@ -312,7 +326,7 @@ static void rebuild_from_top(sim_evset *set)
             if (bucket_add(set, &g->bucket[b], e) != 0) {
                 /* Out of memory for blocks: everything to the heap. */
                 for (size_t j = 0; j < nb; j++)
-                    if (g->bucket[j].head) {
+                    if (g->bucket[j]) {
                         sim_time_t l2 = lo, h2 = hi;
                         bucket_to_heap(set, &g->bucket[j], &l2, &h2);
                     }
@@ -345,7 +359,7 @@ static void refill(sim_evset *set)
         }
         sim_evset_rung *g = &set->rungs[set->nrungs - 1];
         size_t b = g->cur;
-        while (b < g->nb && !g->bucket[b].head) b++;
+        while (b < g->nb && !g->bucket[b]) b++;
         if (b == g->nb) {
             g->cur = b;
             set->near_end = g->end;
@@ -357,7 +371,7 @@ static void refill(sim_evset *set)
         sim_time_t bend = b + 1 == g->nb ? g->end : (sim_time_t)((uint64_t)bstart + ((uint64_t)1 << g->shift));
         /* Warm the next buckets' newest blocks while this one is consumed. */
         for (size_t j = b + 1; j < b + 3 && j < g->nb; j++)
-            if (g->bucket[j].head) __builtin_prefetch(g->bucket[j].head);
+            if (g->bucket[j]) __builtin_prefetch(BK_PTR(g->bucket[j]));
         sim_time_t lo = SIM_TIME_MAX, hi = INT64_MIN;
         size_t n = bucket_to_heap(set, &g->bucket[b], &lo, &hi);
         if (n > set->split && g->shift > 0 && lo != hi && set->nrungs < SIM_EVSET_MAX_RUNGS) {

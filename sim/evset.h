@@ -59,13 +59,12 @@ typedef struct sim_evset_block {
     sim_evset_entry e[];
 } sim_evset_block;
 
-/* A bucket: its newest block and how full that block is. Keeping the fill
- * count here means a push only *stores* into the block, so a cold block
- * costs no stall (the store buffer absorbs the miss). */
-typedef struct sim_evset_bucket {
-    sim_evset_block *head;
-    uint32_t n, cap; /* entries in head, head's capacity (0 when empty) */
-} sim_evset_bucket;
+/* A bucket, in one word: the address of its newest block (blocks are 64-byte
+ * aligned) with, in the low bits, how many entries that block holds (bits
+ * 0-3) and whether it is a big one (bit 4); 0 when the bucket is empty.
+ * Keeping the fill count here means a push only *stores* into the block, so a
+ * cold block costs no stall, and the bucket array is 8 bytes a bucket. */
+typedef uintptr_t sim_evset_bucket;
 
 /* One rung: nb buckets of width 2^shift ns starting at `start`; entries in a
  * bucket are in no particular order. */
