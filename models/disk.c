@@ -16,6 +16,13 @@
  * this machine's virtual disk (docs/calibration.md), which a FIFO channel
  * model cannot show for two chunk sizes at once.
  *
+ * Writes (PUT) draw their time from `write` instead of `access`. With
+ * `journal` J, a write then holds the journal - one FIFO server - for J
+ * before it is answered, and J is taken out of its drawn time, so a lone
+ * write is unchanged while concurrent writes queue for the journal: the
+ * filesystem's serialised commit, which caps this machine's durable writes
+ * at a few hundred per second whatever the concurrency (docs/calibration.md).
+ *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer has received since an arbitrary origin, growing at
  * B / n while n transfers are active. A transfer of s bytes starting at V0
@@ -50,6 +57,10 @@ static const conf_field disk_fields[] = {
       "{\"lognormal\": {\"mean\": \"1.5ms\", \"p99\": \"6ms\"}}",
       "time of one durable write (PUT), in the same terms as `access`: plus size / bandwidth, or with "
       "shared_bandwidth the whole time of a lone write", 0, 0, NULL, NULL },
+    { "journal", CONF_DURATION, offsetof(disk_conf, journal), "\"0s\"",
+      "time each write holds the device's journal, one write at a time (its serialised commit; caps the "
+      "disk at 1 / journal writes/s); taken out of `write`, so a lone write is unchanged (0: off)", 0, 0, NULL,
+      NULL },
     { "bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, base.bandwidth), "\"2GB/s\"",
       "transfer rate of one channel: adds size / bandwidth (ignored with shared_bandwidth)", 0, 0, NULL, NULL },
     { "shared_bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, shared_bw), "\"0B/s\"",
@@ -65,6 +76,8 @@ typedef struct xfer {
 
 typedef struct disk_state {
     station st;
+    station journal;         /* one server: the serialised end of each write; used when has_journal */
+    bool has_journal;
     double ns_per_byte;      /* of the shared bandwidth; 0: sharing off */
     xfer *x;
     size_t n, cap;
@@ -75,6 +88,7 @@ typedef struct disk_state {
 } disk_state;
 
 static void disk_access_done(void *owner, request *r);
+static void disk_journal_done(void *owner, request *r);
 static void disk_xfer_end(sim_engine *eng, sim_event *ev);
 
 static int disk_create(component *c, conf_errors *errs)
@@ -99,6 +113,15 @@ static int disk_create(component *c, conf_errors *errs)
     if (rc != 0) return rc;
     /* PUTs draw their time from `write`, everything else from `access`. */
     s->st.op_service[REQ_PUT] = &cf->write;
+    if (cf->journal > 0) {
+        station_conf jc = { .servers = 1, .queue_limit = -1 };
+        sim_dist_const(&jc.service, (double)cf->journal);
+        rc = station_init(&s->journal, c->env->eng, &jc, c->rng, disk_journal_done, c);
+        s->has_journal = true; /* freeable even when the init failed */
+        sim_dist_free(&jc.service);
+        if (rc != 0) return rc;
+        s->st.op_shift_ns[REQ_PUT] = -(double)cf->journal;
+    }
     c->st = &s->st;
     return 0;
 }
@@ -130,12 +153,27 @@ static void reschedule(component *c, disk_state *s)
     s->ev = sim_schedule(eng, sim_time_from_ns(ns), disk_xfer_end, c, NULL, 0);
 }
 
+/* The device is done with r's data: a write goes on to the journal, the
+ * rest is answered. */
+static void disk_finish(component *c, request *r)
+{
+    disk_state *s = c->state;
+    if (s->has_journal && r->op == REQ_PUT && station_arrive(&s->journal, r) == 0) return;
+    comp_respond(c, r, req_response_bytes(r));
+}
+
+static void disk_journal_done(void *owner, request *r)
+{
+    component *c = owner;
+    comp_respond(c, r, req_response_bytes(r));
+}
+
 static void disk_access_done(void *owner, request *r)
 {
     component *c = owner;
     disk_state *s = c->state;
     if (s->ns_per_byte <= 0) {
-        comp_respond(c, r, req_response_bytes(r));
+        disk_finish(c, r);
         return;
     }
     advance(c, s);
@@ -167,7 +205,7 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     if (s->n == 0) s->v = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
     reschedule(c, s);
-    comp_respond(c, r, req_response_bytes(r));
+    disk_finish(c, r);
 }
 
 static void disk_on_request(component *c, request *r)
@@ -191,6 +229,7 @@ static void disk_crash(component *c)
 {
     disk_state *s = c->state;
     station_drop_all(&s->st, disk_drop);
+    if (s->has_journal) station_drop_all(&s->journal, disk_drop);
     if (sim_event_pending(s->ev)) sim_cancel(c->env->eng, s->ev);
     s->ev = (sim_event_ref){ 0 };
     size_t n = s->n;
@@ -205,7 +244,7 @@ static void disk_set_slow(component *c, double factor)
      * new speed (c->slow is already the new factor when this runs, so the
      * clock is brought up to now at the old one first). */
     disk_state *s = c->state;
-    (void)factor;
+    if (s->has_journal) station_set_slow(&s->journal, factor);
     if (s->ns_per_byte > 0) reschedule(c, s);
 }
 
@@ -213,6 +252,7 @@ static void disk_reset_stats(component *c)
 {
     disk_state *s = c->state;
     s->transfers = 0;
+    if (s->has_journal) station_reset_stats(&s->journal);
 }
 
 static void disk_report(component *c, cJSON *o)
@@ -221,6 +261,10 @@ static void disk_report(component *c, cJSON *o)
     comp_json_num(o, "servers", (double)s->st.servers, "%.0f");
     comp_json_latency(o, "wait_ms", &s->st.wait);
     if (s->ns_per_byte > 0) comp_json_num(o, "shared_bandwidth_transfers", (double)s->transfers, "%.0f");
+    if (s->has_journal) {
+        comp_json_num(o, "journal_utilization", station_utilization(&s->journal), "%.6f");
+        comp_json_latency(o, "journal_wait_ms", &s->journal.wait);
+    }
 }
 
 static void disk_free(component *c)
@@ -228,6 +272,7 @@ static void disk_free(component *c)
     disk_state *s = c->state;
     if (!s) return;
     station_free(&s->st);
+    if (s->has_journal) station_free(&s->journal);
     free(s->x);
     free(s);
     c->state = NULL;

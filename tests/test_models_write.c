@@ -420,6 +420,42 @@ static void test_edge_put_invalidates(void)
     tenv_free(&t);
 }
 
+/* A disk with a journal: write 10 ms, journal 3 ms, 8 channels, clients
+ * sending straight to it (a local kind: no network).
+ * One user: every write takes exactly its `write` time, 7 + 3 = 10 ms.
+ * Four users starting together: all four access parts end at 7 ms, the
+ * journal serves them at 10, 13, 16, 19 ms; from then on it is never idle
+ * (each user is back at the journal 7 ms after its answer, before the
+ * journal is free), so answers come every 3 ms - 1 / journal = 333 writes/s
+ * - and each write takes 4 x 3 = 12 ms. In [0, 1001 ms]: answers at
+ * 10 + 3k ms for k = 0..330, 331 of them. */
+static void journal_case(int64_t users, uint64_t want_done, sim_time_t want_last)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("disk", 1e6, users, 1.0);
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    disk_conf dkc = disk_const(1e6, 10e6, 0, 8);
+    dkc.journal = 3 * SIM_MS;
+    component *disk = tenv_add(&t, &disk_kind, "disk", &dkc);
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, 1001 * SIM_MS);
+    CHECK_EQ_U64(t.done, want_done);
+    CHECK_EQ_I64(t.first_latency, 10 * SIM_MS);
+    CHECK_EQ_I64(t.last_latency, want_last);
+    cJSON *o = comp_report(disk);
+    CHECK_TRUE(o && cJSON_GetObjectItemCaseSensitive(o, "journal_utilization"));
+    cJSON_Delete(o);
+    tenv_free(&t);
+}
+
+static void test_disk_journal(void)
+{
+    journal_case(1, 100, 10 * SIM_MS);
+    journal_case(4, 331, 12 * SIM_MS);
+}
+
 /* scenarios/writes.json end to end: 70% GET / 30% PUT through an edge, a
  * gateway writing 3 copies with quorum 2. The PUT share is binomial: with n
  * requests its standard deviation is sqrt(0.3 * 0.7 / n), under 0.5% for the
@@ -494,6 +530,7 @@ void test_models_write_register(void)
         { "put_exact_time", test_put_exact_time },
         { "quorum_times", test_quorum_times },
         { "quorum_failure", test_quorum_failure },
+        { "disk_journal", test_disk_journal },
         { "quorum_errors", test_quorum_errors },
         { "edge_put_invalidates", test_edge_put_invalidates },
         { "e2e_mixed", test_e2e_mixed },
