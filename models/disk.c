@@ -23,10 +23,14 @@
  * filesystem's serialised commit, which caps this machine's durable writes
  * at a few hundred per second whatever the concurrency (docs/calibration.md).
  *
+ * `write_weight` w makes the sharing weighted: a write's transfer gets w
+ * shares of B for a read's 1 (below 1 reads go first, as Linux's mq-deadline
+ * I/O scheduler prefers reads).
+ *
  * Processor sharing is simulated with a virtual clock V: the bytes each
- * active transfer has received since an arbitrary origin, growing at
- * B / n while n transfers are active. A transfer of s bytes starting at V0
- * ends when V reaches V0 + s; one event is pending for the earliest end and
+ * active transfer of weight 1 has received since an arbitrary origin, growing
+ * at B / W while transfers of total weight W are active. A transfer of s
+ * bytes and weight w starting at V0 ends when V reaches V0 + s / w; one event is pending for the earliest end and
  * is moved whenever n changes. Transfers are kept in an array that grows by
  * doubling (no allocation per request once grown).
  */
@@ -57,6 +61,9 @@ static const conf_field disk_fields[] = {
       "{\"lognormal\": {\"mean\": \"1.5ms\", \"p99\": \"6ms\"}}",
       "time of one durable write (PUT), in the same terms as `access`: plus size / bandwidth, or with "
       "shared_bandwidth the whole time of a lone write", 0, 0, NULL, NULL },
+    { "write_weight", CONF_DOUBLE, offsetof(disk_conf, write_weight), "1",
+      "with shared_bandwidth: a write's share of the bandwidth relative to a read's 1 (below 1, reads go "
+      "first, as Linux's mq-deadline scheduler prefers reads)", 0.001, 1000, NULL, NULL },
     { "journal", CONF_DURATION, offsetof(disk_conf, journal), "\"0s\"",
       "time each write holds the device's journal, one write at a time (its serialised commit; caps the "
       "disk at 1 / journal writes/s); taken out of `write`, so a lone write is unchanged (0: off)", 0, 0, NULL,
@@ -64,7 +71,8 @@ static const conf_field disk_fields[] = {
     { "bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, base.bandwidth), "\"2GB/s\"",
       "transfer rate of one channel: adds size / bandwidth (ignored with shared_bandwidth)", 0, 0, NULL, NULL },
     { "shared_bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, shared_bw), "\"0B/s\"",
-      "device bandwidth shared equally by the transfers in progress (0: off; see docs/calibration.md)", 0, 0,
+      "device bandwidth shared by the transfers in progress, equally or by write_weight (0: off; see "
+      "docs/calibration.md)", 0, 0,
       NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
@@ -72,6 +80,7 @@ static const conf_field disk_fields[] = {
 typedef struct xfer {
     request *r;
     double end;              /* V at which it has all its bytes */
+    double w;                /* its weight: 1 for a read, write_weight for a write */
 } xfer;
 
 typedef struct disk_state {
@@ -81,7 +90,9 @@ typedef struct disk_state {
     double ns_per_byte;      /* of the shared bandwidth; 0: sharing off */
     xfer *x;
     size_t n, cap;
-    double v;                /* virtual clock, bytes */
+    double v;                /* virtual clock, bytes per unit of weight */
+    double wsum;             /* total weight of the transfers in progress */
+    double write_w;          /* write_weight */
     sim_time_t vt;           /* when v was last advanced */
     sim_event_ref ev;        /* the earliest transfer end */
     uint64_t transfers;      /* completed since the last reset */
@@ -99,6 +110,7 @@ static int disk_create(component *c, conf_errors *errs)
     c->state = s;
     if (cf->shared_bw > 0) {
         s->ns_per_byte = 1e9 / cf->shared_bw;
+        s->write_w = cf->write_weight > 0 ? cf->write_weight : 1;
         /* The station's time is the access part: the drawn lone-request
          * time minus the transfer, floored at 0 by the station. */
         cf->base.st.per_byte_ns = -s->ns_per_byte;
@@ -130,7 +142,7 @@ static int disk_create(component *c, conf_errors *errs)
 static void advance(component *c, disk_state *s)
 {
     sim_time_t now = c->env->eng->now;
-    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (s->ns_per_byte * c->slow * (double)s->n);
+    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (s->ns_per_byte * c->slow * s->wsum);
     s->vt = now;
 }
 
@@ -149,7 +161,7 @@ static void reschedule(component *c, disk_state *s)
     s->ev = (sim_event_ref){ 0 };
     if (s->n == 0) return;
     double left = s->x[earliest(s)].end - s->v;
-    double ns = left > 0 ? ceil(left * s->ns_per_byte * c->slow * (double)s->n) : 0;
+    double ns = left > 0 ? ceil(left * s->ns_per_byte * c->slow * s->wsum) : 0;
     s->ev = sim_schedule(eng, sim_time_from_ns(ns), disk_xfer_end, c, NULL, 0);
 }
 
@@ -188,7 +200,9 @@ static void disk_access_done(void *owner, request *r)
         s->x = nx;
         s->cap = cap;
     }
-    s->x[s->n++] = (xfer){ r, s->v + (double)r->size };
+    double w = r->op == REQ_PUT ? s->write_w : 1;
+    s->x[s->n++] = (xfer){ r, s->v + (double)r->size / w, w };
+    s->wsum += w;
     reschedule(c, s);
 }
 
@@ -201,8 +215,9 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     advance(c, s);
     size_t i = earliest(s);
     request *r = s->x[i].r;
+    s->wsum -= s->x[i].w;
     s->x[i] = s->x[--s->n];
-    if (s->n == 0) s->v = 0; /* keeps V small: precision does not decay over a long run */
+    if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
     reschedule(c, s);
     disk_finish(c, r);
@@ -235,6 +250,7 @@ static void disk_crash(component *c)
     size_t n = s->n;
     s->n = 0;
     s->v = 0;
+    s->wsum = 0;
     for (size_t i = 0; i < n; i++) comp_drop(c, s->x[i].r);
 }
 
@@ -291,8 +307,8 @@ static const comp_ops disk_ops = {
 
 const comp_kind disk_kind = {
     .name = "disk",
-    .help = "disk: access time + size / bandwidth, `channels` in parallel, FIFO queue; optionally a shared "
-            "device bandwidth",
+    .help = "disk: access (read) or write (PUT) time + size / bandwidth, `channels` in parallel, FIFO queue; "
+            "optionally a shared device bandwidth and a journal that serialises writes",
     .fields = disk_fields,
     .conf_size = sizeof(disk_conf),
     .ops = &disk_ops,

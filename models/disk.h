@@ -26,6 +26,7 @@ typedef struct disk_conf {
     double shared_bw;        /* bytes/s shared by transfers in progress; 0: off */
     sim_dist write;          /* ns: a write's access time (PUT); a conf filled in by a
                                 program must set it (zero is a constant 0) */
+    double write_weight;     /* a write's share of shared_bw relative to a read's 1 (0: 1) */
     sim_time_t journal;      /* time each write holds the device's journal, one write at a
                                 time (0: no journal) */
 } disk_conf;

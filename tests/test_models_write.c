@@ -30,6 +30,7 @@ typedef struct tenv {
     size_t n;
     uint64_t done, ok, failed;
     sim_time_t first_latency, last_latency;
+    sim_time_t first_by_op[REQ_NOPS];
 } tenv;
 
 static void t_completed(comp_env *env, request *r)
@@ -37,6 +38,7 @@ static void t_completed(comp_env *env, request *r)
     tenv *t = env->world;
     sim_time_t lat = env->eng->now - r->issued;
     if (t->done++ == 0) t->first_latency = lat;
+    if (r->op < REQ_NOPS && !t->first_by_op[r->op]) t->first_by_op[r->op] = lat;
     t->last_latency = lat;
     if (r->status == REQ_OK || r->status == REQ_PENDING) t->ok++;
     if (r->status == REQ_FAILED || r->status == REQ_REJECTED) t->failed++;
@@ -456,6 +458,38 @@ static void test_disk_journal(void)
     journal_case(4, 331, 12 * SIM_MS);
 }
 
+/* Weighted sharing of the disk's bandwidth: B = 1 GB/s, 1 MB objects whose
+ * lone read and write both take exactly 1 MB / B = 1 ms (so no channel time:
+ * the whole request is its transfer), write_weight 0.25. A read and a write
+ * start together: the read gets 1 / 1.25 = 0.8 of B and ends at 1.25 ms,
+ * when the write has 0.25 MB; the write's other 0.75 MB then go at the full
+ * B (the reader is thinking for 10 ms): 2.0 ms. With equal weights both
+ * would end at 2 ms. (A closed-loop user starts after one think time: both
+ * think 10 ms, so both start at 10 ms.) */
+static void test_disk_write_weight(void)
+{
+    for (int k = 0; k < 2; k++) {
+        tenv t;
+        tenv_init(&t);
+        client_conf rc = client_conf_of("disk", 1e6, 1, 0.0), wc = client_conf_of("disk", 1e6, 1, 1.0);
+        sim_dist_const(&rc.think, 10e6);
+        sim_dist_const(&wc.think, 10e6);
+        component *rd = tenv_add(&t, &client_kind, "reader", &rc);
+        component *wr = tenv_add(&t, &client_kind, "writer", &wc);
+        disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
+        dkc.shared_bw = 1e9;
+        dkc.write_weight = k ? 1 : 0.25;
+        tenv_add(&t, &disk_kind, "disk", &dkc);
+        CHECK_EQ_I64(tenv_link(&t), 0);
+        rd->kind->ops->start(rd);
+        wr->kind->ops->start(wr);
+        sim_run(&t.eng, 15 * SIM_MS);
+        CHECK_EQ_I64(t.first_by_op[REQ_GET], k ? 2 * SIM_MS : 1250 * SIM_US);
+        CHECK_EQ_I64(t.first_by_op[REQ_PUT], 2 * SIM_MS);
+        tenv_free(&t);
+    }
+}
+
 /* scenarios/writes.json end to end: 70% GET / 30% PUT through an edge, a
  * gateway writing 3 copies with quorum 2. The PUT share is binomial: with n
  * requests its standard deviation is sqrt(0.3 * 0.7 / n), under 0.5% for the
@@ -531,6 +565,7 @@ void test_models_write_register(void)
         { "quorum_times", test_quorum_times },
         { "quorum_failure", test_quorum_failure },
         { "disk_journal", test_disk_journal },
+        { "disk_write_weight", test_disk_write_weight },
         { "quorum_errors", test_quorum_errors },
         { "edge_put_invalidates", test_edge_put_invalidates },
         { "e2e_mixed", test_e2e_mixed },
