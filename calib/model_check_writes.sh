@@ -11,7 +11,7 @@
 #    and the journal time J (the disk's `journal`): durable writes at
 #    concurrency 32, J = 1 / writes/s; and the disk's `write_weight` (reads
 #    go first): a 70/30 mix at concurrency 32 is measured and simulated with
-#    weights 1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01 (and B, J and the
+#    weights 1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001 (and B, J and the
 #    calibration of step 2), keeping the weight whose ratio of mean write to
 #    mean read latency is closest to the measured one. None of these runs is
 #    used by the check;
@@ -27,6 +27,10 @@
 # 5. prints a markdown table per mix: measured and simulated p50, p99 of
 #    reads and writes and throughput, with relative differences, and writes
 #    WORKDIR/rows.jsonl (one line per point) for averaging over runs.
+# With RESIM=1 in the environment, steps 1-3 are skipped and the
+# measurements already in WORKDIR (params, mix32.json, cal*.json,
+# bench.jsonl) are simulated again: to re-check a changed model against the
+# same measurements.
 # Run it under `nice -n -20` (root) so that other builds delay the measuring
 # threads less; the disk and its journal are shared all the same.
 set -eu
@@ -34,6 +38,9 @@ BIN=$1 STORE=$2 WORK=$3 CH=$4 OPS=${5:-1000}
 SIZE=1MiB
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${RESIM:-0}" = 1 ]; then
+  . "$WORK/params"
+else
 bw=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:100 --direct \
         2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(d["read"]["ops_per_s"] * (d["chunk"] + 4096)))')
 jus=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "$OPS" --concurrency 32 --mix write:100 --direct \
@@ -49,6 +56,8 @@ for mix in write:100 read:70,write:30; do
   done
 done
 load=$(cut -d' ' -f1 /proc/loadavg)
+printf 'bw=%s\njus=%s\nload=%s\n' "$bw" "$jus" "$load" >"$WORK/params"
+fi
 cp "$here/chunkio-model.json" "$WORK/model.json"
 common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT
   "$BIN" run "$WORK/model.json" --quiet --out "$5" --set components.bench.concurrency="$1" \
@@ -57,16 +66,17 @@ common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT
       --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
       --set "components.bench.mix=$2" --set components.disk.journal=\"$3\" --set components.disk.write_weight="$4" >/dev/null
 }
-for w in 1 0.5 0.25 0.1 0.05 0.02 0.01; do
+weights="1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
+for w in $weights; do
   common 32 '{"GET": "70%", "PUT": "30%"}' "${jus}us" $w "$WORK/fit-$w"
 done
-ww=$(python3 - "$WORK" <<'PY'
+ww=$(python3 - "$WORK" $weights <<'PY'
 import json, math, sys
 work = sys.argv[1]
 m = json.load(open(work + "/mix32.json"))
 target = m["write"]["mean_us"] / m["read"]["mean_us"]
 best = None
-for w in ("1", "0.5", "0.25", "0.1", "0.05", "0.02", "0.01"):
+for w in sys.argv[2:]:
     b = json.load(open(f"{work}/fit-{w}/summary.json"))["by_op"]
     r = b["PUT"]["latency_ms"]["mean"] / b["GET"]["latency_ms"]["mean"]
     e = abs(math.log(r / target))
