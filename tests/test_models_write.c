@@ -225,7 +225,7 @@ static void quorum_case(int64_t w, sim_time_t expect)
     const double wt[3] = { 2e6, 5e6, 9e6 };
     component *disk[3];
     for (int i = 0; i < 3; i++) {
-        char dn[8], dk[8];
+        char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
         snprintf(dn, sizeof dn, "dn%d", i + 1);
         snprintf(dk, sizeof dk, "dk%d", i + 1);
         server_conf dnc = server_const(0, 8);
