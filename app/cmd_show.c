@@ -72,9 +72,12 @@ static int show_extra(cmd_args *a, int argc, char **argv, int i, void *ctx)
 int cmd_show(int argc, char **argv)
 {
     struct show_flags fl = { false, false };
-    for (int i = 1; i < argc; i++)
+    bool help = false;
+    for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--kinds")) fl.kinds = true;
-    if (fl.kinds) {
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) help = true;
+    }
+    if (fl.kinds && !help) {
         print_kinds(stdout);
         return APP_EXIT_OK;
     }

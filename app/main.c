@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/commands.h"
+#include "app/conf.h"
 
 #ifndef CDNSIM_VERSION
 #define CDNSIM_VERSION "0.1.0"
@@ -25,7 +26,8 @@ const app_command app_commands[] = {
 static void usage(FILE *f)
 {
     fprintf(f, "cdnsim %s - discrete-event simulator of storage + CDN architectures\n\n", CDNSIM_VERSION);
-    fprintf(f, "usage: cdnsim COMMAND [ARGS...]\n       cdnsim COMMAND --help\n\ncommands:\n");
+    fprintf(f, "usage: cdnsim COMMAND [ARGS...]\n       cdnsim COMMAND --help\n       cdnsim --version\n\n"
+               "commands:\n");
     for (const app_command *c = app_commands; c->name; c++) fprintf(f, "  %-10s %s\n", c->name, c->summary);
     fprintf(f, "\nexit codes: 0 ok, 1 run failed, 2 bad input\n");
 }
@@ -48,6 +50,11 @@ int main(int argc, char **argv)
     }
     for (const app_command *c = app_commands; c->name; c++)
         if (!strcmp(argv[1], c->name)) return c->fn(argc - 1, argv + 1);
-    fprintf(stderr, "cdnsim: unknown command '%s' (see cdnsim --help)\n", argv[1]);
+    const char *names[32];
+    size_t n = 0;
+    for (const app_command *c = app_commands; c->name && n < 32; c++) names[n++] = c->name;
+    const char *near = conf_did_you_mean(argv[1], names, n);
+    if (near) fprintf(stderr, "cdnsim: unknown command '%s' (did you mean '%s'? see cdnsim --help)\n", argv[1], near);
+    else fprintf(stderr, "cdnsim: unknown command '%s' (see cdnsim --help)\n", argv[1]);
     return APP_EXIT_USAGE;
 }

@@ -369,6 +369,49 @@ static void test_breaker(void)
     free(dir);
 }
 
+/* Link faults between a client in eu and a server in us (40 ms one way).
+ * A degrade with 10% loss and 20 ms added: a request needs both its
+ * message and its answer through, so 1 - 0.9^2 = 19% of them time out
+ * (out of ~10000: standard error 0.4%, tolerance 2% also covers the one
+ * window shift of the 1 s timeout), and the median latency gains 2 x 20 ms.
+ * A 5 s partition: every request sent during it times out, none after. */
+static const char link_scn[] =
+    "{\"name\": \"links\", \"seed\": 8, \"duration\": \"70s\", \"warmup\": \"5s\","
+    " \"regions\": {\"us\": {}, \"eu\": {}},"
+    " \"network\": {\"same_region\": {\"delay\": \"100us\", \"bandwidth\": \"10Gbit/s\"},"
+    "             \"cross_region\": {\"delay\": \"40ms\", \"bandwidth\": \"10Gbit/s\"}},"
+    " \"components\": ["
+    "  {\"id\": \"users\", \"kind\": \"client\", \"region\": \"eu\", \"rate\": \"500/s\", \"to\": \"api\","
+    "   \"objects\": 1000, \"size\": \"1KiB\", \"last_mile\": \"0\", \"timeout\": \"1s\"},"
+    "  {\"id\": \"api\", \"kind\": \"server\", \"region\": \"us\", \"servers\": 4, \"service\": {\"exp\": \"1ms\"}}],"
+    " \"faults\": ["
+    "  {\"at\": \"20s\", \"until\": \"40s\", \"degrade\": {\"link\": [\"us\", \"eu\"], \"loss\": \"10%\", \"delay\": \"20ms\"}},"
+    "  {\"at\": \"50s\", \"for\": \"5s\", \"partition\": [\"eu\", \"us\"]}]}";
+
+static void test_link_faults(void)
+{
+    char *dir = tests_mkdtemp(), path[4200];
+    snprintf(path, sizeof path, "%s/links.json", dir ? dir : "/tmp");
+    CHECK_EQ_I64(tests_write_file(path, link_scn), 0);
+    run r;
+    if (run_scenario(&r, path, NULL) == 0) {
+        double off = sum_between(&r, "offered", 20, 40), to = sum_between(&r, "timed_out", 21, 41);
+        CHECK_NEAR(to / off, 1 - 0.9 * 0.9, 0.02);
+        CHECK_NEAR(mean_between(&r, "p50_ms", 10, 20), 80, 2);
+        CHECK_NEAR(mean_between(&r, "p50_ms", 21, 40), 120, 2);
+        CHECK_NEAR(mean_between(&r, "p50_ms", 42, 50), 80, 2);
+        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 42, 50), 0);
+        CHECK_EQ_I64((long long)sum_between(&r, "completed", 51, 55), 0);
+        CHECK_NEAR(sum_between(&r, "timed_out", 51, 56), sum_between(&r, "offered", 50, 55), 30);
+        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 57, 70), 0);
+        CHECK_CONTAINS(r.events, "20.000000,degrade_start,us<->eu,");
+        CHECK_CONTAINS(r.events, "55.000000,partition_end,eu<->us,");
+    }
+    run_free(&r);
+    if (dir) tests_rmtree(dir);
+    free(dir);
+}
+
 void test_e2e_faults_register(void)
 {
     static const tests_case cases[] = {
@@ -378,6 +421,7 @@ void test_e2e_faults_register(void)
         { "cache_outage", test_cache_outage },
         { "hedging", test_hedging },
         { "breaker", test_breaker },
+        { "link_faults", test_link_faults },
         { NULL, NULL },
     };
     tests_add_suite("e2e_faults", cases);

@@ -215,6 +215,48 @@ static void test_html_availability(void)
     free(dir);
 }
 
+/* `cdnsim --help` lists every command of app/main.c's table and --version;
+ * each listed command answers --help with its own usage; a mistyped command
+ * gets a suggestion; `show --kinds --help` is help, not the kinds. */
+static void test_help_lists_commands(void)
+{
+    char *src = tests_read_file("app/main.c", NULL);
+    CHECK_TRUE(src != NULL);
+    char *end = src ? strstr(src, "app_commands[]") : NULL;
+    if (end && (end = strstr(end, "};"))) *end = '\0'; /* only the table */
+    char *out = NULL;
+    CHECK_EQ_I64(cdnsim("--help", &out, NULL), 0);
+    CHECK_CONTAINS(out, "cdnsim --version");
+    int n = 0;
+    for (const char *p = src ? strstr(src, "app_commands[]") : NULL; p && (p = strstr(p, "{ \"")); n++) {
+        p += 3;
+        const char *q = strchr(p, '"');
+        if (!q) break;
+        char name[64], want[80], args[128];
+        snprintf(name, sizeof name, "%.*s", (int)(q - p), p);
+        snprintf(want, sizeof want, "\n  %s ", name);
+        CHECK_CONTAINS(out, want);
+        char *hout = NULL;
+        snprintf(args, sizeof args, "%s --help", name);
+        CHECK_EQ_I64(cdnsim(args, &hout, NULL), 0);
+        snprintf(want, sizeof want, "usage: cdnsim %s", name);
+        CHECK_CONTAINS(hout, want);
+        free(hout);
+        p = q;
+    }
+    CHECK_TRUE(n >= 9);
+    free(out);
+    free(src);
+
+    char *err = NULL;
+    CHECK_EQ_I64(cdnsim("rn x.json", NULL, &err), 2);
+    CHECK_CONTAINS(err, "unknown command 'rn' (did you mean 'run'?");
+    free(err);
+    CHECK_EQ_I64(cdnsim("show --kinds --help", &out, NULL), 0);
+    CHECK_CONTAINS(out, "usage: cdnsim show");
+    free(out);
+}
+
 void test_e2e_review_register(void);
 void test_e2e_review_register(void)
 {
@@ -224,6 +266,7 @@ void test_e2e_review_register(void)
         { "validate_counts", test_validate_counts },
         { "missing_comma_hint", test_missing_comma_hint },
         { "html_availability", test_html_availability },
+        { "help_lists_commands", test_help_lists_commands },
         { NULL, NULL },
     };
     tests_add_suite("e2e_review", cases);
