@@ -218,8 +218,14 @@ static void ev_action(sim_engine *eng, sim_event *ev)
     case FAULT_CRASH:
         for (size_t i = 0; i < f->ntargets; i++) {
             size_t c = f->targets[i];
-            if (begin && fr->crash_depth[c]++ == 0) comp_crash(w->comps[c]);
-            if (!begin && --fr->crash_depth[c] == 0) comp_recover(w->comps[c]);
+            if (begin && fr->crash_depth[c]++ == 0) {
+                w->comps[c]->refuse = f->refuse;
+                comp_crash(w->comps[c]);
+            }
+            if (!begin && --fr->crash_depth[c] == 0) {
+                comp_recover(w->comps[c]);
+                w->comps[c]->refuse = false;
+            }
         }
         break;
     case FAULT_SLOW:

@@ -220,6 +220,14 @@ static void deliver_request(sim_engine *eng, sim_event *ev)
     component *to = ev->target;
     request *r = ev->arg;
     if (to->down) {
+        if (to->refuse) {
+            /* connection refused: an immediate error, no work done */
+            r->arrived = eng->now;
+            if (comp_measuring(to)) to->requests++;
+            r->status = REQ_FAILED;
+            comp_respond(to, r, 0);
+            return;
+        }
         comp_drop(to, r);
         return;
     }

@@ -128,6 +128,8 @@ struct component {
     gsl_rng *rng;                  /* stream "<id>": the kind's own draws */
     gsl_rng *net_rng;              /* stream "<id>/net": delays of what it sends */
     bool down;                     /* crashed */
+    bool refuse;                   /* while down: new requests are refused at once (the
+                                      host answers, the process is dead) instead of lost */
     double slow;                   /* service-time factor, 1 normally */
     /* Measurements since the last reset (end of warm-up). */
     uint64_t requests;             /* requests arrived (for a client: issued) */

@@ -16,6 +16,7 @@ typedef struct entry_conf {
     sim_time_t at, until, recover, dur;
     const cJSON *act[FAULT_NKINDS];   /* in fault_kind order */
     double factor;
+    bool refuse;
     char *label;
 } entry_conf;
 
@@ -40,6 +41,9 @@ const conf_field faults_entry_fields[] = {
       "{\"link\": [region, region], \"loss\": \"5%\", \"delay\": \"20ms\"}", 0, 0, NULL, NULL },
     { "factor", CONF_DOUBLE, offsetof(entry_conf, factor), "1",
       "slow only: the multiplier (3 = three times slower)", 0.001, 1e6, NULL, NULL },
+    { "refuse", CONF_BOOL, offsetof(entry_conf, refuse), "false",
+      "crash only: the host still answers and refuses new requests at once (a dead process) instead of "
+      "losing them (a dead machine)", 0, 0, NULL, NULL },
     { "label", CONF_STRING, offsetof(entry_conf, label), "\"\"",
       "a name for reports (default: made from the action)", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
@@ -434,6 +438,14 @@ static int parse_entry(ctx *x, const cJSON *e, const char *jpath, fault *f)
             goto out;
         }
     }
+    if (has_key(e, "refuse") && f->kind != FAULT_CRASH) {
+        snprintf(jp, sizeof jp, "%s.refuse", jpath);
+        conf_error_at(x->errs, x->doc, cJSON_GetObjectItemCaseSensitive(e, "refuse"), jp,
+                      "\"refuse\" belongs to a crash, not a %s", fault_kind_names[kind]);
+        rc = SIM_EPARSE;
+        goto out;
+    }
+    f->refuse = ec.refuse;
     if (has_key(e, "factor") && f->kind != FAULT_SLOW) {
         snprintf(jp, sizeof jp, "%s.factor", jpath);
         conf_error_at(x->errs, x->doc, cJSON_GetObjectItemCaseSensitive(e, "factor"), jp,

@@ -11,6 +11,7 @@
  *   {"at": "60s", "crash": "origin-2", "recover": "90s"}
  *   {"at": "60s", "crash": {"group": "edge", "count": 2}}
  *   {"at": "60s", "crash": {"region": "us-east"}}
+ *   {"at": "60s", "crash": "web-2", "refuse": true}           (connection refused, not silence)
  *   {"at": "30s", "until": "40s", "slow": "disk-1", "factor": 3}
  *   {"at": "30s", "for": "10s", "slow": {"link": ["us-east", "eu-west"]}, "factor": 5}
  *   {"at": "20s", "until": "50s", "partition": ["us-east", "eu-west"]}
@@ -85,6 +86,7 @@ typedef struct fault {
     double factor;           /* slow: multiplier > 0 (1 for other kinds) */
     double loss;             /* degrade: fraction of messages lost, [0, 1] */
     sim_time_t delay;        /* degrade: one-way delay added */
+    bool refuse;             /* crash: new requests are refused at once instead of lost */
     char *label;             /* short description for events.csv and the summary; owned */
     char *jpath;             /* "faults[2]"; owned */
 } fault;

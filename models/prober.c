@@ -91,8 +91,9 @@ static void ev_arrive(sim_engine *eng, sim_event *ev)
     size_t i = (size_t)ev->data;
     component *t = p->targets[i];
     bool lost = false, ok;
-    sim_time_t back = t->down ? 0 : hop(p, t, p->owner, &lost);
-    health_probe outcome = (t->down || lost) ? HEALTH_PROBE_SILENT : HEALTH_PROBE_OK;
+    bool answers = !t->down || t->refuse;  /* a refusing host still answers, with an error */
+    sim_time_t back = answers ? hop(p, t, p->owner, &lost) : 0;
+    health_probe outcome = (!answers || lost) ? HEALTH_PROBE_SILENT : t->down ? HEALTH_PROBE_ERROR : HEALTH_PROBE_OK;
     /* two statements: the order of evaluation of arguments is unspecified */
     sim_time_t at = health_result_time(&p->hc, p->sent[i], outcome, eng->now - p->sent[i] + back, &ok);
     result_at(p, i, at, ok);

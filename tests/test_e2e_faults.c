@@ -176,6 +176,22 @@ static void test_server_crash(void)
         CHECK_TRUE(t >= 61.0 && t < 62.01);
     }
     run_free(&r);
+    /* The same crash with "refuse": the dead process's host refuses
+     * connections. Requests fail at once instead of timing out, and each
+     * probe fails after one round trip instead of the 1 s timeout, so the
+     * detection takes [2, 3) s (plus the round trip, under 2 ms here). */
+    if (run_scenario(&r, "scenarios/faults/server-crash.json",
+                     "--set 'faults=[{\"at\": \"30s\", \"crash\": \"web-2\", \"recover\": \"60s\", \"refuse\": true}]'") == 0) {
+        f = fault0(&r);
+        detect = num(f, "time_to_detect_s");
+        CHECK_TRUE(detect >= 2.0 && detect < 3.002);
+        double failed = sum_between(&r, "failed", 30, 34), to = sum_between(&r, "timed_out", 30, 90);
+        CHECK_TRUE(failed > 300);
+        CHECK_TRUE(to <= 3); /* only what web-2 was serving at the crash */
+        CHECK_EQ_I64((long long)sum_between(&r, "failed", ceil((30 + detect) * 2) / 2, 90), 0);
+        CHECK_NEAR(num(f, "load_vs_offered"), 1.0, 0.01);
+    }
+    run_free(&r);
 }
 
 /* The retry storm: a 3 s slowdown at 30 s. Without a budget every timeout

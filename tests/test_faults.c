@@ -50,7 +50,7 @@ static void test_crash_forms(void)
                    " {\"at\": \"1min\", \"crash\": {\"region\": \"us-east\"}},"
                    " {\"at\": \"5s\", \"for\": \"2s\", \"crash\": [\"disk-1\", \"lb\", \"disk-1\"]},"
                    " {\"at\": \"5s\", \"until\": \"7s\", \"crash\": \"origin\", \"label\": \"both origins\"},"
-                   " {\"at\": \"0\", \"crash\": {\"kind\": \"cdn_edge\", \"region\": \"eu-west\"}}]",
+                   " {\"at\": \"0\", \"crash\": {\"kind\": \"cdn_edge\", \"region\": \"eu-west\"}, \"refuse\": true}]",
                    &fs, err, sizeof err);
     CHECK_EQ_I64(rc, 0);
     CHECK_STR(err, "");
@@ -86,6 +86,8 @@ static void test_crash_forms(void)
     CHECK_EQ_I64(f->at, 0);
     CHECK_EQ_U64(f->ntargets, 1);
     CHECK_EQ_U64(f->targets[0], 3);
+    CHECK_TRUE(f->refuse);
+    CHECK_TRUE(!fs.v[0].refuse);
     faults_free(&fs);
 }
 
@@ -195,6 +197,9 @@ static void test_malformed(void)
         { "{\"at\": \"60s\", \"degrade\": {\"link\": [\"us-east\", \"eu-west\"], \"los\": \"5%\"}}",
           "faults[0].degrade.los: unknown key", "did you mean \"loss\"" },
         { "{\"at\": \"60s\", \"crash\": \"lb\", \"colour\": \"red\"}", "faults[0].colour: unknown key", "" },
+        { "{\"at\": \"60s\", \"slow\": \"disk-1\", \"factor\": 2, \"refuse\": true}",
+          "faults[0].refuse: \"refuse\" belongs to a crash, not a slow", "" },
+        { "{\"at\": \"60s\", \"crash\": \"lb\", \"refuse\": \"yes\"}", "faults[0].refuse:", "" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char arr[1024], err[2048];
