@@ -12,9 +12,10 @@
  *   - To evict: if M holds more than its share, or S is empty, evict from
  *     M, else from S.
  *   - From S: the oldest object moves to M (frequency reset to 0) if it was
- *     requested at least once while in S - the paper's rule in words; the
- *     authors' libCacheSim defaults to two requests - and the next oldest is
- *     examined; the first one never requested is evicted into G.
+ *     requested at least once while in S (threshold 1, as the first
+ *     author's blog post illustrates; libCacheSim defaults to two requests)
+ *     and the next oldest is examined; the first one never requested is
+ *     evicted into G.
  *   - From M: the oldest object, if its frequency is above 0, goes back to
  *     M's newest end with frequency - 1 (CLOCK with a 2-bit counter);
  *     otherwise it is evicted.
