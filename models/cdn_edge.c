@@ -59,7 +59,8 @@ typedef struct cdn_edge_state {
     size_t nclasses;
 } cdn_edge_state;
 
-enum { HOP_FETCH = 0, HOP_LEADER = 1 }; /* hop state: a leader has waiters to release */
+enum { HOP_FETCH = 0, HOP_LEADER = 1, HOP_WRITE = 2 }; /* hop state: a leader has waiters to release;
+                                                          a PUT passing through */
 
 static void edge_hit_done(void *owner, request *r);
 static int read_ttl_classes(component *c, cdn_edge_state *s, conf_errors *errs);
@@ -209,6 +210,13 @@ static void cdn_edge_on_request(component *c, request *r)
 {
     cdn_edge_state *s = c->state;
     cdn_edge_conf *cf = c->conf;
+    if (r->op == REQ_PUT) {
+        /* a write is never served here: it goes upstream, and the cached
+         * copy (now stale) is dropped at once */
+        cache_remove(s->cache, r->object);
+        comp_forward(c, s->up, r, HOP_WRITE, req_request_bytes(r));
+        return;
+    }
     bool hit = cache_lookup(s->cache, r->object, r->size, c->env->eng->now);
     c->win_requests++;
     if (hit) {
@@ -254,6 +262,10 @@ static void edge_hit_done(void *owner, request *r)
 static void cdn_edge_on_response(component *c, request *r, const req_hop *hop)
 {
     cdn_edge_state *s = c->state;
+    if (hop->state == HOP_WRITE) {
+        comp_respond(c, r, req_response_bytes(r));
+        return;
+    }
     if (r->status == REQ_PENDING || r->status == REQ_OK) {
         s->bytes_upstream += r->size;
         cdn_edge_conf *cf = c->conf;

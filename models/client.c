@@ -166,6 +166,19 @@ static int client_create(component *c, conf_errors *errs)
                       "expected shares summing to 100%% (GET is 100%% unless given), found %.6g%%", sum * 100);
         return SIM_EPARSE;
     }
+    /* DELETE and HEAD have no model along the storage path yet (the gateway
+     * fails them): refuse them here, where the user wrote them */
+    for (int op = REQ_DELETE; op <= REQ_HEAD; op++) {
+        if (cf->mix.share[op] <= 0) continue;
+        const cJSON *m = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "mix") : NULL;
+        const cJSON *at = m ? cJSON_GetObjectItemCaseSensitive(m, req_op_names[op]) : NULL;
+        char jp[512];
+        snprintf(jp, sizeof jp, "%s.mix.%s", c->jpath, req_op_names[op]);
+        conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
+                      "%s is not supported yet (only GET and PUT are modelled, docs/models.md), found %.6g%%",
+                      req_op_names[op], cf->mix.share[op] * 100);
+        return SIM_EPARSE;
+    }
     /* a stream of its own, opened only when there is something to draw, so
      * that an all-GET client draws exactly what it drew before mixes existed */
     if (cf->mix.share[REQ_GET] < 1) {

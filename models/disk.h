@@ -4,7 +4,9 @@
  * Co-located with its data node (COMP_KIND_LOCAL: no network hop).
  * Built on models/station. With `shared_bandwidth` the access time is a lone
  * request's whole time and concurrent transfers share the device's
- * bandwidth (processor sharing): see models/disk.c and docs/calibration.md. */
+ * bandwidth (processor sharing): see models/disk.c and docs/calibration.md.
+ * A PUT draws its access time from `write` instead of `access` (a durable
+ * write: data, fdatasync, metadata commit), everything else is the same. */
 #ifndef MODELS_DISK_H
 #define MODELS_DISK_H
 
@@ -17,6 +19,8 @@ extern const comp_kind disk_kind;
 typedef struct disk_conf {
     server_conf base;        /* first member */
     double shared_bw;        /* bytes/s shared by transfers in progress; 0: off */
+    sim_dist write;          /* ns: a write's access time (PUT); a conf filled in by a
+                                program must set it (zero is a constant 0) */
 } disk_conf;
 
 #endif

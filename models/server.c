@@ -20,6 +20,7 @@ typedef struct server_state {
     component **next;
     size_t nnext;
     uint64_t salt;  /* placement hash salt: independent of upstream choices */
+    bool control;   /* a control-plane service (metadata): answers carry no object */
 } server_state;
 
 static void server_done(void *owner, request *r);
@@ -42,6 +43,12 @@ static int server_create(component *c, conf_errors *errs)
         return SIM_EPARSE;
     }
     if (rc != 0) return rc;
+    /* A kind that declares write_service in its table serves PUTs from it. */
+    for (const conf_field *f = c->kind->fields; f->key; f++)
+        if (f->type == CONF_DIST_TIME && f->offset == offsetof(server_conf, write_service)) {
+            s->st.op_service[REQ_PUT] = &cf->write_service;
+            s->control = true;
+        }
     c->st = &s->st;
     return 0;
 }
@@ -72,7 +79,7 @@ static void server_done(void *owner, request *r)
         comp_forward(c, s->next[i], r, 0, req_request_bytes(r));
         return;
     }
-    comp_respond(c, r, req_response_bytes(r));
+    comp_respond(c, r, s->control ? 0 : req_response_bytes(r));
 }
 
 static void server_on_response(component *c, request *r, const req_hop *hop)

@@ -7,6 +7,10 @@
  * by a stable hash of the object id: data placement) and answered when that
  * answer comes back. A full queue rejects the request (status rejected).
  *
+ * A kind whose table declares `write_service` (metadata's "update") serves
+ * PUTs from that distribution, and is a control-plane service: its answers
+ * carry no object bytes (a lookup returns a location, not the photo).
+ *
  * Kinds built on it declare their own field table over server_conf; the
  * downstream list is the first CONF_REF/CONF_REFLIST field of the table (its
  * key may differ: "next" here, "disks" for a data node).
@@ -23,6 +27,9 @@ typedef struct server_conf {
     station_conf st;
     double bandwidth;      /* bytes/s of payload processing; 0: none */
     conf_strlist next;     /* downstream targets (optional) */
+    sim_dist write_service;/* ns: service of a PUT, used only by kinds whose field table
+                              has an entry for it (metadata's "update"); others serve
+                              every operation from st.service */
 } server_conf;
 
 /* The shared operations; kinds built on server_conf point their ops here. */

@@ -1,0 +1,503 @@
+/* tests/test_models_write.c - the write path along the storage models: a
+ * PUT's exact time through gateway, metadata update, data node and the
+ * disk's `write` distribution; replication with a write quorum (answered at
+ * the w-th acknowledgement, failed when the quorum can no longer be met);
+ * PUTs through a CDN edge invalidate its copy; unsupported operations and
+ * impossible quorums are refused with located errors; a mixed workload end
+ * to end. Constant distributions everywhere, so times are exact. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "models/cache/cache.h"
+#include "models/cdn_edge.h"
+#include "models/client.h"
+#include "models/component.h"
+#include "models/disk.h"
+#include "models/gateway.h"
+#include "models/net.h"
+#include "models/registry.h"
+#include "models/server.h"
+#include "sim/errors.h"
+#include "tests/harness.h"
+
+typedef struct tenv {
+    sim_engine eng;
+    net nt;
+    req_pool pool;
+    comp_env env;
+    component *c[24];
+    size_t n;
+    uint64_t done, ok, failed;
+    sim_time_t first_latency, last_latency;
+} tenv;
+
+static void t_completed(comp_env *env, request *r)
+{
+    tenv *t = env->world;
+    sim_time_t lat = env->eng->now - r->issued;
+    if (t->done++ == 0) t->first_latency = lat;
+    t->last_latency = lat;
+    if (r->status == REQ_OK || r->status == REQ_PENDING) t->ok++;
+    if (r->status == REQ_FAILED || r->status == REQ_REJECTED) t->failed++;
+}
+
+/* One region: 1 ms between components, 1 GB/s (1 MB takes 1 ms). */
+static void tenv_init(tenv *t)
+{
+    memset(t, 0, sizeof *t);
+    sim_engine_init(&t->eng);
+    req_pool_init(&t->pool);
+    const char *names[] = { "a" };
+    net_link_conf same = { .bandwidth = 1e9 }, cross = { .bandwidth = 1e9 };
+    sim_dist_const(&same.delay, 1e6);
+    sim_dist_const(&cross.delay, 1e6);
+    CHECK_EQ_I64(net_init_simple(&t->nt, 1, names, &same, &cross), 0);
+    sim_dist_free(&same.delay);
+    sim_dist_free(&cross.delay);
+    t->env.eng = &t->eng;
+    t->env.net = &t->nt;
+    t->env.reqs = &t->pool;
+    t->env.seed = 42;
+    t->env.end = SIM_TIME_MAX;
+    t->env.completed = t_completed;
+    t->env.world = t;
+    t->env.comps = t->c;
+}
+
+static component *tenv_add(tenv *t, const comp_kind *k, const char *id, const void *conf)
+{
+    conf_errors errs;
+    conf_errors_init(&errs);
+    component *c = NULL;
+    CHECK_EQ_I64(comp_create_with(k, id, 0, conf, &t->env, &c, &errs), 0);
+    conf_errors_free(&errs);
+    if (!c) return NULL;
+    c->index = t->n;
+    t->c[t->n++] = c;
+    t->env.ncomps = t->n;
+    return c;
+}
+
+static int tenv_link(tenv *t)
+{
+    conf_errors errs;
+    conf_errors_init(&errs);
+    int bad = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->c[i]->kind->ops->link && t->c[i]->kind->ops->link(t->c[i], &errs) != 0) bad = 1;
+    conf_errors_free(&errs);
+    return bad;
+}
+
+static void tenv_free(tenv *t)
+{
+    for (size_t i = 0; i < t->n; i++) comp_free(t->c[i]);
+    net_free(&t->nt);
+    req_pool_free(&t->pool);
+    sim_engine_free(&t->eng);
+}
+
+static conf_strlist list_of(int n, const char *const *ids)
+{
+    conf_strlist l;
+    l.n = (size_t)n;
+    l.v = malloc((size_t)n * sizeof *l.v);
+    for (int i = 0; i < n; i++) l.v[i] = strdup(ids[i]);
+    return l;
+}
+
+static server_conf server_const(double service_ns, int64_t servers)
+{
+    server_conf sc;
+    memset(&sc, 0, sizeof sc);
+    sc.st.servers = servers;
+    sc.st.queue_limit = -1;
+    sim_dist_const(&sc.st.service, service_ns);
+    return sc;
+}
+
+/* A closed-loop client: `users` users, no think time, no last mile, one
+ * object of `size` bytes; `put` is the share of PUTs. */
+static client_conf client_conf_of(const char *to, double size, int64_t users, double put)
+{
+    client_conf cc;
+    memset(&cc, 0, sizeof cc);
+    cc.mode = CLIENT_CLOSED;
+    cc.concurrency = users;
+    cc.to = strdup(to);
+    cc.objects = 1;
+    sim_dist_const(&cc.think, 0);
+    sim_dist_const(&cc.size, size);
+    sim_dist_const(&cc.last_mile, 0);
+    cc.mix.share[REQ_GET] = 1 - put;
+    cc.mix.share[REQ_PUT] = put;
+    return cc;
+}
+
+/* A disk with constant read access and write times and a per-channel
+ * bandwidth (0: none). */
+static disk_conf disk_const(double access_ns, double write_ns, double bandwidth, int64_t channels)
+{
+    disk_conf d;
+    memset(&d, 0, sizeof d);
+    d.base = server_const(access_ns, channels);
+    d.base.bandwidth = bandwidth;
+    sim_dist_const(&d.write, write_ns);
+    return d;
+}
+
+/* client -> gateway -> metadata -> gateway -> datanode -> disk, with a 1 MB
+ * object, for op GET or PUT; returns the first request's latency. */
+static sim_time_t one_request(double put)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("gw", 1e6, 1, put);
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    gateway_conf gc;
+    memset(&gc, 0, sizeof gc);
+    gc.st.servers = 1;
+    gc.st.queue_limit = -1;
+    sim_dist_const(&gc.st.service, 1e6);
+    gc.metadata = strdup("meta");
+    gc.datanodes = list_of(1, (const char *[]){ "dn" });
+    tenv_add(&t, &gateway_kind, "gw", &gc);
+    server_conf mc = server_const(2e6, 1);
+    sim_dist_const(&mc.write_service, 5e6); /* metadata's "update" */
+    tenv_add(&t, comp_kind_find("metadata"), "meta", &mc);
+    server_conf dnc = server_const(3e6, 1);
+    dnc.next = list_of(1, (const char *[]){ "disk" });
+    tenv_add(&t, comp_kind_find("datanode"), "dn", &dnc);
+    disk_conf dkc = disk_const(4e6, 7e6, 1e9, 1);
+    component *disk = tenv_add(&t, &disk_kind, "disk", &dkc);
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, 200 * SIM_MS);
+    CHECK_TRUE(t.done >= 5);
+    CHECK_EQ_U64(t.ok, t.done);
+    CHECK_EQ_I64(t.last_latency, t.first_latency); /* one user, constant times: all the same */
+    CHECK_TRUE(disk->requests >= t.done);
+    sim_time_t lat = t.first_latency;
+    tenv_free(&t);
+    return lat;
+}
+
+/* The PUT's time, hop by hop (1 ms per hop, 1 MB at 1 GB/s = 1 ms where the
+ * object travels):
+ *   cl -> gw 1 + 1 (the object), gw 1, -> meta 1, update 5 (not the 2 ms
+ *   lookup), -> gw 1, -> dn 1 + 1 (the object), dn 3, -> disk 0 (local),
+ *   write 7 + 1 MB / 1 GB/s 1, -> dn 0, -> gw 1, -> cl 1 (an empty answer)
+ *   = 25 ms.
+ * The GET of the same object: cl -> gw 1, gw 1, -> meta 1, lookup 2, -> gw 1,
+ *   -> dn 1, dn 3, disk access 4 + 1, -> gw 1 + 1 (the object), -> cl 1 + 1
+ *   = 19 ms. */
+static void test_put_exact_time(void)
+{
+    CHECK_EQ_I64(one_request(1.0), 25 * SIM_MS);
+    CHECK_EQ_I64(one_request(0.0), 19 * SIM_MS);
+}
+
+/* Three data nodes whose disks write in 2, 5 and 9 ms; replicas 3. The PUT is
+ * answered at the w-th fastest copy:
+ *   cl -> gw 1 + 1 (object), gw 1, -> dn 1 + 1, dn 0, disk write_k, -> gw 1,
+ *   -> cl 1 = 7 ms + the w-th write time: w=1: 9, w=2: 12, w=3: 16 ms.
+ * Every copy is written: each disk serves one write per PUT (the slow copies
+ * of an early answer still finish). */
+static void quorum_case(int64_t w, sim_time_t expect)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("gw", 1e6, 1, 1.0);
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    gateway_conf gc;
+    memset(&gc, 0, sizeof gc);
+    gc.st.servers = 1;
+    gc.st.queue_limit = -1;
+    sim_dist_const(&gc.st.service, 1e6);
+    gc.metadata = strdup("");
+    gc.datanodes = list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
+    gc.replicas = 3;
+    gc.write_quorum = w;
+    component *gw = tenv_add(&t, &gateway_kind, "gw", &gc);
+    const double wt[3] = { 2e6, 5e6, 9e6 };
+    component *disk[3];
+    for (int i = 0; i < 3; i++) {
+        char dn[8], dk[8];
+        snprintf(dn, sizeof dn, "dn%d", i + 1);
+        snprintf(dk, sizeof dk, "dk%d", i + 1);
+        server_conf dnc = server_const(0, 8);
+        dnc.next = list_of(1, (const char *[]){ dk });
+        tenv_add(&t, comp_kind_find("datanode"), dn, &dnc);
+        disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
+        disk[i] = tenv_add(&t, &disk_kind, dk, &dkc);
+    }
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl->kind->ops->start(cl);
+    /* stop between answers so that the copies of the last PUT are back */
+    sim_run(&t.eng, 10 * expect + expect / 2);
+    CHECK_EQ_U64(t.done, 10);
+    CHECK_EQ_U64(t.ok, 10);
+    CHECK_EQ_I64(t.first_latency, expect);
+    CHECK_EQ_I64(t.last_latency, expect);
+    /* the 11th PUT is out: its copies have reached every disk or not, but
+     * every earlier PUT wrote all three copies */
+    for (int i = 0; i < 3; i++) CHECK_TRUE(disk[i]->requests == 10 || disk[i]->requests == 11);
+    cJSON *o = comp_report(gw);
+    CHECK_TRUE(o != NULL);
+    if (o) {
+        const cJSON *puts = cJSON_GetObjectItemCaseSensitive(o, "replicated_puts");
+        const cJSON *copies = cJSON_GetObjectItemCaseSensitive(o, "copies_sent");
+        /* comp_json_num writes fixed-format raw numbers */
+        CHECK_TRUE(cJSON_IsRaw(puts) && cJSON_IsRaw(copies));
+        if (cJSON_IsRaw(puts) && cJSON_IsRaw(copies)) {
+            CHECK_NEAR(strtod(puts->valuestring, NULL), 11, 0);
+            CHECK_NEAR(strtod(copies->valuestring, NULL), 33, 0);
+        }
+        cJSON_Delete(o);
+    }
+    tenv_free(&t);
+}
+
+static void test_quorum_times(void)
+{
+    quorum_case(1, 9 * SIM_MS);
+    quorum_case(2, 12 * SIM_MS);
+    quorum_case(3, 16 * SIM_MS);
+}
+
+/* Two users PUT the same object at once through a gateway with one worker
+ * (1 ms each), replicas 2: the copies of the second PUT reach the data nodes
+ * 1 ms after the first's. Data node B has one server, no queue and takes
+ * 5 ms, so it rejects the second copy. With w = 2 that PUT can no longer reach
+ * its quorum and fails; with w = 1 the copy on A carries it and nothing
+ * fails. */
+static uint64_t rejected_copy_failures(int64_t w)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("gw", 1000, 2, 1.0);
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    gateway_conf gc;
+    memset(&gc, 0, sizeof gc);
+    gc.st.servers = 1;
+    gc.st.queue_limit = -1;
+    sim_dist_const(&gc.st.service, 1e6);
+    gc.metadata = strdup("");
+    gc.datanodes = list_of(2, (const char *[]){ "dnA", "dnB" });
+    gc.replicas = 2;
+    gc.write_quorum = w;
+    tenv_add(&t, &gateway_kind, "gw", &gc);
+    server_conf a = server_const(5e6, 8);
+    tenv_add(&t, comp_kind_find("datanode"), "dnA", &a); /* no disks: answers after service */
+    server_conf b = server_const(5e6, 1);
+    b.st.queue_limit = 0;
+    tenv_add(&t, comp_kind_find("datanode"), "dnB", &b);
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, 12 * SIM_MS); /* the first two answers only */
+    CHECK_EQ_U64(t.done, 2);
+    uint64_t failed = t.failed;
+    tenv_free(&t);
+    return failed;
+}
+
+static void test_quorum_failure(void)
+{
+    CHECK_EQ_U64(rejected_copy_failures(2), 1);
+    CHECK_EQ_U64(rejected_copy_failures(1), 0);
+}
+
+/* A quorum above the replicas and more replicas than data nodes are refused,
+ * naming the key. */
+static void test_quorum_errors(void)
+{
+    tenv t;
+    tenv_init(&t);
+    gateway_conf gc;
+    memset(&gc, 0, sizeof gc);
+    gc.st.servers = 1;
+    gc.st.queue_limit = -1;
+    sim_dist_const(&gc.st.service, 1e6);
+    gc.metadata = strdup("");
+    gc.datanodes = list_of(2, (const char *[]){ "d1", "d2" });
+    gc.replicas = 2;
+    gc.write_quorum = 3;
+    conf_errors errs;
+    conf_errors_init(&errs);
+    component *c = NULL;
+    CHECK_EQ_I64(comp_create_with(&gateway_kind, "gw", 0, &gc, &t.env, &c, &errs), SIM_EPARSE);
+    CHECK_TRUE(c == NULL);
+    CHECK_TRUE(errs.n >= 1);
+    if (errs.n) CHECK_CONTAINS(errs.msgs[0], "write quorum of at most replicas (2), found 3");
+    conf_errors_free(&errs);
+
+    memset(&gc, 0, sizeof gc);
+    gc.st.servers = 1;
+    gc.st.queue_limit = -1;
+    sim_dist_const(&gc.st.service, 1e6);
+    gc.metadata = strdup("");
+    gc.datanodes = list_of(2, (const char *[]){ "d1", "d2" });
+    gc.replicas = 3;
+    tenv_add(&t, &gateway_kind, "gw", &gc);
+    server_conf d = server_const(1e6, 1);
+    tenv_add(&t, comp_kind_find("datanode"), "d1", &d);
+    d = server_const(1e6, 1);
+    tenv_add(&t, comp_kind_find("datanode"), "d2", &d);
+    CHECK_EQ_I64(tenv_link(&t), 1);
+    tenv_free(&t);
+
+    /* DELETE in a client's mix: not modelled, refused at the mix key */
+    tenv_init(&t);
+    client_conf cc = client_conf_of("gw", 1000, 1, 0.5);
+    cc.mix.share[REQ_GET] = 0.25;
+    cc.mix.share[REQ_DELETE] = 0.25;
+    conf_errors_init(&errs);
+    c = NULL;
+    CHECK_EQ_I64(comp_create_with(&client_kind, "cl", 0, &cc, &t.env, &c, &errs), SIM_EPARSE);
+    CHECK_TRUE(errs.n >= 1);
+    if (errs.n) {
+        CHECK_CONTAINS(errs.msgs[0], "DELETE is not supported yet");
+        CHECK_CONTAINS(errs.msgs[0], "mix.DELETE");
+    }
+    conf_errors_free(&errs);
+    tenv_free(&t);
+}
+
+/* A PUT through a CDN edge: never served there, forwarded with its payload
+ * and the cached copy dropped, so the next GET misses. Requests are injected
+ * by hand from an open-loop client that was never started (it issues
+ * nothing of its own). */
+static void inject(tenv *t, component *cl, component *to, req_op op)
+{
+    request *r = req_new(&t->pool);
+    r->op = (uint8_t)op;
+    r->object = 1;
+    r->size = 1000000;
+    r->issued = t->eng.now;
+    r->arrived = t->eng.now;
+    r->client = cl;
+    comp_forward(cl, to, r, 0, req_request_bytes(r));
+    sim_run(&t->eng, t->eng.now + SIM_S);
+}
+
+static void test_edge_put_invalidates(void)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("edge", 1e6, 1, 0);
+    cc.mode = CLIENT_OPEN;
+    cc.rate = 1;
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    cdn_edge_conf ec;
+    memset(&ec, 0, sizeof ec);
+    ec.st.servers = 4;
+    ec.st.queue_limit = -1;
+    sim_dist_const(&ec.st.service, 100e3);
+    ec.read_bandwidth = 1e9;
+    ec.cache_size = 10 << 20;
+    ec.policy = strdup("lru");
+    ec.upstream = strdup("origin");
+    component *edge = tenv_add(&t, &cdn_edge_kind, "edge", &ec);
+    server_conf sc = server_const(5e6, 1);
+    component *origin = tenv_add(&t, &server_kind, "origin", &sc);
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    inject(&t, cl, edge, REQ_GET); /* miss, fills */
+    inject(&t, cl, edge, REQ_GET); /* hit */
+    CHECK_EQ_U64(origin->requests, 1);
+    CHECK_EQ_U64(cache_objects(edge->cache), 1);
+    inject(&t, cl, edge, REQ_PUT);
+    CHECK_EQ_U64(origin->requests, 2);
+    CHECK_EQ_U64(cache_objects(edge->cache), 0);
+    /* cl -> edge 1 + 1 (object), -> origin 1 + 1, origin 5, -> edge 1,
+     * -> cl 1: 11 ms; nothing was read from the edge's storage */
+    CHECK_EQ_I64(t.last_latency, 11 * SIM_MS);
+    inject(&t, cl, edge, REQ_GET); /* misses again */
+    CHECK_EQ_U64(origin->requests, 3);
+    CHECK_EQ_U64(cache_objects(edge->cache), 1);
+    CHECK_EQ_U64(t.done, 4);
+    CHECK_EQ_U64(t.ok, 4);
+    tenv_free(&t);
+}
+
+/* scenarios/writes.json end to end: 70% GET / 30% PUT through an edge, a
+ * gateway writing 3 copies with quorum 2. The PUT share is binomial: with n
+ * requests its standard deviation is sqrt(0.3 * 0.7 / n), under 0.5% for the
+ * ~12,000 requests of the run, so 0.3 +- 0.02 (4 sd) cannot fail by chance.
+ * The data nodes receive exactly the GET misses plus 3 copies per
+ * replicated PUT, up to the requests in flight at the warm-up and the end
+ * (a few per ms of latency: at most 1% here). PUTs are slower than GETs at
+ * the median (the write is 1.7 ms against the read's ~0.6 ms, plus the
+ * metadata update's 2 ms against 1 ms, while both share the last mile).
+ * Two runs are identical. */
+static void test_e2e_mixed(void)
+{
+    char *dir = tests_mkdtemp();
+    char cmd[8192];
+    for (int k = 0; k < 2; k++) {
+        snprintf(cmd, sizeof cmd, "%s run scenarios/writes.json --quiet --out %s/r%d", tests_cdnsim_bin(), dir, k);
+        CHECK_EQ_I64(tests_run(cmd, NULL, NULL), 0);
+    }
+    char p0[4200], p1[4200];
+    snprintf(p0, sizeof p0, "%s/r0/summary.json", dir);
+    snprintf(p1, sizeof p1, "%s/r1/summary.json", dir);
+    char *a = tests_read_file(p0, NULL), *b = tests_read_file(p1, NULL);
+    CHECK_TRUE(a && b);
+    cJSON *s = a ? cJSON_Parse(a) : NULL;
+    CHECK_TRUE(s != NULL);
+    if (s) {
+        const cJSON *by = cJSON_GetObjectItemCaseSensitive(s, "by_op");
+        const cJSON *get = cJSON_GetObjectItemCaseSensitive(by, "GET");
+        const cJSON *put = cJSON_GetObjectItemCaseSensitive(by, "PUT");
+        CHECK_TRUE(get && put);
+        double ng = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(get, "requests"), "issued")->valuedouble;
+        double np = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(put, "requests"), "issued")->valuedouble;
+        CHECK_TRUE(ng + np > 10000);
+        CHECK_NEAR(np / (ng + np), 0.3, 0.02);
+        double failed = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(s, "requests"), "failed")->valuedouble;
+        CHECK_TRUE(failed == 0);
+        double gp50 = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(get, "latency_ms"), "p50")->valuedouble;
+        double pp50 = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(put, "latency_ms"), "p50")->valuedouble;
+        CHECK_TRUE(pp50 > gp50);
+        const cJSON *comps = cJSON_GetObjectItemCaseSensitive(s, "components");
+        double misses = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(comps, "edge"), "misses_forwarded")->valuedouble;
+        double copies = 0, puts = 0, dn = 0;
+        const char *gws[] = { "gateway-1", "gateway-2" }, *dns[] = { "dn1", "dn2", "dn3", "dn4" };
+        for (int i = 0; i < 2; i++) {
+            const cJSON *g = cJSON_GetObjectItemCaseSensitive(comps, gws[i]);
+            copies += cJSON_GetObjectItemCaseSensitive(g, "copies_sent")->valuedouble;
+            puts += cJSON_GetObjectItemCaseSensitive(g, "replicated_puts")->valuedouble;
+            CHECK_TRUE(cJSON_GetObjectItemCaseSensitive(g, "quorum_failures")->valuedouble == 0);
+        }
+        for (int i = 0; i < 4; i++)
+            dn += cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(comps, dns[i]), "requests")->valuedouble;
+        CHECK_EQ_I64(copies, 3 * puts);
+        CHECK_NEAR(puts, np, 0.01 * np);
+        CHECK_NEAR(dn, misses + copies, 0.01 * dn);
+        cJSON_Delete(s);
+    }
+    /* determinism: the summaries differ only in the wall-clock lines */
+    if (a && b) {
+        char *x = strstr(a, "\"scenario\""), *y = strstr(b, "\"scenario\"");
+        char *xw = x ? strstr(x, "\"wall_s\"") : NULL, *yw = y ? strstr(y, "\"wall_s\"") : NULL;
+        CHECK_TRUE(x && y && xw && yw && xw - x == yw - y && memcmp(x, y, (size_t)(xw - x)) == 0);
+    }
+    free(a);
+    free(b);
+    tests_rmtree(dir);
+    free(dir);
+}
+
+void test_models_write_register(void)
+{
+    static const tests_case cases[] = {
+        { "put_exact_time", test_put_exact_time },
+        { "quorum_times", test_quorum_times },
+        { "quorum_failure", test_quorum_failure },
+        { "quorum_errors", test_quorum_errors },
+        { "edge_put_invalidates", test_edge_put_invalidates },
+        { "e2e_mixed", test_e2e_mixed },
+        { NULL, NULL },
+    };
+    tests_add_suite("models_write", cases);
+}
