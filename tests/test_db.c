@@ -396,6 +396,14 @@ static void test_old_primary_rejoins(void)
     CHECK_TRUE(num(rs, "n1") >= 8); /* a third of the 25 reads */
     /* every write went to n2: n2's requests = its reads + 25 writes */
     CHECK_EQ_I64((double)t.c[2]->requests, num(rs, "n2") + 25);
+    cJSON *n1 = comp_report(t.c[1]), *n2 = comp_report(t.c[2]);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n1, "role")), "replica");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n2, "role")), "primary");
+    CHECK_EQ_I64(num(n1, "writes_served"), 0);
+    CHECK_EQ_I64(num(n2, "writes_served"), 25);
+    CHECK_EQ_I64(num(n1, "reads_served"), num(rs, "n1"));
+    cJSON_Delete(n1);
+    cJSON_Delete(n2);
     cJSON_Delete(o);
     tdb_free(&t);
 }
