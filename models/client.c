@@ -96,6 +96,8 @@ uint64_t client_object_size(const sim_dist *d, uint64_t object)
 static int client_create_resilience(component *c, conf_errors *errs)
 {
     client_conf *cf = c->conf;
+    if (cf->retry && cJSON_IsNull(cf->retry)) cf->retry = NULL; /* --set retry=null: off */
+    if (cf->breaker && cJSON_IsNull(cf->breaker)) cf->breaker = NULL; /* --set breaker=null: off */
     client_state *s = c->state;
     char jp[512], why[256];
     int bad = 0;

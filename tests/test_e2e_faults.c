@@ -192,6 +192,29 @@ static void test_server_crash(void)
         CHECK_NEAR(num(f, "load_vs_offered"), 1.0, 0.01);
     }
     run_free(&r);
+    /* Refused requests are errors the balancer sees: a breaker per backend
+     * (5 in a row, open 5 s), with no health check, ejects web-2 after its
+     * first 5 failures; each trial every 5 s fails once more; the trial
+     * after the recovery closes it. 5 + 5 failures in all, 30 s of crash. */
+    if (run_scenario(&r, "scenarios/faults/server-crash.json",
+                     "--set 'faults=[{\"at\": \"30s\", \"crash\": \"web-2\", \"recover\": \"60s\", \"refuse\": true}]'"
+                     " --set 'components.lb.breaker={\"consecutive\": 5, \"ratio\": 0, \"open_for\": \"5s\"}'"
+                     " --set components.lb.health_check=null") == 0) {
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
+        CHECK_EQ_I64((long long)num(req, "failed"), 10);
+        CHECK_TRUE(num(req, "timed_out") <= 3);
+        CHECK_TRUE(strstr(r.events, ",health_down,") == NULL);
+        CHECK_CONTAINS(r.events, ",breaker_open,web-2,");
+        const char *cl = strstr(r.events, ",breaker_close,web-2,");
+        CHECK_TRUE(cl != NULL);
+        if (cl) {
+            const char *ls = cl;
+            while (ls > r.events && ls[-1] != '\n') ls--;
+            double t = strtod(ls, NULL);
+            CHECK_TRUE(t >= 60.0 && t < 65.1);
+        }
+    }
+    run_free(&r);
 }
 
 /* The retry storm: a 3 s slowdown at 30 s. Without a budget every timeout
