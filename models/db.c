@@ -601,12 +601,15 @@ static int db_link(component *c, conf_errors *errs)
             rc = SIM_EPARSE;
             continue;
         }
-        if (ns->db && ns->db != c) {
+        if (ns->db) {
             char jp[512];
             snprintf(jp, sizeof jp, "%s.nodes", c->jpath);
             const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "nodes") : NULL;
-            conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
-                          "db_node \"%s\" already belongs to database \"%s\"", nd->id, ns->db->id);
+            if (ns->db == c)
+                conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "db_node \"%s\" is listed twice", nd->id);
+            else
+                conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
+                              "db_node \"%s\" already belongs to database \"%s\"", nd->id, ns->db->id);
             rc = SIM_EPARSE;
             continue;
         }

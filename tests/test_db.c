@@ -459,6 +459,35 @@ static void test_primary_back_before_detection(void)
     tdb_free(&t);
 }
 
+/* The primary stops answering without crashing (its hook is not called, as
+ * when a partition cuts it off): the failover starts at its detection. */
+static void ev_silence(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    ((component *)ev->target)->down = true;
+}
+
+static void test_silent_primary(void)
+{
+    tdb t;
+    if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
+        tdb_free(&t);
+        return;
+    }
+    sim_schedule_at(&t.eng, 2 * SIM_S, ev_silence, t.c[1], NULL, 0);
+    for (int k = 0; k < 100; k++) inject(&t, k * 100 * SIM_MS + 50 * SIM_MS, REQ_PUT, (uint32_t)k);
+    sim_run(&t.eng, 11 * SIM_S);
+    cJSON *o = report(&t);
+    cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "failovers"), 0);
+    double at = num(f, "crash_at_s");
+    CHECK_TRUE(at >= 5.0 && at < 6.0); /* marked down 3 to 4 s after 2 s */
+    CHECK_NEAR(num(f, "time_to_detect_s"), 0, 1e-12);
+    CHECK_NEAR(num(f, "time_to_promote_s"), 1.0, 1e-9);
+    CHECK_EQ_I64(db_primary(t.db), 1);
+    cJSON_Delete(o);
+    tdb_free(&t);
+}
+
 void test_db_register(void)
 {
     static const tests_case cases[] = {
@@ -471,6 +500,7 @@ void test_db_register(void)
         { "old_primary_rejoins", test_old_primary_rejoins },
         { "no_replica", test_no_replica },
         { "primary_back_before_detection", test_primary_back_before_detection },
+        { "silent_primary", test_silent_primary },
         { NULL, NULL },
     };
     tests_add_suite("db", cases);
