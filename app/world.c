@@ -829,7 +829,36 @@ void world_print_paths(world *w, FILE *f)
     }
 }
 
-static cJSON *effective_comp(const component *c, const char *region)
+/* A reference as `show` prints it: `show` expands counts, so a group name
+ * would no longer name anything in its output; each name becomes the ids of
+ * the members it stands for (a one-member group: that member's id). */
+static cJSON *resolved_refs(const scenario *scn, const cJSON *v, bool list)
+{
+    cJSON *out = list ? cJSON_CreateArray() : NULL;
+    size_t idx[256];
+    if (!list) {
+        if (!cJSON_IsString(v) || !*v->valuestring) return NULL;
+        if (scenario_resolve(scn, v->valuestring, idx, 1) != 1) return NULL;
+        return cJSON_CreateString(scn->comps[idx[0]].id);
+    }
+    if (!out) return NULL;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, v) {
+        size_t n = cJSON_IsString(it) ? scenario_resolve(scn, it->valuestring, idx, 256) : 0;
+        if (n == 0 || n > 256) { /* dangling or huge: leave the name as written */
+            cJSON_AddItemToArray(out, cJSON_Duplicate(it, 1));
+            continue;
+        }
+        for (size_t k = 0; k < n; k++) cJSON_AddItemToArray(out, cJSON_CreateString(scn->comps[idx[k]].id));
+    }
+    return out;
+}
+
+/* One component as the scenario language writes it, every parameter filled
+ * in, so that `show`'s output parses back to the same world: parameters
+ * whose default is "absent" (null) are left out, since a JSON null is not a
+ * value a scenario may write, and references name members, not groups. */
+static cJSON *effective_comp(const scenario *scn, const component *c, const char *region)
 {
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
@@ -841,7 +870,23 @@ static cJSON *effective_comp(const component *c, const char *region)
         cJSON *it = params->child;
         while (it) {
             cJSON *nx = it->next;
-            cJSON_AddItemToObject(o, it->string, cJSON_DetachItemViaPointer(params, it));
+            cJSON *v = cJSON_DetachItemViaPointer(params, it);
+            if (cJSON_IsNull(v)) {
+                cJSON_Delete(v);
+                it = nx;
+                continue;
+            }
+            for (const conf_field *f = c->kind->fields; f->key; f++) {
+                if (strcmp(f->key, v->string) || (f->type != CONF_REF && f->type != CONF_REFLIST)) continue;
+                cJSON *r = resolved_refs(scn, v, f->type == CONF_REFLIST);
+                if (r) {
+                    cJSON_AddItemToObject(o, v->string, r);
+                    cJSON_Delete(v);
+                    v = NULL;
+                }
+                break;
+            }
+            if (v) cJSON_AddItemToObject(o, v->string, v);
             it = nx;
         }
         cJSON_Delete(params);
@@ -849,21 +894,40 @@ static cJSON *effective_comp(const component *c, const char *region)
     return o;
 }
 
+/* Replaces o[key] in place (keeping the key order of the file), or adds it. */
+static void put_in_place(cJSON *o, const char *key, cJSON *v)
+{
+    if (!v) return;
+    if (cJSON_GetObjectItemCaseSensitive(o, key)) cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
+    else cJSON_AddItemToObject(o, key, v);
+}
+
 void world_show(world *w, FILE *f)
 {
     cJSON *eff = scenario_effective_json(&w->scn);
     if (!eff) eff = cJSON_CreateObject();
     if (!eff) return;
-    cJSON_DeleteItemFromObjectCaseSensitive(eff, "seed");
-    cJSON_AddItemToObject(eff, "seed", cJSON_CreateNumber((double)w->seed));
-    cJSON_DeleteItemFromObjectCaseSensitive(eff, "network");
-    cJSON *nt = net_to_json(&w->net);
-    if (nt) cJSON_AddItemToObject(eff, "network", nt);
+    char seed[24];
+    snprintf(seed, sizeof seed, "%llu", (unsigned long long)w->seed);
+    /* a string of digits: a JSON number would lose seeds above 2^53 */
+    put_in_place(eff, "seed", w->seed < (1ull << 53) ? cJSON_CreateNumber((double)w->seed) : cJSON_CreateString(seed));
+    /* the network in the scenario language, plus every pair of regions with its
+     * mean delay under "_links" (a comment key: read by people, ignored on input) */
+    cJSON *nt = net_conf_to_json(&w->scn.doc, w->scn.network);
+    if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(nt, "pairs"))) /* absent: none */
+        cJSON_ReplaceItemInObjectCaseSensitive(nt, "pairs", cJSON_CreateArray());
+    cJSON *links = net_to_json(&w->net);
+    if (nt && links) {
+        cJSON *l = cJSON_DetachItemFromObjectCaseSensitive(links, "links");
+        if (l) cJSON_AddItemToObject(nt, "_links", l);
+    }
+    cJSON_Delete(links);
+    put_in_place(eff, "network", nt);
     cJSON *comps = cJSON_CreateArray();
     cJSON *wl = cJSON_CreateObject();
     for (size_t i = 0; comps && wl && i < w->ncomps; i++) {
         component *c = w->comps[i];
-        cJSON *o = effective_comp(c, w->net.names[c->region]);
+        cJSON *o = effective_comp(&w->scn, c, w->net.names[c->region]);
         if (!o) continue;
         if (i < w->scn.ncomps) cJSON_AddItemToArray(comps, o);
         else {

@@ -99,7 +99,7 @@ done
 # Where the heap stops being the better bottom: E = 1, about 2 million events.
 sweep=$(mktemp)
 trap 'rm -f "$main" "$queue" "$sweep"' EXIT
-for n in 8 16 32 64 128 256 512 1024 4096; do
+for n in 8 16 32 64 128 256 512 1024 4096 16384 131072; do
     echo "10-phold.sh: sweep N=$n" >&2
     t=$((2000000 / n))
     h=$(best "$RUNS" "$CDNSIM" bench phold --lps "$n" --start-events 1 --end "$t" --queue heap)

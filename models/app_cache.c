@@ -27,6 +27,9 @@ static const conf_field app_cache_fields[] = {
       "values expire this long after they are set; 0 = never", 0, 0, NULL, NULL },
     { "database", CONF_REF, offsetof(app_cache_conf, database), NULL,
       "id of the database the application reads on a miss", 0, 0, NULL, NULL },
+    { "fall_through", CONF_BOOL, offsetof(app_cache_conf, fall_through), "false",
+      "when the cache server crashes, the application reads the database directly (else it is down too)", 0, 0,
+      NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -35,6 +38,8 @@ typedef struct app_cache_state {
     cache *cache;
     component *db;
     uint64_t db_reads, sets, bytes_from_db;
+    bool cache_down;     /* fall_through mode: the cache server is crashed */
+    uint64_t fell_through;
 } app_cache_state;
 
 static void app_cache_get_done(void *owner, request *r);
@@ -85,9 +90,22 @@ static int app_cache_link(component *c, conf_errors *errs)
     return 0;
 }
 
+/* The cache is unreachable: straight to the database (no SET after). */
+static void fall_through(component *c, request *r)
+{
+    app_cache_state *s = c->state;
+    s->fell_through++;
+    s->db_reads++;
+    comp_forward(c, s->db, r, 1, req_request_bytes(r));
+}
+
 static void app_cache_on_request(component *c, request *r)
 {
     app_cache_state *s = c->state;
+    if (s->cache_down) {
+        fall_through(c, r);
+        return;
+    }
     if (station_arrive(&s->st, r) != 0) {
         r->status = REQ_REJECTED;
         comp_respond(c, r, 0);
@@ -113,9 +131,8 @@ static void app_cache_get_done(void *owner, request *r)
 
 static void app_cache_on_response(component *c, request *r, const req_hop *hop)
 {
-    (void)hop;
     app_cache_state *s = c->state;
-    if (r->status == REQ_PENDING || r->status == REQ_OK) {
+    if ((r->status == REQ_PENDING || r->status == REQ_OK) && !s->cache_down && hop->state == 0) {
         s->bytes_from_db += r->size;
         if (cache_insert(s->cache, r->object, r->size, c->env->eng->now)) s->sets++;
     }
@@ -125,7 +142,7 @@ static void app_cache_on_response(component *c, request *r, const req_hop *hop)
 static void app_cache_reset_stats(component *c)
 {
     app_cache_state *s = c->state;
-    s->db_reads = s->sets = s->bytes_from_db = 0;
+    s->db_reads = s->sets = s->bytes_from_db = s->fell_through = 0;
 }
 
 static void app_cache_report(component *c, cJSON *o)
@@ -133,6 +150,7 @@ static void app_cache_report(component *c, cJSON *o)
     app_cache_state *s = c->state;
     const cache_stats *cs = cache_get_stats(s->cache);
     comp_json_num(o, "database_reads", (double)s->db_reads, "%.0f");
+    if (((app_cache_conf *)c->conf)->fall_through) comp_json_num(o, "fell_through", (double)s->fell_through, "%.0f");
     comp_json_num(o, "bytes_from_database", (double)s->bytes_from_db, "%.0f");
     comp_json_num(o, "evictions", (double)cs->evictions, "%.0f");
     comp_json_num(o, "expirations", (double)cs->expirations, "%.0f");
@@ -143,11 +161,29 @@ static void app_cache_report(component *c, cJSON *o)
 
 static void app_cache_drop(void *owner, request *r) { comp_drop(owner, r); }
 
+static void app_cache_fall_through(void *owner, request *r) { fall_through(owner, r); }
+
 static void app_cache_crash(component *c)
 {
+    app_cache_conf *cf = c->conf;
     app_cache_state *s = c->state;
-    station_drop_all(&s->st, app_cache_drop);
+    if (cf->fall_through) {
+        /* only the cache server died: the application (this component's
+         * request handling) stays up, so undo the base crash's `down` and
+         * send everything, the lookups in flight too, to the database */
+        c->down = false;
+        s->cache_down = true;
+        station_drop_all(&s->st, app_cache_fall_through);
+    } else {
+        station_drop_all(&s->st, app_cache_drop);
+    }
     cache_clear(s->cache); /* an in-memory store loses its contents */
+}
+
+static void app_cache_recover(component *c)
+{
+    app_cache_state *s = c->state;
+    s->cache_down = false; /* back, empty */
 }
 
 static void app_cache_free(component *c)
@@ -168,6 +204,7 @@ static const comp_ops app_cache_ops = {
     .report = app_cache_report,
     .free = app_cache_free,
     .crash = app_cache_crash,
+    .recover = app_cache_recover,
 };
 
 const comp_kind app_cache_kind = {

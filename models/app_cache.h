@@ -8,6 +8,14 @@
  * cache-aside; its own cost is not on the request's path) and answers.
  * Entries expire `ttl` after the SET (0 = never). Capacity, policy and
  * counting are those of models/cache (docs/caching.md).
+ *
+ * A crash (issue 5) is the cache server's: it loses its contents. By
+ * default the whole component goes down and answers nothing. With
+ * `fall_through` the application around it stays up and does what
+ * cache-aside code does on a cache error: it reads the database directly
+ * (lookups that were in flight too) and skips the SET, until the cache is
+ * back, empty. That is the cache outage whose load spike on the database
+ * docs/faults.md describes.
  */
 #ifndef MODELS_APP_CACHE_H
 #define MODELS_APP_CACHE_H
@@ -24,6 +32,7 @@ typedef struct app_cache_conf {
     char *policy;
     sim_time_t ttl;
     char *database;
+    bool fall_through;   /* issue 5: when the cache server is down, read the database */
 } app_cache_conf;
 
 #endif

@@ -159,6 +159,7 @@ typedef struct db_node_state {
     station st;
     component *db;                  /* the cluster it belongs to (set by the db's link), or NULL */
     size_t idx;                     /* its index in the cluster's nodes */
+    uint64_t reads, writes;         /* served since the last reset */
 } db_node_state;
 
 static void db_node_served(component *db, component *node, size_t idx, request *r);
@@ -171,6 +172,10 @@ static void node_done(void *owner, request *r)
 {
     component *c = owner;
     db_node_state *s = c->state;
+    if (comp_measuring(c)) {
+        if (db_op_is_write(r->op)) s->writes++;
+        else s->reads++;
+    }
     if (s->db) {
         db_node_served(s->db, c, s->idx, r);
         return;
@@ -227,6 +232,26 @@ static void node_recover(component *c)
     if (s->db) db_node_recovered(s->db, s->idx);
 }
 
+static void node_reset_stats(component *c)
+{
+    db_node_state *s = c->state;
+    s->reads = s->writes = 0;
+}
+
+static void node_report(component *c, cJSON *o)
+{
+    db_node_state *s = c->state;
+    comp_json_num(o, "servers", (double)s->st.servers, "%.0f");
+    comp_json_latency(o, "wait_ms", &s->st.wait);
+    comp_json_num(o, "reads_served", (double)s->reads, "%.0f");
+    comp_json_num(o, "writes_served", (double)s->writes, "%.0f");
+    if (s->db) {
+        const db_state *d = s->db->state;
+        cJSON_AddStringToObject(o, "role", (int)s->idx == d->primary ? "primary" : "replica");
+        cJSON_AddStringToObject(o, "database", s->db->id);
+    }
+}
+
 static void node_free(component *c)
 {
     db_node_state *s = c->state;
@@ -240,6 +265,8 @@ static const comp_ops db_node_ops = {
     .create = node_create,
     .on_request = node_on_request,
     .on_response = node_on_response,
+    .reset_stats = node_reset_stats,
+    .report = node_report,
     .free = node_free,
     .crash = node_crash,
     .recover = node_recover,
@@ -574,12 +601,15 @@ static int db_link(component *c, conf_errors *errs)
             rc = SIM_EPARSE;
             continue;
         }
-        if (ns->db && ns->db != c) {
+        if (ns->db) {
             char jp[512];
             snprintf(jp, sizeof jp, "%s.nodes", c->jpath);
             const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "nodes") : NULL;
-            conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
-                          "db_node \"%s\" already belongs to database \"%s\"", nd->id, ns->db->id);
+            if (ns->db == c)
+                conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "db_node \"%s\" is listed twice", nd->id);
+            else
+                conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
+                              "db_node \"%s\" already belongs to database \"%s\"", nd->id, ns->db->id);
             rc = SIM_EPARSE;
             continue;
         }

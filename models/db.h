@@ -38,7 +38,8 @@
  * rise of models/health.h). When the primary is marked down ("detected"),
  * `promotion_delay` later the most up-to-date replica believed up (largest
  * replicated commit time; ties: first in `nodes`) becomes the primary
- * ("promoted"). From the crash until then writes have no primary: with
+ * ("promoted"); when none is up, the first node marked up again is promoted
+ * `promotion_delay` after that. From the crash until then writes have no primary: with
  * `during_failover` "fail" they fail at once; with "queue" up to
  * `write_queue_limit` of them wait at the endpoint and go to the new primary
  * when it is promoted (more fail). A former primary that comes back (health
@@ -59,11 +60,15 @@
  * PostgreSQL.
  *
  * Summary fields of "db": reads, writes, failed_reads, failed_writes,
- * queued_writes, stale_reads, write_unavailable_s (for each failover, from
+ * queued_writes, refused_connections, replica_reads, stale_reads,
+ * writes_lost_in_failover, write_unavailable_s (for each failover, from
  * the primary's crash until the first write succeeds on the new primary,
- * summed), and per failover time_to_detect_s and time_to_promote_s (from the
- * crash), the old and the new primary. Events: "db_primary_down",
- * "db_promoted", "db_first_write", plus the prober's health_down/health_up.
+ * summed; a primary marked down without a crash, e.g. cut off by a
+ * partition, counts from its detection), and per failover
+ * time_to_detect_s and time_to_promote_s (from the crash), the old and
+ * the new primary. Events: "db_primary_lost",
+ * "db_promoted", "db_writes_back", "db_promotion_failed", plus the
+ * prober's health_down/health_up.
  */
 #ifndef MODELS_DB_H
 #define MODELS_DB_H

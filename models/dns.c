@@ -33,6 +33,7 @@ typedef struct dns_state {
 static int dns_create(component *c, conf_errors *errs)
 {
     dns_conf *cf = c->conf;
+    if (cf->health_check && cJSON_IsNull(cf->health_check)) cf->health_check = NULL; /* --set health_check=null: off */
     dns_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;

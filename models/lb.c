@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 
+#include "models/breaker.h"
 #include "models/prober.h"
 #include "sim/errors.h"
 
@@ -13,6 +14,8 @@ static const conf_field lb_fields[] = {
       "round_robin, or least_connections (fewest outstanding requests)", 0, 0, lb_policies, NULL },
     { "backends", CONF_REFLIST, offsetof(lb_conf, backends), NULL,
       "ids (or groups) of the components it spreads requests over", 0, 0, NULL, NULL },
+    { "breaker", CONF_JSON, offsetof(lb_conf, breaker), "null",
+      "one circuit breaker per backend, on the errors it returns: {consecutive, ratio, open_for, ...}", 0, 0, NULL, NULL },
     { "health_check", CONF_JSON, offsetof(lb_conf, health_check), "null",
       "probe backends and eject dead ones: {interval, timeout, fall, rise} (docs/faults.md)", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
@@ -28,14 +31,29 @@ typedef struct lb_state {
     /* health checks (issue 5) */
     bool has_hc;
     prober pr;
+    bool has_br;
+    breaker_conf bc;
+    breaker *br;           /* per backend */
 } lb_state;
 
 static int lb_create(component *c, conf_errors *errs)
 {
     lb_conf *cf = c->conf;
+    if (cf->breaker && cJSON_IsNull(cf->breaker)) cf->breaker = NULL; /* --set breaker=null: off */
+    if (cf->health_check && cJSON_IsNull(cf->health_check)) cf->health_check = NULL; /* --set health_check=null: off */
     lb_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
+    if (cf->breaker) {
+        char jp[512], why[200];
+        snprintf(jp, sizeof jp, "%s.breaker", c->jpath);
+        if (conf_read_fields(c->env->doc, cf->breaker, jp, breaker_fields, NULL, &s->bc, errs) != 0) return SIM_EPARSE;
+        if (breaker_conf_check(&s->bc, why, sizeof why) != 0) {
+            conf_error_at(errs, c->env->doc, cf->breaker, jp, "%s", why);
+            return SIM_EPARSE;
+        }
+        s->has_br = true;
+    }
     if (cf->health_check) {
         char jp[512];
         snprintf(jp, sizeof jp, "%s.health_check", c->jpath);
@@ -72,6 +90,10 @@ static int lb_link(component *c, conf_errors *errs)
     if (!s->out || !s->sent || !s->up) return SIM_ENOMEM;
     for (size_t i = 0; i < s->n; i++) s->up[i] = true;
     if (s->has_hc && prober_link(&s->pr, s->b, s->n, lb_health_change) != 0) return SIM_ENOMEM;
+    if (s->has_br) {
+        if (!(s->br = calloc(s->n, sizeof *s->br))) return SIM_ENOMEM;
+        for (size_t i = 0; i < s->n; i++) breaker_init(&s->br[i], &s->bc, 0);
+    }
     return 0;
 }
 
@@ -101,10 +123,33 @@ void lb_set_up(component *c, size_t i, bool up)
     if (i < s->n) s->up[i] = up;
 }
 
+/* lb_pick, skipping backends whose breaker refuses the call (asking a
+ * breaker counts: an open one admits its trial here). */
+static int pick_allowed(component *c)
+{
+    lb_conf *cf = c->conf;
+    lb_state *s = c->state;
+    if (!s->has_br) return lb_pick(c);
+    sim_time_t now = c->env->eng->now;
+    int best = -1;
+    for (size_t k = 0; k < s->n; k++) {
+        size_t i = (s->next + k) % s->n;
+        if (!s->up[i]) continue;
+        if (cf->policy == LB_ROUND_ROBIN) {
+            if (breaker_allow(&s->br[i], &s->bc, now, NULL)) return (int)i;
+            continue;
+        }
+        if (s->br[i].state == BREAKER_OPEN && now - s->br[i].since < s->bc.open_for) continue;
+        if (best < 0 || s->out[i] < s->out[best]) best = (int)i;
+    }
+    if (best >= 0 && cf->policy != LB_ROUND_ROBIN && !breaker_allow(&s->br[best], &s->bc, now, NULL)) return -1;
+    return best;
+}
+
 static void lb_on_request(component *c, request *r)
 {
     lb_state *s = c->state;
-    int i = lb_pick(c);
+    int i = pick_allowed(c);
     if (i < 0) {
         r->status = REQ_FAILED; /* no backend up: 503 */
         comp_respond(c, r, 0);
@@ -120,6 +165,16 @@ static void lb_on_response(component *c, request *r, const req_hop *hop)
 {
     lb_state *s = c->state;
     if (hop->state < s->n && s->out[hop->state]) s->out[hop->state]--;
+    if (s->has_br && hop->state < s->n) {
+        breaker *b = &s->br[hop->state];
+        bool ok = r->status != REQ_FAILED && r->status != REQ_REJECTED;
+        if (breaker_record(b, &s->bc, c->env->eng->now, ok) && c->env->event) {
+            bool open = b->state == BREAKER_OPEN;
+            char detail[160];
+            snprintf(detail, sizeof detail, "%s %s its breaker for this backend", c->id, open ? "opened" : "closed");
+            c->env->event(c->env, open ? "breaker_open" : "breaker_close", s->b[hop->state], detail);
+        }
+    }
     comp_respond(c, r, req_response_bytes(r));
 }
 
@@ -134,6 +189,10 @@ static void lb_report(component *c, cJSON *o)
     lb_state *s = c->state;
     cJSON *sent = cJSON_AddObjectToObject(o, "sent");
     for (size_t i = 0; sent && i < s->n; i++) comp_json_num(sent, s->b[i]->id, (double)s->sent[i], "%.0f");
+    if (s->has_br) {
+        cJSON *bo = cJSON_AddObjectToObject(o, "breaker_opens");
+        for (size_t i = 0; bo && i < s->n; i++) comp_json_num(bo, s->b[i]->id, (double)s->br[i].opens, "%.0f");
+    }
     if (s->has_hc) {
         cJSON *down = cJSON_AddObjectToObject(o, "health_down_s");
         for (size_t i = 0; down && i < s->n; i++)
@@ -149,6 +208,7 @@ static void lb_free(component *c)
     free(s->sent);
     free(s->up);
     if (s->has_hc) prober_free(&s->pr);
+    free(s->br);
     free(s);
     c->state = NULL;
 }

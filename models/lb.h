@@ -15,6 +15,14 @@
  * in a row eject the backend ("health_down" in events.csv), `rise`
  * successful ones bring it back ("health_up"). Until it is ejected a dead
  * backend still gets its share of requests, which then fail or time out.
+ *
+ * Circuit breakers (`breaker`, models/breaker.h): one per backend, fed by the
+ * answers that come back through the balancer (an error or a refusal is a
+ * failure). An open breaker takes its backend out of the rotation until a
+ * trial request succeeds ("breaker_open" / "breaker_close" in events.csv):
+ * what Envoy calls outlier detection. It reacts to errors within a few
+ * requests, but sees nothing of a backend that answers nothing (that takes a
+ * health check, or a client timeout).
  */
 #ifndef MODELS_LB_H
 #define MODELS_LB_H
@@ -29,6 +37,7 @@ typedef struct lb_conf {
     int policy;
     conf_strlist backends;
     const cJSON *health_check;  /* models/health.h parameters, or NULL: no checks (issue 5) */
+    const cJSON *breaker;       /* models/breaker.h parameters, one breaker per backend, or NULL */
 } lb_conf;
 
 /* Index of the backend the next request goes to (does not count it), or -1

@@ -274,6 +274,20 @@ int net_nearest(const net *nt, int from, const int *cand, size_t n)
     return best;
 }
 
+cJSON *net_conf_to_json(const conf_doc *doc, const cJSON *network)
+{
+    net_conf nc;
+    memset(&nc, 0, sizeof nc);
+    conf_errors errs;
+    conf_errors_init(&errs);
+    cJSON *o = NULL;
+    if (conf_read_fields(doc, network, "network", net_network_fields, NULL, &nc, &errs) == 0)
+        o = conf_fields_to_json(net_network_fields, &nc);
+    conf_free_fields(net_network_fields, &nc);
+    conf_errors_free(&errs);
+    return o;
+}
+
 cJSON *net_to_json(const net *nt)
 {
     cJSON *o = cJSON_CreateObject();

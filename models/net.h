@@ -99,4 +99,11 @@ int net_nearest(const net *nt, int from, const int *cand, size_t n);
 /* The effective network as JSON, for `show`. */
 cJSON *net_to_json(const net *nt);
 
+/* The `network` section (`network` may be NULL: all defaults) as the scenario
+ * language writes it, every default filled in: {same_region, cross_region,
+ * pairs}, so that `cdnsim show` prints a section that parses back to the same
+ * network. A new tree owned by the caller; NULL when the section does not read
+ * (the run would have failed already) or on out of memory. */
+cJSON *net_conf_to_json(const conf_doc *doc, const cJSON *network);
+
 #endif

@@ -230,17 +230,25 @@ static unsigned ceil_log2(size_t n)
     return k;
 }
 
+/* Makes an array of elements of `size` bytes hold at least need (> 0) of
+ * them, doubling from `first`. Returns the array (moved or not; *cap
+ * updated), or NULL when memory is short (the old array is then intact). */
+static void *grow(void *arr, size_t *cap, size_t need, size_t size, size_t first)
+{
+    if (need <= *cap) return arr;
+    size_t c = *cap ? *cap : first;
+    while (c < need) c *= 2;
+    void *p = realloc(arr, c * size);
+    if (p) *cap = c;
+    return p;
+}
+
 /* Makes rung g hold nb empty buckets. Returns 0 or SIM_ENOMEM. */
 static int rung_alloc(sim_evset_rung *g, size_t nb)
 {
-    if (nb > g->cap) {
-        size_t cap = g->cap ? g->cap : 64;
-        while (cap < nb) cap *= 2;
-        sim_evset_bucket *b = realloc(g->bucket, cap * sizeof *b);
-        if (!b) return SIM_ENOMEM;
-        g->bucket = b;
-        g->cap = cap;
-    }
+    sim_evset_bucket *b = grow(g->bucket, &g->cap, nb, sizeof *b, 64);
+    if (!b) return SIM_ENOMEM;
+    g->bucket = b;
     memset(g->bucket, 0, nb * sizeof *g->bucket);
     g->nb = nb;
     g->cur = 0;
@@ -259,13 +267,9 @@ static void top_to_heap(sim_evset *set)
 
 static int top_reserve(sim_evset *set, size_t n)
 {
-    if (n <= set->top_cap) return 0;
-    size_t cap = set->top_cap ? set->top_cap : 256;
-    while (cap < n) cap *= 2;
-    sim_evset_entry *t = realloc(set->top, cap * sizeof *t);
+    sim_evset_entry *t = grow(set->top, &set->top_cap, n, sizeof *t, 256);
     if (!t) return SIM_ENOMEM;
     set->top = t;
-    set->top_cap = cap;
     return 0;
 }
 
@@ -447,11 +451,9 @@ const char *sim_evset_kind_name(sim_evset_kind kind)
 int sim_evset_push(sim_evset *set, sim_event *ev)
 {
     if (set->size >= set->hcap) {
-        size_t cap = set->hcap ? set->hcap * 2 : 256;
-        sim_evset_entry *h = realloc(set->heap, cap * sizeof *h);
+        sim_evset_entry *h = grow(set->heap, &set->hcap, set->size + 1, sizeof *h, 256);
         if (!h) return SIM_ENOMEM;
         set->heap = h;
-        set->hcap = cap;
     }
     sim_evset_entry e = { ev->time, ev->seq, ev };
     sim_time_t t = e.time;

@@ -396,6 +396,14 @@ static void test_old_primary_rejoins(void)
     CHECK_TRUE(num(rs, "n1") >= 8); /* a third of the 25 reads */
     /* every write went to n2: n2's requests = its reads + 25 writes */
     CHECK_EQ_I64((double)t.c[2]->requests, num(rs, "n2") + 25);
+    cJSON *n1 = comp_report(t.c[1]), *n2 = comp_report(t.c[2]);
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n1, "role")), "replica");
+    CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n2, "role")), "primary");
+    CHECK_EQ_I64(num(n1, "writes_served"), 0);
+    CHECK_EQ_I64(num(n2, "writes_served"), 25);
+    CHECK_EQ_I64(num(n1, "reads_served"), num(rs, "n1"));
+    cJSON_Delete(n1);
+    cJSON_Delete(n2);
     cJSON_Delete(o);
     tdb_free(&t);
 }
@@ -451,6 +459,35 @@ static void test_primary_back_before_detection(void)
     tdb_free(&t);
 }
 
+/* The primary stops answering without crashing (its hook is not called, as
+ * when a partition cuts it off): the failover starts at its detection. */
+static void ev_silence(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    ((component *)ev->target)->down = true;
+}
+
+static void test_silent_primary(void)
+{
+    tdb t;
+    if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
+        tdb_free(&t);
+        return;
+    }
+    sim_schedule_at(&t.eng, 2 * SIM_S, ev_silence, t.c[1], NULL, 0);
+    for (int k = 0; k < 100; k++) inject(&t, k * 100 * SIM_MS + 50 * SIM_MS, REQ_PUT, (uint32_t)k);
+    sim_run(&t.eng, 11 * SIM_S);
+    cJSON *o = report(&t);
+    cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "failovers"), 0);
+    double at = num(f, "crash_at_s");
+    CHECK_TRUE(at >= 5.0 && at < 6.0); /* marked down 3 to 4 s after 2 s */
+    CHECK_NEAR(num(f, "time_to_detect_s"), 0, 1e-12);
+    CHECK_NEAR(num(f, "time_to_promote_s"), 1.0, 1e-9);
+    CHECK_EQ_I64(db_primary(t.db), 1);
+    cJSON_Delete(o);
+    tdb_free(&t);
+}
+
 void test_db_register(void)
 {
     static const tests_case cases[] = {
@@ -463,6 +500,7 @@ void test_db_register(void)
         { "old_primary_rejoins", test_old_primary_rejoins },
         { "no_replica", test_no_replica },
         { "primary_back_before_detection", test_primary_back_before_detection },
+        { "silent_primary", test_silent_primary },
         { NULL, NULL },
     };
     tests_add_suite("db", cases);

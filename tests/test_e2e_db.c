@@ -356,6 +356,8 @@ static void test_malformed(void)
     check_bad(buf, "components[1].replication_lag");
     snprintf(buf, sizeof buf, "{\"id\": \"db\", \"kind\": \"db\", \"region\": \"dc\", \"nodes\": \"n\"},\n  {\"id\": \"db2\", \"kind\": \"db\", \"region\": \"dc\", \"nodes\": \"n\"},\n  %s", node);
     check_bad(buf, "db_node \"n\" already belongs to database \"db\"");
+    snprintf(buf, sizeof buf, "{\"id\": \"db\", \"kind\": \"db\", \"region\": \"dc\", \"nodes\": [\"n\", \"n\"]},\n  %s", node);
+    check_bad(buf, "components[1].nodes: db_node \"n\" is listed twice");
     snprintf(buf, sizeof buf, "{\"id\": \"db\", \"kind\": \"db\", \"region\": \"dc\", \"nodes\": \"n\"},\n  {\"id\": \"n\", \"kind\": \"db_node\", \"region\": \"dc\", \"servers\": 0}");
     check_bad(buf, "components[2].servers");
     snprintf(buf, sizeof buf, "{\"id\": \"db\", \"kind\": \"db\", \"region\": \"dc\", \"nodes\": \"n\"},\n  {\"id\": \"n\", \"kind\": \"db_node\", \"region\": \"dc\", \"write_service\": {\"exp\": -1}}");

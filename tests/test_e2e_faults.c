@@ -192,6 +192,29 @@ static void test_server_crash(void)
         CHECK_NEAR(num(f, "load_vs_offered"), 1.0, 0.01);
     }
     run_free(&r);
+    /* Refused requests are errors the balancer sees: a breaker per backend
+     * (5 in a row, open 5 s), with no health check, ejects web-2 after its
+     * first 5 failures; each trial every 5 s fails once more; the trial
+     * after the recovery closes it. 5 + 5 failures in all, 30 s of crash. */
+    if (run_scenario(&r, "scenarios/faults/server-crash.json",
+                     "--set 'faults=[{\"at\": \"30s\", \"crash\": \"web-2\", \"recover\": \"60s\", \"refuse\": true}]'"
+                     " --set 'components.lb.breaker={\"consecutive\": 5, \"ratio\": 0, \"open_for\": \"5s\"}'"
+                     " --set components.lb.health_check=null") == 0) {
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
+        CHECK_EQ_I64((long long)num(req, "failed"), 10);
+        CHECK_TRUE(num(req, "timed_out") <= 3);
+        CHECK_TRUE(strstr(r.events, ",health_down,") == NULL);
+        CHECK_CONTAINS(r.events, ",breaker_open,web-2,");
+        const char *cl = strstr(r.events, ",breaker_close,web-2,");
+        CHECK_TRUE(cl != NULL);
+        if (cl) {
+            const char *ls = cl;
+            while (ls > r.events && ls[-1] != '\n') ls--;
+            double t = strtod(ls, NULL);
+            CHECK_TRUE(t >= 60.0 && t < 65.1);
+        }
+    }
+    run_free(&r);
 }
 
 /* The retry storm: a 3 s slowdown at 30 s. Without a budget every timeout
@@ -307,6 +330,28 @@ static void test_cache_outage(void)
     CHECK_TRUE(mean_between(&r, "util:db", 50, 60) < 0.55);
     CHECK_TRUE(num(r.summary, "availability") > 0.999);
     CHECK_CONTAINS(r.events, "30.000000,flush,cache,");
+    run_free(&r);
+    /* The cache server down for 5 s. With fall_through the database takes
+     * everything (~2000/s against ~800/s): saturated through the crash,
+     * and the backlog of abandoned reads keeps requests timing out well
+     * after the cache is back. Without, requests time out for the 5 s and
+     * the system is healthy again 2 s (the timeout) after. */
+    const char *crash = "--set 'faults=[{\"at\": \"30s\", \"crash\": \"cache\", \"recover\": \"35s\"}]'";
+    char args[512];
+    snprintf(args, sizeof args, "--set components.cache.fall_through=true %s", crash);
+    if (run_scenario(&r, "scenarios/faults/cache-outage.json", args) == 0) {
+        const cJSON *cache = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "cache");
+        CHECK_TRUE(num(cache, "fell_through") > 9000); /* ~2000/s for 5 s */
+        CHECK_TRUE(mean_between(&r, "util:db", 30, 35) > 0.99);
+        CHECK_TRUE(sum_between(&r, "timed_out", 38, 42) > 0.9 * sum_between(&r, "offered", 36, 40));
+        CHECK_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(fault0(&r), "time_to_recover_s")));
+    }
+    run_free(&r);
+    if (run_scenario(&r, "scenarios/faults/cache-outage.json", crash) == 0) {
+        CHECK_NEAR(sum_between(&r, "timed_out", 32, 37), sum_between(&r, "offered", 30, 35), 20);
+        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 37, 60), 0);
+        CHECK_EQ_I64((long long)sum_between(&r, "completed", 30.5, 35), 0);
+    }
     run_free(&r);
 }
 
@@ -428,6 +473,33 @@ static void test_link_faults(void)
     free(dir);
 }
 
+/* Everything at once (timeouts, retries with a budget, hedging, a breaker,
+ * silent and refusing crashes): every request issued is answered exactly
+ * once, as a success or a failure, except the few in flight at the end
+ * (3000/s x at most ~0.1 s; the bound is loose on purpose: a double count or
+ * a lost request would break it by thousands). */
+static void test_combined_accounting(void)
+{
+    run r;
+    if (run_scenario(&r, "scenarios/faults/hedging.json",
+                     "--set components.users.timeout=50ms"
+                     " --set 'components.users.retry={\"attempts\": 3, \"base\": \"5ms\", \"hedge\": \"p95\", \"budget\": true}'"
+                     " --set 'components.users.breaker={\"consecutive\": 20, \"ratio\": \"50%\", \"min_calls\": 50,"
+                     " \"window\": \"2s\", \"open_for\": \"1s\", \"half_open\": 3}'"
+                     " --set 'faults=[{\"at\": \"10s\", \"until\": \"20s\", \"crash\": {\"group\": \"api\", \"count\": 25}},"
+                     " {\"at\": \"25s\", \"for\": \"5s\", \"crash\": {\"group\": \"api\", \"count\": 5}, \"refuse\": true}]'") == 0) {
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
+        double issued = num(req, "issued");
+        double done = num(req, "completed") + num(req, "failed") + num(req, "timed_out") + num(req, "rejected");
+        CHECK_TRUE(done <= issued);
+        CHECK_TRUE(done >= issued - 300);
+        const cJSON *u = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
+        CHECK_TRUE(num(u, "hedges") > 0 && num(u, "retries") > 0 && num(u, "breaker_refused") > 0);
+        CHECK_TRUE(num(req, "failed") > 0 && num(req, "completed") > 0.5 * issued);
+    }
+    run_free(&r);
+}
+
 void test_e2e_faults_register(void)
 {
     static const tests_case cases[] = {
@@ -438,6 +510,7 @@ void test_e2e_faults_register(void)
         { "hedging", test_hedging },
         { "breaker", test_breaker },
         { "link_faults", test_link_faults },
+        { "combined_accounting", test_combined_accounting },
         { NULL, NULL },
     };
     tests_add_suite("e2e_faults", cases);

@@ -2,7 +2,8 @@
  * bin/cdnsim: the complete example and the error examples of
  * docs/scenario.md are what the binary really accepts and prints, a missing
  * comma is pointed at, `validate` counts in English, and report.html shows
- * the same availability as summary.json (with its interval when replicated).
+ * the same availability as summary.json (with its interval when replicated),
+ * and `run --reps -q` says where the summary is, on stdout, as a single run does.
  * Each test here comes from a problem found by using cdnsim as a student, a
  * capacity planner and a CI job would. */
 #include <cjson/cJSON.h>
@@ -208,8 +209,14 @@ static void test_html_availability(void)
     snprintf(sub, sizeof sub, "%s/one", dir);
     check_availability_card(sub, 0);
     snprintf(args, sizeof args, "run tests/data/review/cdn.json -q --reps 2 --jobs 2 --out %s/reps", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    char *out = NULL;
+    CHECK_EQ_I64(cdnsim(args, &out, NULL), 0);
     snprintf(sub, sizeof sub, "%s/reps", dir);
+    /* like a single run, the summary's path is on stdout, even with -q */
+    char want[4300];
+    snprintf(want, sizeof want, "summary: %s/summary.json (2 replications", sub);
+    CHECK_CONTAINS(out, want);
+    free(out);
     check_availability_card(sub, 1);
     tests_rmtree(dir);
     free(dir);
@@ -257,6 +264,83 @@ static void test_help_lists_commands(void)
     free(out);
 }
 
+/* The lines of a summary that do not depend on the wall clock or on the
+ * scenario file's bytes. */
+static char *stable_summary(const char *path)
+{
+    char *s = tests_read_file(path, NULL);
+    if (!s) return NULL;
+    char *o = malloc(strlen(s) + 1), *q = o, *p = s;
+    if (!o) {
+        free(s);
+        return NULL;
+    }
+    while (*p) {
+        char *nl = strchr(p, '\n');
+        size_t len = nl ? (size_t)(nl - p + 1) : strlen(p);
+        if (!memmem(p, len, "\"wall_s\"", 8) && !memmem(p, len, "\"events_per_s\"", 14) &&
+            !memmem(p, len, "\"sha256\"", 8)) {
+            memcpy(q, p, len);
+            q += len;
+        }
+        p += len;
+    }
+    *q = 0;
+    free(s);
+    return o;
+}
+
+/* `show` prints a scenario: the demo's effective JSON validates (it used to
+ * have a network section in another language, nulls the parser refuses and
+ * group names that no longer exist), shows the same again, and a scenario
+ * without `count` runs to the same summary from it. */
+static void test_show_is_a_scenario(void)
+{
+    char *dir = tests_mkdtemp();
+    char args[10000], path[4200];
+    static const char *const files[] = { "scenarios/demo.json", "tests/data/review/cdn.json" };
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s/eff%zu.json", dir, i);
+        snprintf(args, sizeof args, "show %s | sed '/^request paths/,$d' > %s", files[i], path);
+        CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+        char *out = NULL, *err = NULL;
+        snprintf(args, sizeof args, "validate %s", path);
+        CHECK_EQ_I64(cdnsim(args, &out, &err), 0);
+        CHECK_CONTAINS(out, "ok: ");
+        free(out);
+        free(err);
+        /* a fixed point: showing the shown scenario prints it again */
+        snprintf(args, sizeof args, "show %s | sed '/^request paths/,$d' | cmp - %s", path, path);
+        CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    }
+    snprintf(args, sizeof args, "run tests/data/review/cdn.json -q --no-report --out %s/a", dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    snprintf(args, sizeof args, "run %s/eff1.json -q --no-report --out %s/b", dir, dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    snprintf(path, sizeof path, "%s/a/summary.json", dir);
+    char *a = stable_summary(path);
+    snprintf(path, sizeof path, "%s/b/summary.json", dir);
+    char *b = stable_summary(path);
+    CHECK_TRUE(a && b && !strcmp(a, b));
+    CHECK_CONTAINS(a, "\"hit_ratio\"");
+    free(a);
+    free(b);
+    tests_rmtree(dir);
+    free(dir);
+}
+
+/* The issue's own example, --set components.edge.cache.size=..., names a key
+ * that does not exist (it is cache_size): the message says which one was
+ * meant, since "cache" is the start of exactly one known key. */
+static void test_prefix_suggestion(void)
+{
+    char *err = NULL;
+    CHECK_EQ_I64(cdnsim("validate tests/data/review/cdn.json --set components.edge.cache.size=1GiB", NULL, &err), 2);
+    CHECK_CONTAINS(err, "--set components.edge.cache.size: components[1].cache: unknown key (did you mean "
+                        "\"cache_size\"?)\n");
+    free(err);
+}
+
 void test_e2e_review_register(void);
 void test_e2e_review_register(void)
 {
@@ -267,6 +351,8 @@ void test_e2e_review_register(void)
         { "missing_comma_hint", test_missing_comma_hint },
         { "html_availability", test_html_availability },
         { "help_lists_commands", test_help_lists_commands },
+        { "show_is_a_scenario", test_show_is_a_scenario },
+        { "prefix_suggestion", test_prefix_suggestion },
         { NULL, NULL },
     };
     tests_add_suite("e2e_review", cases);

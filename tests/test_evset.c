@@ -2,6 +2,9 @@
  * every kind (heap, ladder, adaptive with the default and a tiny threshold so
  * that it changes structure many times). */
 #include <stdlib.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "sim/errors.h"
 #include "sim/evset.h"
@@ -307,6 +310,72 @@ static void test_pop_until_bound(void)
     }
 }
 
+/* Child of test_out_of_memory: under an address-space limit, pushes events
+ * until a push (or malloc for the events) fails, checks that a failed push
+ * left the set as it was, then pops everything (rebuilds that cannot get
+ * memory fall back to the heap) and checks the order. Exit 0 when all held. */
+static int oom_child(void)
+{
+    long pages = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (!f || fscanf(f, "%ld", &pages) != 1) return 3;
+    fclose(f);
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) != 0) return 3;
+    rl.rlim_cur = (rlim_t)pages * (rlim_t)sysconf(_SC_PAGESIZE) + ((rlim_t)48 << 20);
+    if (setrlimit(RLIMIT_AS, &rl) != 0) return 3;
+    sim_evset set;
+    sim_evset_init_kind(&set, SIM_EVSET_LADDER, 0);
+    size_t pushed = 0, failures = 0;
+    uint64_t seq = 0;
+    rnd_state = 5;
+    for (int stop = 0; !stop;) {
+        sim_event *chunk = calloc(4096, sizeof *chunk); /* never freed: the child exits */
+        if (!chunk) break;
+        for (int i = 0; i < 4096; i++) {
+            chunk[i].time = random_time(0, 1);
+            chunk[i].seq = seq++;
+            if (sim_evset_push(&set, &chunk[i]) != 0) {
+                failures++;
+                if (sim_evset_size(&set) != pushed) return 4;
+                stop = 1;
+                break;
+            }
+            pushed++;
+        }
+    }
+    if (pushed < 10000) return 5; /* the limit left too little room to mean anything */
+    sim_time_t last_t = INT64_MIN;
+    uint64_t last_seq = 0;
+    size_t popped = 0;
+    for (sim_event *ev; (ev = sim_evset_pop(&set)); popped++) {
+        if (ev->time < last_t || (ev->time == last_t && ev->seq <= last_seq)) return 6;
+        last_t = ev->time;
+        last_seq = ev->seq;
+    }
+    if (popped != pushed) return 7;
+    return failures ? 0 : 8;
+}
+
+/* Running out of memory: push reports SIM_ENOMEM and leaves the set intact,
+ * and the set still pops everything in order. Not under ASan, whose shadow
+ * memory needs far more address space than any limit we could set. */
+static void test_out_of_memory(void)
+{
+    if (tests_under_asan()) {
+        CU_PASS("skipped under ASan");
+        return;
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK_TRUE(pid >= 0);
+    if (pid == 0) _exit(oom_child());
+    int status = 0;
+    CHECK_TRUE(waitpid(pid, &status, 0) == pid);
+    CHECK_TRUE(WIFEXITED(status));
+    CHECK_EQ_I64(WIFEXITED(status) ? WEXITSTATUS(status) : -1, 0);
+}
+
 void test_evset_register(void)
 {
     static const tests_case cases[] = {
@@ -315,6 +384,7 @@ void test_evset_register(void)
         { "interleaved_against_reference", test_interleaved_against_reference },
         { "crowded_buckets", test_crowded_buckets },
         { "pop_until_bound", test_pop_until_bound },
+        { "out_of_memory", test_out_of_memory },
         { NULL, NULL },
     };
     tests_add_suite("evset", cases);
