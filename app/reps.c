@@ -275,7 +275,11 @@ int app_reps_run(const app_reps_opts *o)
                 reports_options ro = { .quiet = o->quiet, .log = log };
                 if (reports_write(o->outdir, &ro) < 0) code = APP_EXIT_FAIL;
             }
-            if (!o->quiet) fprintf(log, "summary: %s/summary.json (%zu replications, 95%% intervals)\n", o->outdir, nh);
+            /* on stdout even with --quiet, like a single run's line (docs/summary.md), so that a
+             * script finds the summary the same way with or without --reps */
+            printf("%s: %s/summary.json (%zu replications, 95%% intervals)\n",
+                   interrupted ? "interrupted, partial summary" : "summary", o->outdir, nh);
+            fflush(stdout);
         }
         free(have);
         free(hs);

@@ -221,6 +221,7 @@ static void ev_user_start(sim_engine *eng, sim_event *ev)
 
 static void client_finish(component *c, request *r, bool owned);
 static void ev_timeout(sim_engine *eng, sim_event *ev);
+static void unpair(request *r);
 static void ev_hedge(sim_engine *eng, sim_event *ev);
 
 static void ev_send(sim_engine *eng, sim_event *ev)
@@ -233,6 +234,12 @@ static void ev_send(sim_engine *eng, sim_event *ev)
     if (s->has_breaker && !breaker_allow(&s->br, &s->bc, eng->now, NULL)) {
         /* open: fail fast, without sending and without retrying */
         s->breaker_refused++;
+        if (r->partner) {
+            /* a hedge copy refused: the other copy is still out and decides */
+            unpair(r);
+            req_free(c->env->reqs, r);
+            return;
+        }
         r->status = REQ_FAILED;
         client_finish(c, r, true);
         return;

@@ -473,6 +473,33 @@ static void test_link_faults(void)
     free(dir);
 }
 
+/* Everything at once (timeouts, retries with a budget, hedging, a breaker,
+ * silent and refusing crashes): every request issued is answered exactly
+ * once, as a success or a failure, except the few in flight at the end
+ * (3000/s x at most ~0.1 s; the bound is loose on purpose: a double count or
+ * a lost request would break it by thousands). */
+static void test_combined_accounting(void)
+{
+    run r;
+    if (run_scenario(&r, "scenarios/faults/hedging.json",
+                     "--set components.users.timeout=50ms"
+                     " --set 'components.users.retry={\"attempts\": 3, \"base\": \"5ms\", \"hedge\": \"p95\", \"budget\": true}'"
+                     " --set 'components.users.breaker={\"consecutive\": 20, \"ratio\": \"50%\", \"min_calls\": 50,"
+                     " \"window\": \"2s\", \"open_for\": \"1s\", \"half_open\": 3}'"
+                     " --set 'faults=[{\"at\": \"10s\", \"until\": \"20s\", \"crash\": {\"group\": \"api\", \"count\": 25}},"
+                     " {\"at\": \"25s\", \"for\": \"5s\", \"crash\": {\"group\": \"api\", \"count\": 5}, \"refuse\": true}]'") == 0) {
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
+        double issued = num(req, "issued");
+        double done = num(req, "completed") + num(req, "failed") + num(req, "timed_out") + num(req, "rejected");
+        CHECK_TRUE(done <= issued);
+        CHECK_TRUE(done >= issued - 300);
+        const cJSON *u = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
+        CHECK_TRUE(num(u, "hedges") > 0 && num(u, "retries") > 0 && num(u, "breaker_refused") > 0);
+        CHECK_TRUE(num(req, "failed") > 0 && num(req, "completed") > 0.5 * issued);
+    }
+    run_free(&r);
+}
+
 void test_e2e_faults_register(void)
 {
     static const tests_case cases[] = {
@@ -483,6 +510,7 @@ void test_e2e_faults_register(void)
         { "hedging", test_hedging },
         { "breaker", test_breaker },
         { "link_faults", test_link_faults },
+        { "combined_accounting", test_combined_accounting },
         { NULL, NULL },
     };
     tests_add_suite("e2e_faults", cases);

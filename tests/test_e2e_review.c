@@ -2,7 +2,8 @@
  * bin/cdnsim: the complete example and the error examples of
  * docs/scenario.md are what the binary really accepts and prints, a missing
  * comma is pointed at, `validate` counts in English, and report.html shows
- * the same availability as summary.json (with its interval when replicated).
+ * the same availability as summary.json (with its interval when replicated),
+ * and `run --reps -q` says where the summary is, on stdout, as a single run does.
  * Each test here comes from a problem found by using cdnsim as a student, a
  * capacity planner and a CI job would. */
 #include <cjson/cJSON.h>
@@ -208,8 +209,14 @@ static void test_html_availability(void)
     snprintf(sub, sizeof sub, "%s/one", dir);
     check_availability_card(sub, 0);
     snprintf(args, sizeof args, "run tests/data/review/cdn.json -q --reps 2 --jobs 2 --out %s/reps", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    char *out = NULL;
+    CHECK_EQ_I64(cdnsim(args, &out, NULL), 0);
     snprintf(sub, sizeof sub, "%s/reps", dir);
+    /* like a single run, the summary's path is on stdout, even with -q */
+    char want[4300];
+    snprintf(want, sizeof want, "summary: %s/summary.json (2 replications", sub);
+    CHECK_CONTAINS(out, want);
+    free(out);
     check_availability_card(sub, 1);
     tests_rmtree(dir);
     free(dir);
