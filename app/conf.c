@@ -186,5 +186,14 @@ const char *conf_did_you_mean(const char *word, const char *const *candidates, s
             bestd = d;
         }
     }
+    if (best || wl < 3) return best;
+    /* A word that is the start of exactly one candidate, up to a '_' ("cache" for
+     * "cache_size", "read" for "read_from"): too many edits away for the distance,
+     * but almost surely what was meant. */
+    for (size_t i = 0; i < n; i++) {
+        if (!candidates[i] || strncmp(candidates[i], word, wl) || candidates[i][wl] != '_') continue;
+        if (best) return NULL; /* ambiguous: "ttl" for ttl_by_size and ttl_x */
+        best = candidates[i];
+    }
     return best;
 }

@@ -329,6 +329,18 @@ static void test_show_is_a_scenario(void)
     free(dir);
 }
 
+/* The issue's own example, --set components.edge.cache.size=..., names a key
+ * that does not exist (it is cache_size): the message says which one was
+ * meant, since "cache" is the start of exactly one known key. */
+static void test_prefix_suggestion(void)
+{
+    char *err = NULL;
+    CHECK_EQ_I64(cdnsim("validate tests/data/review/cdn.json --set components.edge.cache.size=1GiB", NULL, &err), 2);
+    CHECK_CONTAINS(err, "--set components.edge.cache.size: components[1].cache: unknown key (did you mean "
+                        "\"cache_size\"?)\n");
+    free(err);
+}
+
 void test_e2e_review_register(void);
 void test_e2e_review_register(void)
 {
@@ -340,6 +352,7 @@ void test_e2e_review_register(void)
         { "html_availability", test_html_availability },
         { "help_lists_commands", test_help_lists_commands },
         { "show_is_a_scenario", test_show_is_a_scenario },
+        { "prefix_suggestion", test_prefix_suggestion },
         { NULL, NULL },
     };
     tests_add_suite("e2e_review", cases);
