@@ -268,6 +268,56 @@ static void test_quorum_times(void)
     quorum_case(3, 16 * SIM_MS);
 }
 
+/* A replicating gateway crashes while a PUT's copies are out (t = 6 ms: the
+ * copies reached the data nodes at 5 ms): the PUT is dropped with it and its
+ * copies, answered to a crashed gateway, are dropped too. Recovered at 20 ms,
+ * it serves the next PUTs normally: the client's attempt times out at
+ * 50 ms (timeout 50 ms, no retry) and its next PUT takes the usual 12 ms
+ * (w = 2 of copies written in 2, 5, 9 ms). */
+static void test_gateway_crash_mid_write(void)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("gw", 1e6, 1, 1.0);
+    cc.timeout = 50 * SIM_MS;
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    gateway_conf gc;
+    memset(&gc, 0, sizeof gc);
+    gc.st.servers = 1;
+    gc.st.queue_limit = -1;
+    sim_dist_const(&gc.st.service, 1e6);
+    gc.metadata = strdup("");
+    gc.datanodes = list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
+    gc.replicas = 3;
+    gc.write_quorum = 2;
+    component *gw = tenv_add(&t, &gateway_kind, "gw", &gc);
+    const double wt[3] = { 2e6, 5e6, 9e6 };
+    for (int i = 0; i < 3; i++) {
+        char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
+        snprintf(dn, sizeof dn, "dn%d", i + 1);
+        snprintf(dk, sizeof dk, "dk%d", i + 1);
+        server_conf dnc = server_const(0, 8);
+        dnc.next = list_of(1, (const char *[]){ dk });
+        tenv_add(&t, comp_kind_find("datanode"), dn, &dnc);
+        disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
+        tenv_add(&t, &disk_kind, dk, &dkc);
+    }
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, 6 * SIM_MS);
+    comp_crash(gw);
+    sim_run(&t.eng, 20 * SIM_MS);
+    CHECK_EQ_U64(t.done, 0);
+    CHECK_EQ_U64(gw->dropped, 4); /* the PUT and its three copies */
+    comp_recover(gw);
+    sim_run(&t.eng, 200 * SIM_MS);
+    CHECK_TRUE(t.done >= 10);
+    CHECK_EQ_I64(t.first_latency, 50 * SIM_MS); /* the lost one, timed out */
+    CHECK_EQ_U64(t.ok, t.done - 1);
+    CHECK_EQ_I64(t.last_latency, 12 * SIM_MS);
+    tenv_free(&t);
+}
+
 /* Two users PUT the same object at once through a gateway with one worker
  * (1 ms each), replicas 2: the copies of the second PUT reach the data nodes
  * 1 ms after the first's. Data node B has one server, no queue and takes
@@ -564,6 +614,7 @@ void test_models_write_register(void)
         { "put_exact_time", test_put_exact_time },
         { "quorum_times", test_quorum_times },
         { "quorum_failure", test_quorum_failure },
+        { "gateway_crash_mid_write", test_gateway_crash_mid_write },
         { "disk_journal", test_disk_journal },
         { "disk_write_weight", test_disk_write_weight },
         { "quorum_errors", test_quorum_errors },
