@@ -608,6 +608,27 @@ static void test_e2e_mixed(void)
     free(dir);
 }
 
+/* The same mistakes through the scenario reader: exit 2, located at the key. */
+static void test_validate_errors(void)
+{
+    static const char *const cases[][2] = {
+        { "--set components.gateway.write_quorum=4",
+          "components[3].write_quorum: expected a write quorum of at most replicas (3), found 4" },
+        { "--set components.gateway.replicas=5 --set components.gateway.write_quorum=1",
+          "components[3].replicas: expected at most as many replicas as data nodes (4), found 5" },
+        { "--set 'components.users.mix={\"GET\": \"70%\", \"HEAD\": \"30%\"}'",
+          "components[0].mix.HEAD: HEAD is not supported yet" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[1024];
+        char *err = NULL;
+        snprintf(cmd, sizeof cmd, "%s validate scenarios/writes.json %s", tests_cdnsim_bin(), cases[i][0]);
+        CHECK_EQ_I64(tests_run(cmd, NULL, &err), 2);
+        CHECK_CONTAINS(err, cases[i][1]);
+        free(err);
+    }
+}
+
 void test_models_write_register(void)
 {
     static const tests_case cases[] = {
@@ -620,6 +641,7 @@ void test_models_write_register(void)
         { "quorum_errors", test_quorum_errors },
         { "edge_put_invalidates", test_edge_put_invalidates },
         { "e2e_mixed", test_e2e_mixed },
+        { "validate_errors", test_validate_errors },
         { NULL, NULL },
     };
     tests_add_suite("models_write", cases);
