@@ -51,6 +51,8 @@ static const conf_field client_fields[] = {
       "one-way delay between users and the network, each way", 0, 0, NULL, NULL },
     { "timeout", CONF_DURATION, offsetof(client_conf, timeout), "0",
       "give up on an attempt not answered within this time (0: wait forever)", 0, 0, NULL, NULL },
+    { "deadline", CONF_DURATION, offsetof(client_conf, deadline), "0",
+      "give up on a request (all attempts) this long after it was issued (0: no deadline)", 0, 0, NULL, NULL },
     { "retry", CONF_JSON, offsetof(client_conf, retry), "null",
       "retry policy: {attempts, base, cap, multiplier, jitter, budget, ...} (docs/faults.md)", 0, 0, NULL, NULL },
     { "breaker", CONF_JSON, offsetof(client_conf, breaker), "null",
@@ -77,7 +79,7 @@ typedef struct client_state {
     breaker_conf bc;
     breaker br;
     uint64_t attempts, retries, timeouts, budget_denied, breaker_refused, abandoned_back;
-    uint64_t hedges, hedge_wins;
+    uint64_t hedges, hedge_wins, deadline_exceeded;
 } client_state;
 
 uint64_t client_object_size(const sim_dist *d, uint64_t object)
@@ -245,7 +247,14 @@ static void ev_send(sim_engine *eng, sim_event *ev)
         return;
     }
     s->attempts++;
-    if (cf->timeout > 0) r->timeout_ev = sim_schedule(eng, cf->timeout, ev_timeout, c, r, 0);
+    sim_time_t wait = cf->timeout;
+    if (cf->deadline > 0) {
+        /* the attempt may not outlive the request's deadline */
+        sim_time_t left = r->issued + cf->deadline - eng->now;
+        if (left < 1) left = 1;
+        if (wait == 0 || left < wait) wait = left;
+    }
+    if (wait > 0) r->timeout_ev = sim_schedule(eng, wait, ev_timeout, c, r, 0);
     if (s->has_hedge && !r->partner && !(r->flags & REQ_F_HEDGE)) {
         sim_time_t d = retry_hedge_delay(&s->rc, &s->seen);
         /* the event carries r's generation and attempt: a stale one does nothing */
@@ -266,12 +275,24 @@ static void client_attempt(component *c, request *r, sim_time_t delay)
  * copy when r is still out there, abandoned). */
 static bool client_retry(component *c, request *r, bool still_out)
 {
+    client_conf *cf = c->conf;
     client_state *s = c->state;
     if (!s->has_retry) return false;
+    sim_time_t now = c->env->eng->now, end = cf->deadline > 0 ? r->issued + cf->deadline : SIM_TIME_MAX;
+    if (now >= end) {
+        s->deadline_exceeded++;
+        return false;
+    }
     sim_time_t delay;
-    retry_verdict v = retry_decide(&s->rc, &s->budget, (unsigned)r->retries + 1, c->env->eng->now, s->retry_rng, &delay);
+    retry_verdict v = retry_decide(&s->rc, &s->budget, (unsigned)r->retries + 1, now, s->retry_rng, &delay);
     if (v == RETRY_GIVE_UP_BUDGET) s->budget_denied++;
     if (v != RETRY_AGAIN) return false;
+    if (delay >= end - now) {
+        /* the retry would start after the deadline (its budget token is
+         * spent all the same: the budget errs on the side of fewer retries) */
+        s->deadline_exceeded++;
+        return false;
+    }
     request *n = r;
     if (still_out) {
         n = req_new(c->env->reqs);
@@ -502,11 +523,12 @@ static void client_report(component *c, cJSON *o)
     if (cf->mode == CLIENT_OPEN) comp_json_num(o, "rate_per_s", cf->rate, "%.6g");
     else comp_json_num(o, "concurrency", (double)cf->concurrency, "%.0f");
     client_state *s = c->state;
-    if (cf->timeout > 0 || s->has_retry || s->has_breaker) {
+    if (cf->timeout > 0 || cf->deadline > 0 || s->has_retry || s->has_breaker) {
         comp_json_num(o, "attempts", (double)s->attempts, "%.0f");
         comp_json_num(o, "retries", (double)s->retries, "%.0f");
         comp_json_num(o, "attempt_timeouts", (double)s->timeouts, "%.0f");
         comp_json_num(o, "retries_denied_by_budget", (double)s->budget_denied, "%.0f");
+        if (cf->deadline > 0) comp_json_num(o, "retries_past_deadline", (double)s->deadline_exceeded, "%.0f");
     }
     if (s->has_hedge) {
         comp_json_num(o, "hedges", (double)s->hedges, "%.0f");
@@ -524,7 +546,7 @@ static void client_reset_stats(component *c)
 {
     client_state *s = c->state;
     s->attempts = s->retries = s->timeouts = s->budget_denied = s->breaker_refused = s->abandoned_back = 0;
-    s->hedges = s->hedge_wins = 0;
+    s->hedges = s->hedge_wins = s->deadline_exceeded = 0;
     s->br.opens = 0;
     s->br.open_total = 0;
     if (s->br.state != BREAKER_CLOSED) s->br.tripped_at = c->env->eng->now;

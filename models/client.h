@@ -50,6 +50,7 @@ typedef struct client_conf {
     sim_dist last_mile;     /* one-way delay between the users and the network, ns */
     /* Resilience (issue 5, docs/faults.md): all off by default. */
     sim_time_t timeout;     /* per attempt; 0: wait forever */
+    sim_time_t deadline;    /* end to end, across retries, from the first attempt; 0: none */
     const cJSON *retry;     /* retry policy object (models/retry.h), or NULL */
     const cJSON *breaker;   /* circuit breaker object (models/breaker.h), or NULL */
     client_mix mix;         /* operation mix; default all GET */

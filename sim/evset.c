@@ -15,7 +15,10 @@
  * Entries carry their keys everywhere (heap, buckets, top), so moving events
  * between structures reads arrays, never the scattered event records; the
  * records of a bucket are prefetched together when the bucket is dumped into
- * the heap, and the next event's target when an event is popped.
+ * the heap, and the next event's target and arg when an event is popped.
+ *
+ * Heap mode (and only heap mode) hands the top event out without removing
+ * its entry: the next push fills that slot (replace-top), see pop_until.
  *
  * Why the heap capacity tracks the set size: a bucket (or all of top) can be
  * dumped into the heap at any pop, and pop must not fail. Reserving 24 bytes
@@ -29,8 +32,9 @@
 #include "sim/errors.h"
 #include "sim/evset.h"
 
-/* A bucket with more events than this spawns a finer rung instead of going to
- * the heap whole (the ladder paper uses 50). */
+/* Tuning (overridable with -D for experiments; docs/engine.md has the
+ * measurements). A bucket with more events than this spawns a finer rung
+ * instead of going to the heap whole (the ladder paper uses 50). */
 #ifndef SPLIT_DEFAULT
 #define SPLIT_DEFAULT 64
 #endif
@@ -43,8 +47,8 @@
 #define BIG_CAP 10
 
 /* (time, seq) as one unsigned 128-bit number (time's sign bit flipped so
- * that the order of signed times is kept): one compare-and-borrow, no
- * branch, which matters in the tournaments of the sift-down. */
+ * that the order of signed times is kept): one compare-and-borrow, with no
+ * branch to mispredict when many events share a time. */
 static inline int entry_less(const sim_evset_entry *a, const sim_evset_entry *b)
 {
     unsigned __int128 ka = (unsigned __int128)((uint64_t)a->time ^ 0x8000000000000000ULL) << 64 | a->seq;
