@@ -111,6 +111,8 @@ int cmd_run(int argc, char **argv)
         cmd_args_free(&a);
         return APP_EXIT_OK;
     }
+    if (fl.jobs && fl.reps <= 1) /* easy to forget --reps and believe in an interval */
+        fprintf(stderr, "cdnsim run: warning: --jobs has no effect without --reps R (R >= 2): this is one run\n");
     conf_errors errs;
     conf_errors_init(&errs);
     int code;

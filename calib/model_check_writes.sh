@@ -2,33 +2,51 @@
 # calib/model_check_writes.sh - issue 7's check for writes: does the model of
 # the chunk store predict its durable writes, alone and mixed with reads?
 #
-#   calib/model_check_writes.sh BIN STOREDIR WORKDIR CHANNELS [OPS] [WRITE_MODEL]
+#   calib/model_check_writes.sh BIN STOREDIR WORKDIR CHANNELS [OPS]
 #
 # For whole 1 MiB chunks, O_DIRECT (the sibling of calib/model_check.sh,
 # which does reads):
 # 1. the device's bandwidth under load B (the disk's `shared_bandwidth`):
 #    `cdnsim chunkio bench` reads at concurrency 32, reads/s x (1 MiB + 4 KiB);
+#    and the journal time J (the disk's `journal`): durable writes at
+#    concurrency 32, J = 1 / writes/s; and the disk's `write_weight` (reads
+#    go first): a 70/30 mix at concurrency 32 is measured and simulated with
+#    weights 1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001 (and B, J and the
+#    calibration of step 2), keeping the weight whose ratio of mean write to
+#    mean read latency is closest to the measured one. None of these runs is
+#    used by the check;
 # 2. `cdnsim calibrate --sizes 1MiB` measures reads and durable writes at
 #    concurrency 1: WORKDIR/cal.read-1MiB.json and cal.write-1MiB.json, the
 #    disk's `access` and `write`;
 # 3. `cdnsim chunkio bench --mix write:100` and `--mix read:70,write:30` at
 #    concurrency 1, 4 and 16 (OPS operations each, default 1000);
 # 4. `cdnsim run calib/chunkio-model.json` with the same mix and concurrency,
-#    the two calibrated distributions, CHANNELS channels and B; WRITE_MODEL
-#    (optional) is extra --set arguments for the disk, e.g.
-#    "--set components.disk.write_batch=true";
+#    the two calibrated distributions, CHANNELS channels and B, three times:
+#    model "plain" (no journal, equal sharing), "journal" (journal J) and
+#    "weighted" (journal J and the write_weight of step 1);
 # 5. prints a markdown table per mix: measured and simulated p50, p99 of
 #    reads and writes and throughput, with relative differences, and writes
 #    WORKDIR/rows.jsonl (one line per point) for averaging over runs.
+# With RESIM=1 in the environment, steps 1-3 are skipped and the
+# measurements already in WORKDIR (params, mix32.json, cal*.json,
+# bench.jsonl) are simulated again: to re-check a changed model against the
+# same measurements.
 # Run it under `nice -n -20` (root) so that other builds delay the measuring
 # threads less; the disk and its journal are shared all the same.
 set -eu
-BIN=$1 STORE=$2 WORK=$3 CH=$4 OPS=${5:-1000} EXTRA=${6:-}
+BIN=$1 STORE=$2 WORK=$3 CH=$4 OPS=${5:-1000}
 SIZE=1MiB
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
+if [ "${RESIM:-0}" = 1 ]; then
+  . "$WORK/params"
+else
 bw=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:100 --direct \
         2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(d["read"]["ops_per_s"] * (d["chunk"] + 4096)))')
+jus=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "$OPS" --concurrency 32 --mix write:100 --direct \
+        2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(1e6 / d["write"]["ops_per_s"]))')
+"$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:70,write:30 --direct \
+    2>/dev/null >"$WORK/mix32.json"
 "$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes $SIZE --ops "$OPS" >"$WORK/calibrate.txt" 2>/dev/null
 : >"$WORK/bench.jsonl"
 for mix in write:100 read:70,write:30; do
@@ -38,29 +56,58 @@ for mix in write:100 read:70,write:30; do
   done
 done
 load=$(cut -d' ' -f1 /proc/loadavg)
+printf 'bw=%s\njus=%s\nload=%s\n' "$bw" "$jus" "$load" >"$WORK/params"
+fi
 cp "$here/chunkio-model.json" "$WORK/model.json"
+common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT
+  "$BIN" run "$WORK/model.json" --quiet --out "$5" --set components.bench.concurrency="$1" \
+      --set components.disk.channels="$CH" --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
+      --set "components.disk.write={\"empirical\": \"cal.write-$SIZE.json\"}" \
+      --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
+      --set "components.bench.mix=$2" --set components.disk.journal=\"$3\" --set components.disk.write_weight="$4" >/dev/null
+}
+weights="1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
+for w in $weights; do
+  common 32 '{"GET": "70%", "PUT": "30%"}' "${jus}us" $w "$WORK/fit-$w"
+done
+ww=$(python3 - "$WORK" $weights <<'PY'
+import json, math, sys
+work = sys.argv[1]
+m = json.load(open(work + "/mix32.json"))
+target = m["write"]["mean_us"] / m["read"]["mean_us"]
+best = None
+for w in sys.argv[2:]:
+    b = json.load(open(f"{work}/fit-{w}/summary.json"))["by_op"]
+    r = b["PUT"]["latency_ms"]["mean"] / b["GET"]["latency_ms"]["mean"]
+    e = abs(math.log(r / target))
+    if best is None or e < best[0]:
+        best = (e, w)
+print(best[1])
+PY
+)
+for model in plain journal weighted; do
 for mix in w r; do
   case $mix in w) m='{"GET": "0%", "PUT": "100%"}';; r) m='{"GET": "70%", "PUT": "30%"}';; esac
   for c in 1 4 16; do
-    # shellcheck disable=SC2086
-    "$BIN" run "$WORK/model.json" --quiet --out "$WORK/sim-$mix-$c" --set components.bench.concurrency=$c \
-        --set components.disk.channels="$CH" --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
-        --set "components.disk.write={\"empirical\": \"cal.write-$SIZE.json\"}" \
-        --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
-        --set "components.bench.mix=$m" $EXTRA >/dev/null
+    j=0s w=1
+    [ $model != plain ] && j=${jus}us
+    [ $model = weighted ] && w=$ww
+    common $c "$m" $j $w "$WORK/sim-$model-$mix-$c"
   done
 done
-python3 - "$WORK" "$CH" "$bw" "$load" "$EXTRA" <<'PY'
+done
+python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" <<'PY'
 import json, sys
-work, ch, bw, load, extra = sys.argv[1:6]
+work, ch, bw, load, jus, ww = sys.argv[1:7]
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
 print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} channels, "
-      f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s {extra}; load average {load}")
+      f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s; journal {jus} us (models journal, weighted) or none "
+      f"(plain); write_weight {ww} (weighted) or 1; load average {load}")
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
-for mix, tag in (("write:100", "w"), ("read:70,write:30", "r")):
+for model, mix, tag in ((mo, mi, t) for mo in ("plain", "journal", "weighted") for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
     print()
-    print(f"mix {mix}")
+    print(f"model {model}, mix {mix}")
     print()
     print("| C | op | measured p50 | simulated p50 | diff | measured p99 | simulated p99 | diff "
           "| measured ops/s | simulated ops/s | diff |")
@@ -69,7 +116,7 @@ for mix, tag in (("write:100", "w"), ("read:70,write:30", "r")):
         if (b["read_pct"] > 0) != (tag == "r"):
             continue
         c = b["concurrency"]
-        s = json.load(open(f"{work}/sim-{tag}-{c}/summary.json"))
+        s = json.load(open(f"{work}/sim-{model}-{tag}-{c}/summary.json"))
         for op, sop in (("write", "PUT"), ("read", "GET")):
             m = b.get(op)
             if not m or not m.get("count"):
@@ -78,7 +125,7 @@ for mix, tag in (("write:100", "w"), ("read:70,write:30", "r")):
             sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["by_op"][sop]["throughput_rps"]
             print(f"| {c} | {op} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
                   f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
-            rows.write(json.dumps({"mix": mix, "c": c, "op": op, "bw": int(bw), "load": float(load),
+            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float(ww), "c": c, "op": op, "bw": int(bw), "load": float(load),
                                    "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
                                    "m_x": m["ops_per_s"], "s_x": sx}) + "\n")
 PY

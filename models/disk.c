@@ -16,10 +16,21 @@
  * this machine's virtual disk (docs/calibration.md), which a FIFO channel
  * model cannot show for two chunk sizes at once.
  *
+ * Writes (PUT) draw their time from `write` instead of `access`. With
+ * `journal` J, a write then holds the journal - one FIFO server - for J
+ * before it is answered, and J is taken out of its drawn time, so a lone
+ * write is unchanged while concurrent writes queue for the journal: the
+ * filesystem's serialised commit, which caps this machine's durable writes
+ * at a few hundred per second whatever the concurrency (docs/calibration.md).
+ *
+ * `write_weight` w makes the sharing weighted: a write's transfer gets w
+ * shares of B for a read's 1 (below 1 reads go first, as Linux's mq-deadline
+ * I/O scheduler prefers reads).
+ *
  * Processor sharing is simulated with a virtual clock V: the bytes each
- * active transfer has received since an arbitrary origin, growing at
- * B / n while n transfers are active. A transfer of s bytes starting at V0
- * ends when V reaches V0 + s; one event is pending for the earliest end and
+ * active transfer of weight 1 has received since an arbitrary origin, growing
+ * at B / W while transfers of total weight W are active. A transfer of s
+ * bytes and weight w starting at V0 ends when V reaches V0 + s / w; one event is pending for the earliest end and
  * is moved whenever n changes. Transfers are kept in an array that grows by
  * doubling (no allocation per request once grown).
  */
@@ -50,10 +61,18 @@ static const conf_field disk_fields[] = {
       "{\"lognormal\": {\"mean\": \"1.5ms\", \"p99\": \"6ms\"}}",
       "time of one durable write (PUT), in the same terms as `access`: plus size / bandwidth, or with "
       "shared_bandwidth the whole time of a lone write", 0, 0, NULL, NULL },
+    { "write_weight", CONF_DOUBLE, offsetof(disk_conf, write_weight), "1",
+      "with shared_bandwidth: a write's share of the bandwidth relative to a read's 1 (below 1, reads go "
+      "first, as Linux's mq-deadline scheduler prefers reads)", 0.001, 1000, NULL, NULL },
+    { "journal", CONF_DURATION, offsetof(disk_conf, journal), "\"0s\"",
+      "time each write holds the device's journal, one write at a time (its serialised commit; caps the "
+      "disk at 1 / journal writes/s); taken out of `write`, so a lone write is unchanged (0: off)", 0, 0, NULL,
+      NULL },
     { "bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, base.bandwidth), "\"2GB/s\"",
       "transfer rate of one channel: adds size / bandwidth (ignored with shared_bandwidth)", 0, 0, NULL, NULL },
     { "shared_bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, shared_bw), "\"0B/s\"",
-      "device bandwidth shared equally by the transfers in progress (0: off; see docs/calibration.md)", 0, 0,
+      "device bandwidth shared by the transfers in progress, equally or by write_weight (0: off; see "
+      "docs/calibration.md)", 0, 0,
       NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
@@ -61,20 +80,26 @@ static const conf_field disk_fields[] = {
 typedef struct xfer {
     request *r;
     double end;              /* V at which it has all its bytes */
+    double w;                /* its weight: 1 for a read, write_weight for a write */
 } xfer;
 
 typedef struct disk_state {
     station st;
+    station journal;         /* one server: the serialised end of each write; used when has_journal */
+    bool has_journal;
     double ns_per_byte;      /* of the shared bandwidth; 0: sharing off */
     xfer *x;
     size_t n, cap;
-    double v;                /* virtual clock, bytes */
+    double v;                /* virtual clock, bytes per unit of weight */
+    double wsum;             /* total weight of the transfers in progress */
+    double write_w;          /* write_weight */
     sim_time_t vt;           /* when v was last advanced */
     sim_event_ref ev;        /* the earliest transfer end */
     uint64_t transfers;      /* completed since the last reset */
 } disk_state;
 
 static void disk_access_done(void *owner, request *r);
+static void disk_journal_done(void *owner, request *r);
 static void disk_xfer_end(sim_engine *eng, sim_event *ev);
 
 static int disk_create(component *c, conf_errors *errs)
@@ -85,6 +110,7 @@ static int disk_create(component *c, conf_errors *errs)
     c->state = s;
     if (cf->shared_bw > 0) {
         s->ns_per_byte = 1e9 / cf->shared_bw;
+        s->write_w = cf->write_weight > 0 ? cf->write_weight : 1;
         /* The station's time is the access part: the drawn lone-request
          * time minus the transfer, floored at 0 by the station. */
         cf->base.st.per_byte_ns = -s->ns_per_byte;
@@ -99,6 +125,15 @@ static int disk_create(component *c, conf_errors *errs)
     if (rc != 0) return rc;
     /* PUTs draw their time from `write`, everything else from `access`. */
     s->st.op_service[REQ_PUT] = &cf->write;
+    if (cf->journal > 0) {
+        station_conf jc = { .servers = 1, .queue_limit = -1 };
+        sim_dist_const(&jc.service, (double)cf->journal);
+        rc = station_init(&s->journal, c->env->eng, &jc, c->rng, disk_journal_done, c);
+        s->has_journal = true; /* freeable even when the init failed */
+        sim_dist_free(&jc.service);
+        if (rc != 0) return rc;
+        s->st.op_shift_ns[REQ_PUT] = -(double)cf->journal;
+    }
     c->st = &s->st;
     return 0;
 }
@@ -107,7 +142,7 @@ static int disk_create(component *c, conf_errors *errs)
 static void advance(component *c, disk_state *s)
 {
     sim_time_t now = c->env->eng->now;
-    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (s->ns_per_byte * c->slow * (double)s->n);
+    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (s->ns_per_byte * c->slow * s->wsum);
     s->vt = now;
 }
 
@@ -126,8 +161,23 @@ static void reschedule(component *c, disk_state *s)
     s->ev = (sim_event_ref){ 0 };
     if (s->n == 0) return;
     double left = s->x[earliest(s)].end - s->v;
-    double ns = left > 0 ? ceil(left * s->ns_per_byte * c->slow * (double)s->n) : 0;
+    double ns = left > 0 ? ceil(left * s->ns_per_byte * c->slow * s->wsum) : 0;
     s->ev = sim_schedule(eng, sim_time_from_ns(ns), disk_xfer_end, c, NULL, 0);
+}
+
+/* The device is done with r's data: a write goes on to the journal, the
+ * rest is answered. */
+static void disk_finish(component *c, request *r)
+{
+    disk_state *s = c->state;
+    if (s->has_journal && r->op == REQ_PUT && station_arrive(&s->journal, r) == 0) return;
+    comp_respond(c, r, req_response_bytes(r));
+}
+
+static void disk_journal_done(void *owner, request *r)
+{
+    component *c = owner;
+    comp_respond(c, r, req_response_bytes(r));
 }
 
 static void disk_access_done(void *owner, request *r)
@@ -135,7 +185,7 @@ static void disk_access_done(void *owner, request *r)
     component *c = owner;
     disk_state *s = c->state;
     if (s->ns_per_byte <= 0) {
-        comp_respond(c, r, req_response_bytes(r));
+        disk_finish(c, r);
         return;
     }
     advance(c, s);
@@ -150,7 +200,9 @@ static void disk_access_done(void *owner, request *r)
         s->x = nx;
         s->cap = cap;
     }
-    s->x[s->n++] = (xfer){ r, s->v + (double)r->size };
+    double w = r->op == REQ_PUT ? s->write_w : 1;
+    s->x[s->n++] = (xfer){ r, s->v + (double)r->size / w, w };
+    s->wsum += w;
     reschedule(c, s);
 }
 
@@ -163,11 +215,12 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     advance(c, s);
     size_t i = earliest(s);
     request *r = s->x[i].r;
+    s->wsum -= s->x[i].w;
     s->x[i] = s->x[--s->n];
-    if (s->n == 0) s->v = 0; /* keeps V small: precision does not decay over a long run */
+    if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
     reschedule(c, s);
-    comp_respond(c, r, req_response_bytes(r));
+    disk_finish(c, r);
 }
 
 static void disk_on_request(component *c, request *r)
@@ -191,11 +244,13 @@ static void disk_crash(component *c)
 {
     disk_state *s = c->state;
     station_drop_all(&s->st, disk_drop);
+    if (s->has_journal) station_drop_all(&s->journal, disk_drop);
     if (sim_event_pending(s->ev)) sim_cancel(c->env->eng, s->ev);
     s->ev = (sim_event_ref){ 0 };
     size_t n = s->n;
     s->n = 0;
     s->v = 0;
+    s->wsum = 0;
     for (size_t i = 0; i < n; i++) comp_drop(c, s->x[i].r);
 }
 
@@ -205,7 +260,7 @@ static void disk_set_slow(component *c, double factor)
      * new speed (c->slow is already the new factor when this runs, so the
      * clock is brought up to now at the old one first). */
     disk_state *s = c->state;
-    (void)factor;
+    if (s->has_journal) station_set_slow(&s->journal, factor);
     if (s->ns_per_byte > 0) reschedule(c, s);
 }
 
@@ -213,6 +268,7 @@ static void disk_reset_stats(component *c)
 {
     disk_state *s = c->state;
     s->transfers = 0;
+    if (s->has_journal) station_reset_stats(&s->journal);
 }
 
 static void disk_report(component *c, cJSON *o)
@@ -221,6 +277,10 @@ static void disk_report(component *c, cJSON *o)
     comp_json_num(o, "servers", (double)s->st.servers, "%.0f");
     comp_json_latency(o, "wait_ms", &s->st.wait);
     if (s->ns_per_byte > 0) comp_json_num(o, "shared_bandwidth_transfers", (double)s->transfers, "%.0f");
+    if (s->has_journal) {
+        comp_json_num(o, "journal_utilization", station_utilization(&s->journal), "%.6f");
+        comp_json_latency(o, "journal_wait_ms", &s->journal.wait);
+    }
 }
 
 static void disk_free(component *c)
@@ -228,6 +288,7 @@ static void disk_free(component *c)
     disk_state *s = c->state;
     if (!s) return;
     station_free(&s->st);
+    if (s->has_journal) station_free(&s->journal);
     free(s->x);
     free(s);
     c->state = NULL;
@@ -246,8 +307,8 @@ static const comp_ops disk_ops = {
 
 const comp_kind disk_kind = {
     .name = "disk",
-    .help = "disk: access time + size / bandwidth, `channels` in parallel, FIFO queue; optionally a shared "
-            "device bandwidth",
+    .help = "disk: access (read) or write (PUT) time + size / bandwidth, `channels` in parallel, FIFO queue; "
+            "optionally a shared device bandwidth and a journal that serialises writes",
     .fields = disk_fields,
     .conf_size = sizeof(disk_conf),
     .ops = &disk_ops,

@@ -6,7 +6,12 @@
  * request's whole time and concurrent transfers share the device's
  * bandwidth (processor sharing): see models/disk.c and docs/calibration.md.
  * A PUT draws its access time from `write` instead of `access` (a durable
- * write: data, fdatasync, metadata commit), everything else is the same. */
+ * write: data, fdatasync, metadata commit), everything else is the same.
+ * With `journal` J > 0 a write ends by holding the device's journal, a single
+ * FIFO server, for J: the part of a durable write that the filesystem
+ * serialises (its commit), which caps a disk at 1 / J writes per second
+ * whatever its parallelism. The rest of the write is shortened by J, so a
+ * lone write still takes exactly its `write` time. */
 #ifndef MODELS_DISK_H
 #define MODELS_DISK_H
 
@@ -21,6 +26,9 @@ typedef struct disk_conf {
     double shared_bw;        /* bytes/s shared by transfers in progress; 0: off */
     sim_dist write;          /* ns: a write's access time (PUT); a conf filled in by a
                                 program must set it (zero is a constant 0) */
+    double write_weight;     /* a write's share of shared_bw relative to a read's 1 (0: 1) */
+    sim_time_t journal;      /* time each write holds the device's journal, one write at a
+                                time (0: no journal) */
 } disk_conf;
 
 #endif

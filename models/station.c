@@ -61,6 +61,7 @@ static void start_service(station *s, request *r)
     /* A negative per_byte_ns subtracts (the disk's shared-bandwidth mode: the
      * drawn time includes the transfer); a negative total is served as 0. */
     if (s->per_byte_ns != 0) ns += s->per_byte_ns * (double)r->size;
+    if (r->op < REQ_NOPS) ns += s->op_shift_ns[r->op];
     ns *= s->slow;
     sim_hist_record(&s->wait, s->eng->now - r->st_arrived);
     r->st_wait = s->eng->now - r->st_arrived;

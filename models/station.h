@@ -49,6 +49,8 @@ typedef struct station {
     double slow;                 /* service-time factor (faults), 1 normally */
     const sim_dist *op_service[REQ_NOPS]; /* optional per-operation service (borrowed; NULL: `service`),
                                              set by the owner after init (a database's reads and writes) */
+    double op_shift_ns[REQ_NOPS];   /* optional ns added to a drawn time per operation (may be negative:
+                                       the disk's journal share of a write); 0 normally */
     station_done_fn done;
     void *owner;
     int64_t busy;                /* servers busy now */

@@ -341,6 +341,19 @@ static void test_prefix_suggestion(void)
     free(err);
 }
 
+/* --jobs without --reps is one run: say so rather than let a planner
+ * believe the summary has intervals. */
+static void test_jobs_without_reps(void)
+{
+    char *dir = tests_mkdtemp(), args[4300], *err = NULL;
+    snprintf(args, sizeof args, "run tests/data/review/cdn.json -q --no-report --jobs 2 --out %s/j", dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, &err), 0);
+    CHECK_CONTAINS(err, "warning: --jobs has no effect without --reps");
+    free(err);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 void test_e2e_review_register(void);
 void test_e2e_review_register(void)
 {
@@ -353,6 +366,7 @@ void test_e2e_review_register(void)
         { "help_lists_commands", test_help_lists_commands },
         { "show_is_a_scenario", test_show_is_a_scenario },
         { "prefix_suggestion", test_prefix_suggestion },
+        { "jobs_without_reps", test_jobs_without_reps },
         { NULL, NULL },
     };
     tests_add_suite("e2e_review", cases);

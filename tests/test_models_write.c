@@ -30,6 +30,7 @@ typedef struct tenv {
     size_t n;
     uint64_t done, ok, failed;
     sim_time_t first_latency, last_latency;
+    sim_time_t first_by_op[REQ_NOPS];
 } tenv;
 
 static void t_completed(comp_env *env, request *r)
@@ -37,6 +38,7 @@ static void t_completed(comp_env *env, request *r)
     tenv *t = env->world;
     sim_time_t lat = env->eng->now - r->issued;
     if (t->done++ == 0) t->first_latency = lat;
+    if (r->op < REQ_NOPS && !t->first_by_op[r->op]) t->first_by_op[r->op] = lat;
     t->last_latency = lat;
     if (r->status == REQ_OK || r->status == REQ_PENDING) t->ok++;
     if (r->status == REQ_FAILED || r->status == REQ_REJECTED) t->failed++;
@@ -223,7 +225,7 @@ static void quorum_case(int64_t w, sim_time_t expect)
     const double wt[3] = { 2e6, 5e6, 9e6 };
     component *disk[3];
     for (int i = 0; i < 3; i++) {
-        char dn[8], dk[8];
+        char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
         snprintf(dn, sizeof dn, "dn%d", i + 1);
         snprintf(dk, sizeof dk, "dk%d", i + 1);
         server_conf dnc = server_const(0, 8);
@@ -264,6 +266,56 @@ static void test_quorum_times(void)
     quorum_case(1, 9 * SIM_MS);
     quorum_case(2, 12 * SIM_MS);
     quorum_case(3, 16 * SIM_MS);
+}
+
+/* A replicating gateway crashes while a PUT's copies are out (t = 6 ms: the
+ * copies reached the data nodes at 5 ms): the PUT is dropped with it and its
+ * copies, answered to a crashed gateway, are dropped too. Recovered at 20 ms,
+ * it serves the next PUTs normally: the client's attempt times out at
+ * 50 ms (timeout 50 ms, no retry) and its next PUT takes the usual 12 ms
+ * (w = 2 of copies written in 2, 5, 9 ms). */
+static void test_gateway_crash_mid_write(void)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("gw", 1e6, 1, 1.0);
+    cc.timeout = 50 * SIM_MS;
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    gateway_conf gc;
+    memset(&gc, 0, sizeof gc);
+    gc.st.servers = 1;
+    gc.st.queue_limit = -1;
+    sim_dist_const(&gc.st.service, 1e6);
+    gc.metadata = strdup("");
+    gc.datanodes = list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
+    gc.replicas = 3;
+    gc.write_quorum = 2;
+    component *gw = tenv_add(&t, &gateway_kind, "gw", &gc);
+    const double wt[3] = { 2e6, 5e6, 9e6 };
+    for (int i = 0; i < 3; i++) {
+        char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
+        snprintf(dn, sizeof dn, "dn%d", i + 1);
+        snprintf(dk, sizeof dk, "dk%d", i + 1);
+        server_conf dnc = server_const(0, 8);
+        dnc.next = list_of(1, (const char *[]){ dk });
+        tenv_add(&t, comp_kind_find("datanode"), dn, &dnc);
+        disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
+        tenv_add(&t, &disk_kind, dk, &dkc);
+    }
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, 6 * SIM_MS);
+    comp_crash(gw);
+    sim_run(&t.eng, 20 * SIM_MS);
+    CHECK_EQ_U64(t.done, 0);
+    CHECK_EQ_U64(gw->dropped, 4); /* the PUT and its three copies */
+    comp_recover(gw);
+    sim_run(&t.eng, 200 * SIM_MS);
+    CHECK_TRUE(t.done >= 10);
+    CHECK_EQ_I64(t.first_latency, 50 * SIM_MS); /* the lost one, timed out */
+    CHECK_EQ_U64(t.ok, t.done - 1);
+    CHECK_EQ_I64(t.last_latency, 12 * SIM_MS);
+    tenv_free(&t);
 }
 
 /* Two users PUT the same object at once through a gateway with one worker
@@ -420,6 +472,74 @@ static void test_edge_put_invalidates(void)
     tenv_free(&t);
 }
 
+/* A disk with a journal: write 10 ms, journal 3 ms, 8 channels, clients
+ * sending straight to it (a local kind: no network).
+ * One user: every write takes exactly its `write` time, 7 + 3 = 10 ms.
+ * Four users starting together: all four access parts end at 7 ms, the
+ * journal serves them at 10, 13, 16, 19 ms; from then on it is never idle
+ * (each user is back at the journal 7 ms after its answer, before the
+ * journal is free), so answers come every 3 ms - 1 / journal = 333 writes/s
+ * - and each write takes 4 x 3 = 12 ms. In [0, 1001 ms]: answers at
+ * 10 + 3k ms for k = 0..330, 331 of them. */
+static void journal_case(int64_t users, uint64_t want_done, sim_time_t want_last)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("disk", 1e6, users, 1.0);
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    disk_conf dkc = disk_const(1e6, 10e6, 0, 8);
+    dkc.journal = 3 * SIM_MS;
+    component *disk = tenv_add(&t, &disk_kind, "disk", &dkc);
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, 1001 * SIM_MS);
+    CHECK_EQ_U64(t.done, want_done);
+    CHECK_EQ_I64(t.first_latency, 10 * SIM_MS);
+    CHECK_EQ_I64(t.last_latency, want_last);
+    cJSON *o = comp_report(disk);
+    CHECK_TRUE(o && cJSON_GetObjectItemCaseSensitive(o, "journal_utilization"));
+    cJSON_Delete(o);
+    tenv_free(&t);
+}
+
+static void test_disk_journal(void)
+{
+    journal_case(1, 100, 10 * SIM_MS);
+    journal_case(4, 331, 12 * SIM_MS);
+}
+
+/* Weighted sharing of the disk's bandwidth: B = 1 GB/s, 1 MB objects whose
+ * lone read and write both take exactly 1 MB / B = 1 ms (so no channel time:
+ * the whole request is its transfer), write_weight 0.25. A read and a write
+ * start together: the read gets 1 / 1.25 = 0.8 of B and ends at 1.25 ms,
+ * when the write has 0.25 MB; the write's other 0.75 MB then go at the full
+ * B (the reader is thinking for 10 ms): 2.0 ms. With equal weights both
+ * would end at 2 ms. (A closed-loop user starts after one think time: both
+ * think 10 ms, so both start at 10 ms.) */
+static void test_disk_write_weight(void)
+{
+    for (int k = 0; k < 2; k++) {
+        tenv t;
+        tenv_init(&t);
+        client_conf rc = client_conf_of("disk", 1e6, 1, 0.0), wc = client_conf_of("disk", 1e6, 1, 1.0);
+        sim_dist_const(&rc.think, 10e6);
+        sim_dist_const(&wc.think, 10e6);
+        component *rd = tenv_add(&t, &client_kind, "reader", &rc);
+        component *wr = tenv_add(&t, &client_kind, "writer", &wc);
+        disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
+        dkc.shared_bw = 1e9;
+        dkc.write_weight = k ? 1 : 0.25;
+        tenv_add(&t, &disk_kind, "disk", &dkc);
+        CHECK_EQ_I64(tenv_link(&t), 0);
+        rd->kind->ops->start(rd);
+        wr->kind->ops->start(wr);
+        sim_run(&t.eng, 15 * SIM_MS);
+        CHECK_EQ_I64(t.first_by_op[REQ_GET], k ? 2 * SIM_MS : 1250 * SIM_US);
+        CHECK_EQ_I64(t.first_by_op[REQ_PUT], 2 * SIM_MS);
+        tenv_free(&t);
+    }
+}
+
 /* scenarios/writes.json end to end: 70% GET / 30% PUT through an edge, a
  * gateway writing 3 copies with quorum 2. The PUT share is binomial: with n
  * requests its standard deviation is sqrt(0.3 * 0.7 / n), under 0.5% for the
@@ -488,15 +608,40 @@ static void test_e2e_mixed(void)
     free(dir);
 }
 
+/* The same mistakes through the scenario reader: exit 2, located at the key. */
+static void test_validate_errors(void)
+{
+    static const char *const cases[][2] = {
+        { "--set components.gateway.write_quorum=4",
+          "components[3].write_quorum: expected a write quorum of at most replicas (3), found 4" },
+        { "--set components.gateway.replicas=5 --set components.gateway.write_quorum=1",
+          "components[3].replicas: expected at most as many replicas as data nodes (4), found 5" },
+        { "--set 'components.users.mix={\"GET\": \"70%\", \"HEAD\": \"30%\"}'",
+          "components[0].mix.HEAD: HEAD is not supported yet" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char cmd[1024];
+        char *err = NULL;
+        snprintf(cmd, sizeof cmd, "%s validate scenarios/writes.json %s", tests_cdnsim_bin(), cases[i][0]);
+        CHECK_EQ_I64(tests_run(cmd, NULL, &err), 2);
+        CHECK_CONTAINS(err, cases[i][1]);
+        free(err);
+    }
+}
+
 void test_models_write_register(void)
 {
     static const tests_case cases[] = {
         { "put_exact_time", test_put_exact_time },
         { "quorum_times", test_quorum_times },
         { "quorum_failure", test_quorum_failure },
+        { "gateway_crash_mid_write", test_gateway_crash_mid_write },
+        { "disk_journal", test_disk_journal },
+        { "disk_write_weight", test_disk_write_weight },
         { "quorum_errors", test_quorum_errors },
         { "edge_put_invalidates", test_edge_put_invalidates },
         { "e2e_mixed", test_e2e_mixed },
+        { "validate_errors", test_validate_errors },
         { NULL, NULL },
     };
     tests_add_suite("models_write", cases);
