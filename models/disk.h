@@ -11,7 +11,8 @@
  * FIFO server, for J: the part of a durable write that the filesystem
  * serialises (its commit), which caps a disk at 1 / J writes per second
  * whatever its parallelism. The rest of the write is shortened by J, so a
- * lone write still takes exactly its `write` time. */
+ * lone write still takes exactly its `write` time (unless the drawn time is
+ * shorter than J plus the transfer: the rest cannot be negative). */
 #ifndef MODELS_DISK_H
 #define MODELS_DISK_H
 
