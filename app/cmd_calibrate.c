@@ -36,6 +36,9 @@ static const char usage_text[] =
     "  --buffered       use the page cache (default: O_DIRECT, which measures the device)\n"
     "  --keys K         chunks in the read working set (default 64)\n"
     "  --only OP        measure only reads or only writes (default both)\n"
+    "  --primary S      the series written as OUT's top-level quantiles, named OP-SIZE\n"
+    "                   like read-1MiB (default: the reads at the largest size)\n"
+    "  --seed S         seed of the key order and payload bytes (default 1)\n"
     "exit codes: 0 ok, 1 measurement or write failed, 2 bad arguments\n";
 
 #define MAX_SIZES 8

@@ -39,6 +39,7 @@ static const char usage_text[] =
     "  --keys K         bench: working-set chunks written before measuring (default 64)\n"
     "  --keep           bench: leave the chunks (verify can check them)\n"
     "  --engine E       bench: threads (default) or uring\n"
+    "  --seed S         bench: seed of the operation and key draws and payload bytes (default 1)\n"
     "\n"
     "output: get writes the chunk to stdout; verify and bench print one JSON line;\n"
     "bench prints a progress line on stderr every second.\n"

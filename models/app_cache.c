@@ -21,8 +21,8 @@ static const conf_field app_cache_fields[] = {
       "rate at which a value is copied out of RAM: adds size / read_bandwidth to each GET", 0, 0, NULL, NULL },
     { "cache_size", CONF_BYTES, offsetof(app_cache_conf, cache_size), "\"1GiB\"",
       "memory for cached values, in bytes", 0, 0, NULL, NULL },
-    { "policy", CONF_STRING, offsetof(app_cache_conf, policy), "\"lru\"",
-      "eviction policy (see models/cache: lru, fifo, clock, sieve, lfu, s3fifo)", 0, 0, NULL, NULL },
+    { "policy", CONF_ENUM, offsetof(app_cache_conf, policy), "\"lru\"",
+      "eviction policy (see docs/caching.md)", 0, 0, cache_policy_names, NULL },
     { "ttl", CONF_DURATION, offsetof(app_cache_conf, ttl), "\"0s\"",
       "values expire this long after they are set; 0 = never", 0, 0, NULL, NULL },
     { "database", CONF_REF, offsetof(app_cache_conf, database), NULL,
@@ -60,20 +60,18 @@ static int app_cache_create(component *c, conf_errors *errs)
     c->st = &s->st;
     cache_params p;
     memset(&p, 0, sizeof p);
-    p.policy = cf->policy;
+    p.policy = cache_policy_names[cf->policy];
     p.capacity = cf->cache_size;
     p.ttl = cf->ttl;
     p.seed = c->env->seed;
     p.rng_name = c->id;
     rc = cache_create(&p, &s->cache);
-    if (rc != 0) {
-        const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "policy") : NULL;
-        char jp[512];
-        snprintf(jp, sizeof jp, "%s.policy", c->jpath);
-        conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
-                      "unknown cache policy \"%s\" (policies: lru, fifo, clock, sieve, lfu, s3fifo)", cf->policy);
-        return rc == SIM_ENOMEM ? rc : SIM_EPARSE;
+    if (rc == SIM_EINVAL) { /* the policy name was checked when the parameters were read */
+        conf_error_at(errs, c->env->doc, c->node, c->jpath, "cannot create a \"%s\" cache of %llu bytes: %s",
+                      p.policy, (unsigned long long)cf->cache_size, sim_strerror(rc));
+        return SIM_EPARSE;
     }
+    if (rc != 0) return rc;
     c->cache = s->cache;
     return 0;
 }

@@ -29,7 +29,7 @@ typedef struct app_cache_conf {
     station_conf st;
     double read_bandwidth;
     uint64_t cache_size;
-    char *policy;
+    int policy;             /* index into cache_policy_names */
     sim_time_t ttl;
     char *database;
     bool fall_through;   /* issue 5: when the cache server is down, read the database */

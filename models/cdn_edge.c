@@ -18,8 +18,8 @@ static const conf_field cdn_edge_fields[] = {
       "rate at which a hit is read from the cache's storage: adds size / read_bandwidth", 0, 0, NULL, NULL },
     { "cache_size", CONF_BYTES, offsetof(cdn_edge_conf, cache_size), "\"10GiB\"",
       "cache capacity in bytes", 0, 0, NULL, NULL },
-    { "policy", CONF_STRING, offsetof(cdn_edge_conf, policy), "\"lru\"",
-      "cache replacement policy (see models/cache: lru, fifo, ...)", 0, 0, NULL, NULL },
+    { "policy", CONF_ENUM, offsetof(cdn_edge_conf, policy), "\"lru\"",
+      "cache replacement policy (see docs/caching.md)", 0, 0, cache_policy_names, NULL },
     { "upstream", CONF_REF, offsetof(cdn_edge_conf, upstream), NULL,
       "id of where misses go (the origin's load balancer, a parent cache)", 0, 0, NULL, NULL },
     { "ttl", CONF_DURATION, offsetof(cdn_edge_conf, ttl), "\"0s\"",
@@ -81,7 +81,7 @@ static int cdn_edge_create(component *c, conf_errors *errs)
     c->st = &s->st;
     cache_params p;
     memset(&p, 0, sizeof p);
-    p.policy = cf->policy;
+    p.policy = cache_policy_names[cf->policy];
     p.capacity = cf->cache_size;
     p.seed = c->env->seed ^ sim_rng_key(c->env->seed, c->id);
     p.ttl = cf->ttl;
@@ -96,20 +96,16 @@ static int cdn_edge_create(component *c, conf_errors *errs)
         p.admission = CACHE_ADMIT_SIZE;
         p.admit_max_size = cf->admit_max_size;
     }
+    /* The policy name was checked against cache_policy_names when the
+     * parameters were read; what is left to fail is the combination of
+     * values, or memory. */
     rc = cache_create(&p, &s->cache);
-    if (rc != 0) {
-        const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "policy") : NULL;
-        char jp[512], list[256] = "";
-        snprintf(jp, sizeof jp, "%s.policy", c->jpath);
-        for (const char *const *n = cache_policy_names; *n; n++) {
-            if (list[0]) strncat(list, ", ", sizeof list - strlen(list) - 1);
-            strncat(list, *n, sizeof list - strlen(list) - 1);
-        }
-        conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
-                      "cannot create a \"%s\" cache of %llu bytes (policies: %s)", cf->policy,
-                      (unsigned long long)cf->cache_size, list);
-        return rc == SIM_ENOMEM ? rc : SIM_EPARSE;
+    if (rc == SIM_EINVAL) {
+        conf_error_at(errs, c->env->doc, c->node, c->jpath, "cannot create a \"%s\" cache of %llu bytes: %s",
+                      p.policy, (unsigned long long)cf->cache_size, sim_strerror(rc));
+        return SIM_EPARSE;
     }
+    if (rc != 0) return rc;
     c->cache = s->cache;
     return read_ttl_classes(c, s, errs);
 }

@@ -37,7 +37,7 @@ typedef struct cdn_edge_conf {
     station_conf st;
     double read_bandwidth;
     uint64_t cache_size;
-    char *policy;
+    int policy;             /* index into cache_policy_names */
     char *upstream;
     sim_time_t ttl;
     bool collapse;

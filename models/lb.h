@@ -23,6 +23,14 @@
  * what Envoy calls outlier detection. It reacts to errors within a few
  * requests, but sees nothing of a backend that answers nothing (that takes a
  * health check, or a client timeout).
+ *
+ * Per-try timeout and retries (`timeout`, `retries`, as Envoy's per_try_timeout
+ * and retry policy): the balancer keeps the request and sends a copy (a try)
+ * to a backend; a try not answered within `timeout`, or answered with an
+ * error, is given up (the backend still works on it) and, while `retries`
+ * allow, a new try goes to the next backend; the last failure is answered
+ * upstream as an error. This is the per-hop timeout: the client upstream sees
+ * one request.
  */
 #ifndef MODELS_LB_H
 #define MODELS_LB_H
@@ -38,6 +46,8 @@ typedef struct lb_conf {
     conf_strlist backends;
     const cJSON *health_check;  /* models/health.h parameters, or NULL: no checks (issue 5) */
     const cJSON *breaker;       /* models/breaker.h parameters, one breaker per backend, or NULL */
+    sim_time_t timeout;         /* per try (issue 5); 0: wait as long as it takes */
+    int64_t retries;            /* further tries on the next backend after an error or a timeout */
 } lb_conf;
 
 /* Index of the backend the next request goes to (does not count it), or -1

@@ -87,7 +87,8 @@ typedef struct request {
     void *st;                /* the station holding it, or NULL */
     sim_event_ref timeout_ev;/* client timeout (issue 5), or null */
     uint64_t user;           /* free for the issuing client (e.g. closed-loop user) */
-    struct request *partner; /* the other copy of a hedged request while both are out, or NULL */
+    struct request *partner; /* the other copy of a hedged request while both are out; for a
+                                balancer's try, the request it is on behalf of; or NULL */
     /* Hop-by-hop tracing (--trace-sample): 0, or 1 + the index of its trace
      * record in the world. The last station visit is kept for the trace. */
     uint32_t trace;

@@ -117,7 +117,7 @@ static cdn_edge_conf edge_conf(const char *up, uint64_t cache_size, bool collaps
     sim_dist_const(&ec.st.service, 100e3);
     ec.read_bandwidth = 1e9;
     ec.cache_size = cache_size;
-    ec.policy = strdup("lru");
+    ec.policy = 0; /* lru */
     ec.upstream = strdup(up);
     ec.collapse = collapse;
     ec.ttl = ttl;
@@ -321,7 +321,7 @@ static void test_app_cache(void)
         sim_dist_const(&ac.st.service, 20e3);
         ac.read_bandwidth = 20e9;
         ac.cache_size = 1 << 20;
-        ac.policy = strdup("lru");
+        ac.policy = 0; /* lru */
         ac.database = strdup("db");
         ac.ttl = ttl ? 100 * SIM_MS : 0;
         component *cache = eenv_add(&t, &app_cache_kind, "cache", &ac);

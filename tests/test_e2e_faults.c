@@ -215,6 +215,21 @@ static void test_server_crash(void)
         }
     }
     run_free(&r);
+    /* A per-try timeout of 100 ms at the balancer with 1 retry on another
+     * backend, no health check: the silent crash costs no request at all;
+     * each one that tried web-2 is 100 ms late instead. */
+    if (run_scenario(&r, "scenarios/faults/server-crash.json",
+                     "--set components.lb.timeout=100ms --set components.lb.retries=1 --set components.lb.health_check=null") == 0) {
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
+        CHECK_EQ_I64((long long)(num(req, "failed") + num(req, "timed_out")), 0);
+        const cJSON *lb = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "lb");
+        /* a quarter of ~15000 requests in the 30 s of crash after warm-up... */
+        CHECK_TRUE(num(lb, "try_timeouts") > 6000 && num(lb, "try_timeouts") < 9000);
+        CHECK_NEAR(num(lb, "try_retries"), num(lb, "try_timeouts"), 0.5);
+        double p99 = num(cJSON_GetObjectItemCaseSensitive(r.summary, "latency_ms"), "p99");
+        CHECK_TRUE(p99 > 100 && p99 < 130);
+    }
+    run_free(&r);
 }
 
 /* The retry storm: a 3 s slowdown at 30 s. Without a budget every timeout

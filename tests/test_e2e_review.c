@@ -341,6 +341,34 @@ static void test_prefix_suggestion(void)
     free(err);
 }
 
+/* A misspelt cache policy is an enum error with a suggestion, on the edge
+ * and on the application cache alike (it used to name the cache's size
+ * and list the policies without a suggestion). */
+static void test_policy_suggestion(void)
+{
+    static const char app_cache[] =
+        "{\"name\": \"pol\", \"duration\": \"1s\", \"regions\": {\"r\": {}}, \"components\": [\n"
+        "{\"id\": \"u\", \"kind\": \"client\", \"region\": \"r\", \"to\": \"c\", \"rate\": \"10/s\"},\n"
+        "{\"id\": \"c\", \"kind\": \"app_cache\", \"region\": \"r\", \"policy\": \"sive\", \"database\": \"d\"},\n"
+        "{\"id\": \"d\", \"kind\": \"server\", \"region\": \"r\"}]}\n";
+    char *err = NULL;
+    CHECK_EQ_I64(cdnsim("validate tests/data/review/cdn.json --set components.edge.policy=lur", NULL, &err), 2);
+    CHECK_CONTAINS(err, "components[1].policy: expected one of \"lru\", \"fifo\", \"clock\", \"sieve\", "
+                        "\"lfu\", \"s3fifo\", found \"lur\" (did you mean \"lru\"?)");
+    free(err);
+    char *dir = tests_mkdtemp(), path[4200], args[4300];
+    snprintf(path, sizeof path, "%s/pol.json", dir);
+    CHECK_EQ_I64(tests_write_file(path, app_cache), 0);
+    snprintf(args, sizeof args, "validate %s", path);
+    err = NULL;
+    CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+    CHECK_CONTAINS(err, "pol.json:3:59: components[1].policy: expected one of");
+    CHECK_CONTAINS(err, "found \"sive\" (did you mean \"sieve\"?)");
+    free(err);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 /* --jobs without --reps is one run: say so rather than let a planner
  * believe the summary has intervals. */
 static void test_jobs_without_reps(void)
@@ -367,6 +395,7 @@ void test_e2e_review_register(void)
         { "show_is_a_scenario", test_show_is_a_scenario },
         { "prefix_suggestion", test_prefix_suggestion },
         { "jobs_without_reps", test_jobs_without_reps },
+        { "policy_suggestion", test_policy_suggestion },
         { NULL, NULL },
     };
     tests_add_suite("e2e_review", cases);

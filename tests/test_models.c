@@ -293,7 +293,7 @@ static void test_edge_hit_miss_path(void)
         sim_dist_const(&ec[i].st.service, 100e3);
         ec[i].read_bandwidth = 1e9;
         ec[i].cache_size = 1 << 20;
-        ec[i].policy = strdup("lru");
+        ec[i].policy = 0; /* lru */
         ec[i].upstream = strdup("origin");
         edge[i] = tenv_add(&t, &cdn_edge_kind, i ? "edge-b" : "edge-a", i, &ec[i]);
     }

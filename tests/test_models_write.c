@@ -448,7 +448,7 @@ static void test_edge_put_invalidates(void)
     sim_dist_const(&ec.st.service, 100e3);
     ec.read_bandwidth = 1e9;
     ec.cache_size = 10 << 20;
-    ec.policy = strdup("lru");
+    ec.policy = 0; /* lru */
     ec.upstream = strdup("origin");
     component *edge = tenv_add(&t, &cdn_edge_kind, "edge", &ec);
     server_conf sc = server_const(5e6, 1);
