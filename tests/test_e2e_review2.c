@@ -90,11 +90,50 @@ static void test_cachesim_args(void)
     free(out);
 }
 
+/* `chunkio put --hex zz` said "KEY must be at most 1024 bytes of hex": the
+ * key was short, it was not hex. */
+static void test_chunkio_hex_key(void)
+{
+    char *dir = tests_mkdtemp();
+    CHECK_TRUE(dir != NULL);
+    if (!dir) return;
+    char args[4096];
+    char *err = NULL;
+    static const char *const bad[] = { "zz", "abc", "0g" };
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "chunkio put --dir %s/d --hex %s tests/data/review2/ttl.csv", dir, bad[i]);
+        CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+        CHECK_CONTAINS(err, "with --hex, KEY must be hex digits, two per byte");
+        CHECK_TRUE(err && !strstr(err, "at most 1024"));
+        free(err);
+    }
+    /* 1025 bytes in hex: the length is the problem, and the message says so. */
+    char key[2 * 1025 + 1];
+    memset(key, 'a', sizeof key - 1);
+    key[sizeof key - 1] = 0;
+    snprintf(args, sizeof args, "chunkio get --dir %s/d --hex %s", dir, key);
+    CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+    CHECK_CONTAINS(err, "KEY must be at most 1024 bytes (2048 hex digits)");
+    free(err);
+    /* A good hex key with a NUL and a slash round-trips. */
+    char *out = NULL;
+    snprintf(args, sizeof args, "chunkio put --dir %s/d --hex 002f2e2e tests/data/review2/ttl.csv", dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    snprintf(args, sizeof args, "chunkio get --dir %s/d --hex 002f2e2e", dir);
+    CHECK_EQ_I64(cdnsim(args, &out, NULL), 0);
+    char *want = tests_read_file("tests/data/review2/ttl.csv", NULL);
+    CHECK_STR(out, want);
+    free(want), free(out);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 void test_e2e_review2_register(void)
 {
     static const tests_case cases[] = {
         { "cachesim_counts", test_cachesim_counts },
         { "cachesim_args", test_cachesim_args },
+        { "chunkio_hex_key", test_chunkio_hex_key },
         { NULL, NULL },
     };
     tests_add_suite("e2e_review2", cases);
