@@ -343,6 +343,11 @@ void comp_forward_timed(component *from, component *to, request *r, uint32_t sta
     d->user = r->user;
     d->partner = r;
     d->trace = r->trace;
+    /* the visit of from's station is reported at the stand-in's "forward" */
+    d->st_owner = r->st_owner;
+    d->st_wait = r->st_wait;
+    d->st_service = r->st_service;
+    r->st_owner = NULL;
     r->at = NULL;
     d->timeout_ev = sim_schedule(env->eng, from->hop_timeout, ev_hop_timeout, from, d, d->gen);
     comp_forward(from, to, d, state, bytes);
