@@ -3,6 +3,7 @@
 #   make            build bin/cdnsim (objects under build/)
 #   make test       install missing packages, build, run every CUnit test
 #   make check-asan the same tests built with AddressSanitizer + UBSan
+#   make check-clang the same tests built with clang (in build-clang/)
 #   make demo       run scenarios/demo.json and write its report
 #   make bench      engine and cache benchmarks, written to docs/performance.md
 #   make deps       install the Debian packages cdnsim needs (apt-get as root)
@@ -24,7 +25,7 @@ LDLIBS  += -lgsl -lgslcblas -lcjson -lisal -luring -lpthread -lm
 TEST_LDLIBS := -lcunit
 
 # Debian packages: libraries, the test framework and the plotter.
-DEB_PKGS := libgsl-dev libcjson-dev libcunit1-dev gnuplot-nox libisal-dev liburing-dev
+DEB_PKGS := libgsl-dev libcjson-dev libcunit1-dev gnuplot-nox libisal-dev liburing-dev clang
 
 LIB_SRC  := $(wildcard sim/*.c models/*.c models/*/*.c reports/*.c app/*.c chunkio/*.c)
 LIB_SRC  := $(filter-out app/main.c,$(LIB_SRC))
@@ -37,7 +38,7 @@ TEST_NAMES := $(patsubst tests/test_%.c,%,$(TEST_SRC))
 CDNSIM := $(BIN)/cdnsim
 TESTBIN := $(BUILD)/tests/run_tests
 
-.PHONY: all test check check-asan demo bench deps clean help
+.PHONY: all test check check-asan check-clang demo bench deps clean help
 all: $(CDNSIM)
 
 $(BUILD)/libcdnsim.a: $(LIB_OBJ)
@@ -86,6 +87,13 @@ check-asan: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	    CDNSIM_BIN=$(abspath build-asan/bin/cdnsim) CDNSIM_ASAN=1 build-asan/tests/run_tests $(SUITE)
 
+# The whole build and suite with clang, in its own tree: -Werror holds for
+# both compilers. Needs the clang package (installed by `make deps`).
+check-clang: deps
+	@$(MAKE) --no-print-directory CC=clang BUILD=build-clang BIN=build-clang/bin \
+	    build-clang/bin/cdnsim build-clang/tests/run_tests
+	CDNSIM_BIN=$(abspath build-clang/bin/cdnsim) build-clang/tests/run_tests $(SUITE)
+
 demo: deps $(CDNSIM)
 	$(CDNSIM) run scenarios/demo.json --out out/demo
 
@@ -105,7 +113,7 @@ deps:
 	fi
 
 clean:
-	rm -rf build build-asan bin
+	rm -rf build build-asan build-clang bin
 
 help:
 	@sed -n '3,9p' Makefile | sed 's/^# //'

@@ -11,7 +11,7 @@
 #    and the journal time J (the disk's `journal`): durable writes at
 #    concurrency 32, J = 1 / writes/s; and the disk's `write_weight` (reads
 #    go first): a 70/30 mix at concurrency 32 is measured and simulated with
-#    weights 1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01, 0.005, 0.002, 0.001 (and B, J and the
+#    weights 4, 2, 1.5, 1, 0.5, ..., 0.001 (and B, J and the
 #    calibration of step 2), keeping the weight whose ratio of mean write to
 #    mean read latency is closest to the measured one. None of these runs is
 #    used by the check;
@@ -66,7 +66,7 @@ common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT
       --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
       --set "components.bench.mix=$2" --set components.disk.journal=\"$3\" --set components.disk.write_weight="$4" >/dev/null
 }
-weights="1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
+weights="4 2 1.5 1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
 for w in $weights; do
   common 32 '{"GET": "70%", "PUT": "30%"}' "${jus}us" $w "$WORK/fit-$w"
 done

@@ -17,15 +17,20 @@
  * model cannot show for two chunk sizes at once.
  *
  * Writes (PUT) draw their time from `write` instead of `access`. With
- * `journal` J, a write then holds the journal - one FIFO server - for J
- * before it is answered, and J is taken out of its drawn time, so a lone
- * write is unchanged while concurrent writes queue for the journal: the
- * filesystem's serialised commit, which caps this machine's durable writes
- * at a few hundred per second whatever the concurrency (docs/calibration.md).
+ * `journal` J, the part of a durable write that the filesystem serialises
+ * (its commits) is modelled, which caps this machine's durable writes at
+ * 700-950 per second whatever the concurrency (docs/calibration.md); J is
+ * taken out of the drawn time, so a lone write is unchanged (unless the draw
+ * is shorter than J: nothing is negative):
+ * - with shared_bandwidth, a write holds a channel for max(0, write - J),
+ *   then passes a gate one write at a time (FIFO), transferring J x B bytes
+ *   in the shared bandwidth: alone it takes J, and it competes with the
+ *   reads in progress like one more transfer. This is what fitted the 70/30
+ *   mix: writes wait for each other, reads are slowed by one write at most;
+ * - without, a write ends by holding a one-server FIFO station for J.
  *
  * `write_weight` w makes the sharing weighted: a write's transfer gets w
- * shares of B for a read's 1 (below 1 reads go first, as Linux's mq-deadline
- * I/O scheduler prefers reads).
+ * shares of B for a read's 1 (below 1 reads go first, above 1 writes).
  *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer of weight 1 has received since an arbitrary origin, growing
@@ -63,10 +68,10 @@ static const conf_field disk_fields[] = {
       "shared_bandwidth the whole time of a lone write", 0, 0, NULL, NULL },
     { "write_weight", CONF_DOUBLE, offsetof(disk_conf, write_weight), "1",
       "with shared_bandwidth: a write's share of the bandwidth relative to a read's 1 (below 1, reads go "
-      "first, as Linux's mq-deadline scheduler prefers reads)", 0.001, 1000, NULL, NULL },
+      "first; above 1, writes)", 0.001, 1000, NULL, NULL },
     { "journal", CONF_DURATION, offsetof(disk_conf, journal), "\"0s\"",
-      "time each write holds the device's journal, one write at a time (its serialised commit; caps the "
-      "disk at 1 / journal writes/s); taken out of `write`, so a lone write is unchanged (0: off)", 0, 0, NULL,
+      "time of the serialised part of a write (its commits), one write at a time: caps the disk at "
+      "1 / journal writes/s; taken out of `write`, so a lone write is unchanged (0: off)", 0, 0, NULL,
       NULL },
     { "bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, base.bandwidth), "\"2GB/s\"",
       "transfer rate of one channel: adds size / bandwidth (ignored with shared_bandwidth)", 0, 0, NULL, NULL },
@@ -86,7 +91,11 @@ typedef struct xfer {
 typedef struct disk_state {
     station st;
     station journal;         /* one server: the serialised end of each write; used when has_journal */
-    bool has_journal;
+    bool has_journal;        /* the journal station (without shared_bandwidth) */
+    bool gate;               /* with shared_bandwidth: one write at a time in the shared transfer */
+    double gate_bytes;       /* journal x shared_bandwidth: what a write transfers through the gate */
+    bool gate_busy;
+    request *gq_head, *gq_tail; /* writes waiting for the gate (linked through qnext) */
     double ns_per_byte;      /* of the shared bandwidth; 0: sharing off */
     xfer *x;
     size_t n, cap;
@@ -125,7 +134,15 @@ static int disk_create(component *c, conf_errors *errs)
     if (rc != 0) return rc;
     /* PUTs draw their time from `write`, everything else from `access`. */
     s->st.op_service[REQ_PUT] = &cf->write;
-    if (cf->journal > 0) {
+    if (cf->journal > 0 && s->ns_per_byte > 0) {
+        /* a write holds a channel for max(0, write - J), then passes the
+         * gate: it transfers J x B bytes, alone through the gate, sharing
+         * B with the reads in progress by its weight */
+        s->gate = true;
+        s->gate_bytes = (double)cf->journal / s->ns_per_byte;
+        s->st.op_no_per_byte[REQ_PUT] = true;
+        s->st.op_shift_ns[REQ_PUT] = -(double)cf->journal;
+    } else if (cf->journal > 0) {
         station_conf jc = { .servers = 1, .queue_limit = -1 };
         sim_dist_const(&jc.service, (double)cf->journal);
         rc = station_init(&s->journal, c->env->eng, &jc, c->rng, disk_journal_done, c);
@@ -180,6 +197,43 @@ static void disk_journal_done(void *owner, request *r)
     comp_respond(c, r, req_response_bytes(r));
 }
 
+/* Starts r's transfer of `bytes` in the shared bandwidth. On out of memory
+ * r fails and false is returned. */
+static bool xfer_start(component *c, request *r, double bytes)
+{
+    disk_state *s = c->state;
+    advance(c, s);
+    if (s->n == s->cap) {
+        size_t cap = s->cap ? 2 * s->cap : 16;
+        xfer *nx = realloc(s->x, cap * sizeof *nx);
+        if (!nx) {
+            r->status = REQ_FAILED;
+            comp_respond(c, r, 0);
+            return false;
+        }
+        s->x = nx;
+        s->cap = cap;
+    }
+    double w = r->op == REQ_PUT ? s->write_w : 1;
+    s->x[s->n++] = (xfer){ r, s->v + bytes / w, w };
+    s->wsum += w;
+    reschedule(c, s);
+    return true;
+}
+
+/* Lets the first waiting write through the gate, if it is free. */
+static void gate_next(component *c)
+{
+    disk_state *s = c->state;
+    while (!s->gate_busy && s->gq_head) {
+        request *r = s->gq_head;
+        s->gq_head = r->qnext;
+        if (!s->gq_head) s->gq_tail = NULL;
+        r->qnext = NULL;
+        s->gate_busy = xfer_start(c, r, s->gate_bytes);
+    }
+}
+
 static void disk_access_done(void *owner, request *r)
 {
     component *c = owner;
@@ -188,22 +242,15 @@ static void disk_access_done(void *owner, request *r)
         disk_finish(c, r);
         return;
     }
-    advance(c, s);
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 16;
-        xfer *nx = realloc(s->x, cap * sizeof *nx);
-        if (!nx) {
-            r->status = REQ_FAILED;
-            comp_respond(c, r, 0);
-            return;
-        }
-        s->x = nx;
-        s->cap = cap;
+    if (s->gate && r->op == REQ_PUT) {
+        r->qnext = NULL;
+        if (s->gq_tail) s->gq_tail->qnext = r;
+        else s->gq_head = r;
+        s->gq_tail = r;
+        gate_next(c);
+        return;
     }
-    double w = r->op == REQ_PUT ? s->write_w : 1;
-    s->x[s->n++] = (xfer){ r, s->v + (double)r->size / w, w };
-    s->wsum += w;
-    reschedule(c, s);
+    xfer_start(c, r, (double)r->size);
 }
 
 static void disk_xfer_end(sim_engine *eng, sim_event *ev)
@@ -220,6 +267,10 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
     reschedule(c, s);
+    if (s->gate && r->op == REQ_PUT) {
+        s->gate_busy = false;
+        gate_next(c);
+    }
     disk_finish(c, r);
 }
 
@@ -251,6 +302,14 @@ static void disk_crash(component *c)
     s->n = 0;
     s->v = 0;
     s->wsum = 0;
+    s->gate_busy = false;
+    for (request *w = s->gq_head; w;) {
+        request *next = w->qnext;
+        w->qnext = NULL;
+        comp_drop(c, w);
+        w = next;
+    }
+    s->gq_head = s->gq_tail = NULL;
     for (size_t i = 0; i < n; i++) comp_drop(c, s->x[i].r);
 }
 

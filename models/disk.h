@@ -7,12 +7,14 @@
  * bandwidth (processor sharing): see models/disk.c and docs/calibration.md.
  * A PUT draws its access time from `write` instead of `access` (a durable
  * write: data, fdatasync, metadata commit), everything else is the same.
- * With `journal` J > 0 a write ends by holding the device's journal, a single
- * FIFO server, for J: the part of a durable write that the filesystem
- * serialises (its commit), which caps a disk at 1 / J writes per second
- * whatever its parallelism. The rest of the write is shortened by J, so a
- * lone write still takes exactly its `write` time (unless the drawn time is
- * shorter than J plus the transfer: the rest cannot be negative). */
+ * With `journal` J > 0 the part of a durable write that the filesystem
+ * serialises (its commits) takes J, one write at a time, which caps a disk
+ * at 1 / J writes per second whatever its parallelism: with
+ * shared_bandwidth, a gate through which one write at a time transfers
+ * J x B bytes in the shared bandwidth; without, a one-server FIFO station
+ * after the write. The rest of the write is shortened by J, so a lone write
+ * still takes exactly its `write` time (unless the drawn time is shorter:
+ * the rest cannot be negative). */
 #ifndef MODELS_DISK_H
 #define MODELS_DISK_H
 

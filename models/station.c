@@ -60,7 +60,7 @@ static void start_service(station *s, request *r)
     double ns = sim_dist_sample(d, s->rng);
     /* A negative per_byte_ns subtracts (the disk's shared-bandwidth mode: the
      * drawn time includes the transfer); a negative total is served as 0. */
-    if (s->per_byte_ns != 0) ns += s->per_byte_ns * (double)r->size;
+    if (s->per_byte_ns != 0 && !(r->op < REQ_NOPS && s->op_no_per_byte[r->op])) ns += s->per_byte_ns * (double)r->size;
     if (r->op < REQ_NOPS) ns += s->op_shift_ns[r->op];
     ns *= s->slow;
     sim_hist_record(&s->wait, s->eng->now - r->st_arrived);

@@ -51,6 +51,7 @@ typedef struct station {
                                              set by the owner after init (a database's reads and writes) */
     double op_shift_ns[REQ_NOPS];   /* optional ns added to a drawn time per operation (may be negative:
                                        the disk's journal share of a write); 0 normally */
+    bool op_no_per_byte[REQ_NOPS];  /* optional: this operation's time has no per_byte_ns term */
     station_done_fn done;
     void *owner;
     int64_t busy;                /* servers busy now */

@@ -508,6 +508,30 @@ static void test_disk_journal(void)
     journal_case(4, 331, 12 * SIM_MS);
 }
 
+/* The journal with a shared bandwidth: a write holds a channel for
+ * write - J, then passes a gate one write at a time, transferring J x B
+ * bytes. B = 1 GB/s, J = 2 ms, write 5 ms, two writers starting together:
+ * both channels end at 3 ms, the first write's gate transfer (2 MB alone)
+ * ends at 5 ms - a lone write's time - and the second's at 7 ms. */
+static void test_disk_journal_gate(void)
+{
+    tenv t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("disk", 1e6, 2, 1.0);
+    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    disk_conf dkc = disk_const(1e6, 5e6, 0, 8);
+    dkc.shared_bw = 1e9;
+    dkc.journal = 2 * SIM_MS;
+    tenv_add(&t, &disk_kind, "disk", &dkc);
+    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, 7500 * SIM_US);
+    CHECK_EQ_U64(t.done, 2);
+    CHECK_EQ_I64(t.first_latency, 5 * SIM_MS);
+    CHECK_EQ_I64(t.last_latency, 7 * SIM_MS);
+    tenv_free(&t);
+}
+
 /* Weighted sharing of the disk's bandwidth: B = 1 GB/s, 1 MB objects whose
  * lone read and write both take exactly 1 MB / B = 1 ms (so no channel time:
  * the whole request is its transfer), write_weight 0.25. A read and a write
@@ -638,6 +662,7 @@ void test_models_write_register(void)
         { "gateway_crash_mid_write", test_gateway_crash_mid_write },
         { "disk_journal", test_disk_journal },
         { "disk_write_weight", test_disk_write_weight },
+        { "disk_journal_gate", test_disk_journal_gate },
         { "quorum_errors", test_quorum_errors },
         { "edge_put_invalidates", test_edge_put_invalidates },
         { "e2e_mixed", test_e2e_mixed },
