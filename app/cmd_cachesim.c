@@ -29,7 +29,9 @@ static void help(FILE *f)
         "\n"
         "Simulates one cache over a request trace and prints one JSON line per policy and\n"
         "cache size: policy, cache_size, size_unit, requests, hits, misses, miss_ratio,\n"
-        "bytes_requested, bytes_missed, byte_miss_ratio, evictions, skipped,\n"
+        "bytes_requested, bytes_missed, byte_miss_ratio, evictions, expirations (--ttl),\n"
+        "rejected (refused by --admit-size/--admit-prob), too_large (larger than the cache,\n"
+        "never inserted), skipped,\n"
         "mean_eviction_age (trace time units; null if none), seconds, requests_per_s,\n"
         "cpu_seconds, requests_per_cpu_s. Each (policy, size) is a separate pass over the\n"
         "file; the rates count reading and parsing the trace too; requests_per_cpu_s uses\n"
@@ -87,6 +89,15 @@ static int parse_size(const char *s, bool objects, uint64_t *out)
     if (*end || errno) return SIM_EINVAL;
     *out = v;
     return 0;
+}
+
+/* True when a comma-separated list has an empty item (leading, trailing or
+ * doubled comma, or nothing at all). */
+static bool has_empty_item(const char *list)
+{
+    if (!*list || *list == ',') return true;
+    size_t n = strlen(list);
+    return list[n - 1] == ',' || strstr(list, ",,") != NULL;
 }
 
 static int parse_int(const char *s, long lo, long hi, long *out)
@@ -174,13 +185,16 @@ static int run_one(trace_reader *r, const run_opts *ro, const char *policy, uint
     json_str(stdout, ro->trace);
     printf(",\"policy\":\"%s\",\"cache_size\":%llu,\"size_unit\":\"%s\",\"requests\":%llu,\"hits\":%llu,"
            "\"misses\":%llu,\"miss_ratio\":%.6f,\"bytes_requested\":%llu,\"bytes_missed\":%llu,"
-           "\"byte_miss_ratio\":%.6f,\"evictions\":%llu,\"skipped\":%llu,",
+           "\"byte_miss_ratio\":%.6f,\"evictions\":%llu,\"expirations\":%llu,\"rejected\":%llu,"
+           "\"too_large\":%llu,\"skipped\":%llu,",
            policy, (unsigned long long)size, cp.count_objects ? "objects" : "bytes",
            (unsigned long long)st->requests, (unsigned long long)st->hits, (unsigned long long)st->misses,
            (double)st->misses / (double)st->requests, (unsigned long long)st->bytes_requested,
            (unsigned long long)st->bytes_missed,
            st->bytes_requested ? (double)st->bytes_missed / (double)st->bytes_requested : 0.0,
-           (unsigned long long)st->evictions, (unsigned long long)trace_skipped(r));
+           (unsigned long long)st->evictions, (unsigned long long)st->expirations,
+           (unsigned long long)st->rejected, (unsigned long long)st->too_large,
+           (unsigned long long)trace_skipped(r));
     double age = cache_characteristic_time(c);
     if (isnan(age)) printf("\"mean_eviction_age\":null,");
     else printf("\"mean_eviction_age\":%.6g,", age / 1e9);
@@ -209,6 +223,7 @@ int cmd_cachesim(int argc, char **argv)
     ro.cp.rng_name = "cachesim/admission";
     const char *format = NULL, *policies = NULL, *sizes = NULL;
     bool admit_size = false, admit_prob = false;
+    const char *csv_only = NULL; /* the first CSV-only option given, to refuse it on a binary trace */
     for (int i = 1; i < argc; i++) {
         char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -216,8 +231,8 @@ int cmd_cachesim(int argc, char **argv)
             return APP_EXIT_OK;
         }
         /* flags without a value */
-        if (!strcmp(a, "--no-header")) { ro.topts.no_header = true; continue; }
-        if (!strcmp(a, "--id-str")) { ro.topts.id_as_string = true; continue; }
+        if (!strcmp(a, "--no-header")) { ro.topts.no_header = true; csv_only = csv_only ? csv_only : a; continue; }
+        if (!strcmp(a, "--id-str")) { ro.topts.id_as_string = true; csv_only = csv_only ? csv_only : a; continue; }
         if (!strcmp(a, "--ignore-size")) { ro.topts.ignore_size = true; ro.cp.count_objects = true; continue; }
         if (!strcmp(a, "--skip-bad")) { ro.topts.skip_bad = true; continue; }
         /* options with a value: --opt V or --opt=V */
@@ -241,12 +256,16 @@ int cmd_cachesim(int argc, char **argv)
         else if (!strcmp(name, "--policy")) policies = val;
         else if (!strcmp(name, "--cache-size")) sizes = val;
         else if (!strcmp(name, "--time-col") || !strcmp(name, "--id-col") || !strcmp(name, "--size-col")) {
-            if (parse_int(val, !strcmp(name, "--id-col") ? 1 : 0, 100000, &v))
-                return usage_error("%s expects a column number (from 1), e.g. --id-col 2", name);
+            bool id = !strcmp(name, "--id-col");
+            if (parse_int(val, id ? 1 : 0, 100000, &v))
+                return usage_error(id ? "%s expects a column number (from 1), e.g. --id-col 2"
+                                      : "%s expects a column number (from 1), or 0 for none", name);
+            csv_only = csv_only ? csv_only : name;
             if (name[2] == 't') ro.topts.time_col = (int)v;
             else if (name[2] == 'i') ro.topts.id_col = (int)v;
             else ro.topts.size_col = (int)v;
         } else if (!strcmp(name, "--delim")) {
+            csv_only = csv_only ? csv_only : name;
             if (!strcmp(val, "tab")) ro.topts.delim = '\t';
             else if (strlen(val) == 1 && val[0] != '"' && val[0] != '\n' && val[0] != '\r') ro.topts.delim = val[0];
             else return usage_error("--delim expects one character or \"tab\", found '%s'", val);
@@ -285,6 +304,15 @@ int cmd_cachesim(int argc, char **argv)
         ro.topts.format = strcasestr(ro.trace, "oracleGeneral") || (n >= 4 && !strcmp(ro.trace + n - 4, ".bin"))
                               ? TRACE_ORACLE_GENERAL : TRACE_CSV;
     }
+
+    /* A column option on an oracleGeneral trace would be silently ignored: the
+     * user meant something the format cannot do, so say so. */
+    if (csv_only && ro.topts.format != TRACE_CSV)
+        return usage_error("%s applies to CSV traces only; this trace is read as oracleGeneral (fixed "
+                           "24-byte records: time, id, size, next access)", csv_only);
+    /* strtok_r below would skip an empty item ("lru,", "10,,20") silently. */
+    if (has_empty_item(policies)) return usage_error("--policy has an empty item: '%s'", policies);
+    if (has_empty_item(sizes)) return usage_error("--cache-size has an empty item: '%s'", sizes);
 
     /* Check every policy and size before the first pass. */
     char *plist = strdup(policies), *slist = strdup(sizes);

@@ -217,7 +217,9 @@ static int open_store(args_t *a, chunkio_store *st, int create)
     return -1;
 }
 
-/* Decodes KEY (or its hex form) into key; returns its length or -1. */
+/* Decodes KEY (or its hex form) into key; returns its length, -1 if it is
+ * longer than cap bytes, or -2 if --hex was given and KEY is not hex (an odd
+ * number of digits or a character outside 0-9a-fA-F). */
 static long get_key(const args_t *a, const char *s, uint8_t *key, size_t cap)
 {
     size_t n = strlen(s);
@@ -226,15 +228,24 @@ static long get_key(const args_t *a, const char *s, uint8_t *key, size_t cap)
         memcpy(key, s, n);
         return (long)n;
     }
-    if (n % 2 || n / 2 > cap) return -1;
+    if (n % 2) return -2;
+    if (n / 2 > cap) return -1;
     for (size_t i = 0; i < n / 2; i++) {
         unsigned v;
         if (sscanf(s + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", s[2 * i]) ||
             !strchr("0123456789abcdefABCDEF", s[2 * i + 1]))
-            return -1;
+            return -2;
         key[i] = (uint8_t)v;
     }
     return (long)(n / 2);
+}
+
+/* The usage error for a KEY get_key() refused (kl is its negative result). */
+static int bad_key(const args_t *a, long kl)
+{
+    if (kl == -2)
+        return bad("with --hex, KEY must be hex digits, two per byte (e.g. 00ff2e2e), found '%s'", a->pos[0]);
+    return bad("KEY must be at most 1024 bytes%s", a->hex ? " (2048 hex digits)" : "");
 }
 
 static uint8_t *read_input(const char *path, size_t *len, int *too_big)
@@ -275,8 +286,7 @@ static int do_put(args_t *a)
     if (a->npos != 2) return bad("put needs KEY and FILE%s", "");
     uint8_t key[CHUNKIO_MAX_KEY];
     long kl = get_key(a, a->pos[0], key, sizeof key);
-    if (kl < 0)
-        return bad("KEY must be at most 1024 bytes%s", a->hex ? " of hex (two digits per byte)" : "");
+    if (kl < 0) return bad_key(a, kl);
     size_t len = 0;
     int too_big = 0;
     uint8_t *data = read_input(a->pos[1], &len, &too_big);
@@ -310,8 +320,7 @@ static int do_get(args_t *a)
     if (a->npos != 1) return bad("get needs exactly one KEY%s", "");
     uint8_t key[CHUNKIO_MAX_KEY];
     long kl = get_key(a, a->pos[0], key, sizeof key);
-    if (kl < 0)
-        return bad("KEY must be at most 1024 bytes%s", a->hex ? " of hex (two digits per byte)" : "");
+    if (kl < 0) return bad_key(a, kl);
     chunkio_store st;
     int ex = open_store(a, &st, 0);
     if (ex >= 0) return ex;

@@ -1,0 +1,267 @@
+/* tests/test_e2e_review2.c - the fault stories, the caches and the chunk store
+ * as a teacher, a cache researcher and a storage engineer meet them, end to
+ * end through bin/cdnsim. Each test comes from a problem found by using them:
+ * a scenario description that promised what the run does not show, a
+ * cachesim flag silently ignored or a counter missing from its output, a
+ * chunkio error that named the wrong mistake. Data: tests/data/review2/. */
+#include <cjson/cJSON.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tests/harness.h"
+
+static int cdnsim(const char *args, char **out, char **err)
+{
+    char *cmd = NULL;
+    if (asprintf(&cmd, "%s %s", tests_cdnsim_bin(), args) < 0) return -1;
+    int rc = tests_run(cmd, out, err);
+    free(cmd);
+    return rc;
+}
+
+/* cachesim printed no count of expirations, admission refusals or objects
+ * too large for the cache, so --ttl and --admit-* could not be checked. The
+ * TTL trace: one object at t = 0, 5, 10, 15, 21 with --ttl 10: miss, hit,
+ * expired (inserted again at 10), hit, expired: 2 hits, 2 expirations, for
+ * every policy. The sizes trace (4, 20, 8 bytes, twice) in 16 bytes admitting
+ * at most 6: the 20-byte object is too large twice, the 8-byte one refused
+ * twice, the 4-byte one hits once. */
+static void test_cachesim_counts(void)
+{
+    char *out = NULL, *err = NULL;
+    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/ttl.csv --policy lru,fifo,clock,sieve,lfu,s3fifo "
+                        "--cache-size 10 --ttl 10", &out, &err), 0);
+    int lines = 0;
+    for (const char *p = out; p && (p = strstr(p, "\"hits\":2,\"misses\":3,")); p++) lines++;
+    CHECK_EQ_I64(lines, 6);
+    lines = 0;
+    for (const char *p = out; p && (p = strstr(p, "\"evictions\":0,\"expirations\":2,\"rejected\":0,\"too_large\":0,"));
+         p++)
+        lines++;
+    CHECK_EQ_I64(lines, 6);
+    free(out), free(err);
+    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/sizes.csv --policy lru --cache-size 16 --admit-size 6",
+                        &out, &err), 0);
+    CHECK_CONTAINS(out, "\"requests\":6,\"hits\":1,\"misses\":5,");
+    CHECK_CONTAINS(out, "\"expirations\":0,\"rejected\":2,\"too_large\":2,\"skipped\":0,");
+    free(out), free(err);
+}
+
+/* Arguments cachesim used to accept and ignore: an empty item in a list
+ * ("lru," ran lru alone, "10,,20" two sizes), CSV column options on an
+ * oracleGeneral trace; and --time-col -1 was answered with an --id-col
+ * example, while 0 is allowed for the time and size columns. */
+static void test_cachesim_args(void)
+{
+    static const struct {
+        const char *args, *msg;
+    } cases[] = {
+        { "--trace tests/data/review2/ttl.csv --policy lru, --cache-size 10", "--policy has an empty item: 'lru,'" },
+        { "--trace tests/data/review2/ttl.csv --policy lru --cache-size 10,,20",
+          "--cache-size has an empty item: '10,,20'" },
+        { "--trace tests/data/review2/ttl.csv --policy lru --cache-size ,10", "--cache-size has an empty item" },
+        { "--trace tests/data/review2/two.oracleGeneral.bin --policy lru --cache-size 1KiB --time-col 2",
+          "--time-col applies to CSV traces only" },
+        { "--trace tests/data/review2/two.oracleGeneral.bin --policy lru --cache-size 1KiB --no-header",
+          "--no-header applies to CSV traces only" },
+        { "--trace tests/data/review2/ttl.csv --policy lru --cache-size 10 --size-col -1",
+          "--size-col expects a column number (from 1), or 0 for none" },
+        { "--trace tests/data/review2/ttl.csv --policy lru --cache-size 10 --id-col 0",
+          "--id-col expects a column number (from 1)" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char args[600];
+        snprintf(args, sizeof args, "cachesim %s", cases[i].args);
+        char *out = NULL, *err = NULL;
+        CHECK_EQ_I64(cdnsim(args, &out, &err), 2);
+        CHECK_CONTAINS(err, cases[i].msg);
+        CHECK_TRUE(out && !*out);
+        free(out), free(err);
+    }
+    /* The same trace without the column option runs; --time-col 0 on a CSV is fine. */
+    char *out = NULL;
+    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/two.oracleGeneral.bin --policy lru --cache-size 1KiB",
+                        &out, NULL), 0);
+    CHECK_CONTAINS(out, "\"requests\":2,\"hits\":1,");
+    free(out);
+    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/ttl.csv --policy lru --cache-size 10 --time-col 0",
+                        &out, NULL), 0);
+    CHECK_CONTAINS(out, "\"requests\":5,\"hits\":4,");
+    free(out);
+}
+
+/* `chunkio put --hex zz` said "KEY must be at most 1024 bytes of hex": the
+ * key was short, it was not hex. */
+static void test_chunkio_hex_key(void)
+{
+    char *dir = tests_mkdtemp();
+    CHECK_TRUE(dir != NULL);
+    if (!dir) return;
+    char args[4096];
+    char *err = NULL;
+    static const char *const bad[] = { "zz", "abc", "0g" };
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(args, sizeof args, "chunkio put --dir %s/d --hex %s tests/data/review2/ttl.csv", dir, bad[i]);
+        CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+        CHECK_CONTAINS(err, "with --hex, KEY must be hex digits, two per byte");
+        CHECK_TRUE(err && !strstr(err, "at most 1024"));
+        free(err);
+    }
+    /* 1025 bytes in hex: the length is the problem, and the message says so. */
+    char key[2 * 1025 + 1];
+    memset(key, 'a', sizeof key - 1);
+    key[sizeof key - 1] = 0;
+    snprintf(args, sizeof args, "chunkio get --dir %s/d --hex %s", dir, key);
+    CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+    CHECK_CONTAINS(err, "KEY must be at most 1024 bytes (2048 hex digits)");
+    free(err);
+    /* A good hex key with a NUL and a slash round-trips. */
+    char *out = NULL;
+    snprintf(args, sizeof args, "chunkio put --dir %s/d --hex 002f2e2e tests/data/review2/ttl.csv", dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    snprintf(args, sizeof args, "chunkio get --dir %s/d --hex 002f2e2e", dir);
+    CHECK_EQ_I64(cdnsim(args, &out, NULL), 0);
+    char *want = tests_read_file("tests/data/review2/ttl.csv", NULL);
+    CHECK_STR(out, want);
+    free(want), free(out);
+    tests_rmtree(dir);
+    free(dir);
+}
+
+/* Parses DIR/summary.json (caller frees), or NULL. */
+static cJSON *summary(const char *dir)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/summary.json", dir);
+    char *t = tests_read_file(p, NULL);
+    cJSON *j = t ? cJSON_Parse(t) : NULL;
+    free(t);
+    return j;
+}
+
+static double num(const cJSON *j, const char *path)
+{
+    char buf[256];
+    snprintf(buf, sizeof buf, "%s", path);
+    const cJSON *n = j;
+    for (char *save = NULL, *k = strtok_r(buf, ".", &save); k && n; k = strtok_r(NULL, ".", &save))
+        n = cJSON_IsArray(n) ? cJSON_GetArrayItem(n, atoi(k)) : cJSON_GetObjectItemCaseSensitive(n, k);
+    return cJSON_IsNumber(n) ? n->valuedouble : NAN;
+}
+
+/* The value of column `col` in the row of timeseries.csv whose t_s is `t`. */
+static double ts_value(const char *dir, const char *col, double t)
+{
+    char p[1024];
+    snprintf(p, sizeof p, "%s/timeseries.csv", dir);
+    char *text = tests_read_file(p, NULL);
+    if (!text) return NAN;
+    double v = NAN;
+    int want = -1;
+    char *save = NULL;
+    for (char *line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        int i = 0;
+        double row_t = NAN, cell = NAN;
+        for (char *s2 = NULL, *f = strtok_r(line, ",", &s2); f; f = strtok_r(NULL, ",", &s2), i++) {
+            if (want < 0 && !strcmp(f, col)) want = i;
+            if (i == 0) row_t = atof(f);
+            if (i == want) cell = atof(f);
+        }
+        if (want >= 0 && row_t == t && !isnan(cell)) {
+            v = cell;
+            break;
+        }
+    }
+    free(text);
+    return v;
+}
+
+/* scenarios/faults/cache-outage.json promised "at once almost every read
+ * misses", and that without fall_through the 5 s crash leaves "the system
+ * back 2 s later"; the run shows the hit ratio falling from about 0.85 to
+ * about 0.53 over the first second, and a cache back empty that keeps the
+ * database saturated and p99 up until 50 s (time_to_recover_s 20). The
+ * description now says what the run shows; this checks it (seed fixed by the
+ * scenario, so the numbers are exact; the bounds only allow for small model
+ * changes). */
+static void test_cache_outage_story(void)
+{
+    char *dir = tests_mkdtemp();
+    CHECK_TRUE(dir != NULL);
+    if (!dir) return;
+    char args[1200], out1[600], out2[600];
+    snprintf(out1, sizeof out1, "%s/flush", dir);
+    snprintf(args, sizeof args, "run scenarios/faults/cache-outage.json -q --no-report --out %s", out1);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    double before = ts_value(out1, "hit_ratio:cache", 29), first = ts_value(out1, "hit_ratio:cache", 30);
+    CHECK_TRUE(before > 0.8);
+    CHECK_TRUE(first > 0.45 && first < 0.6); /* "about 0.53": most reads miss, not almost every one */
+    CHECK_TRUE(ts_value(out1, "util:db", 30) > 0.95);
+
+    snprintf(out2, sizeof out2, "%s/crash", dir);
+    snprintf(args, sizeof args,
+             "run scenarios/faults/cache-outage.json -q --no-report --out %s "
+             "--set 'faults=[{\"at\": \"30s\", \"crash\": \"cache\", \"recover\": \"35s\"}]'", out2);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    cJSON *s = summary(out2);
+    CHECK_TRUE(s != NULL);
+    double failed = num(s, "faults.0.requests_failed"), ttr = num(s, "faults.0.time_to_recover_s");
+    CHECK_TRUE(failed > 9500 && failed < 10500); /* the 5 s of requests at 2000/s */
+    CHECK_TRUE(ttr >= 15 && ttr <= 25);          /* not "back 2 s later" */
+    CHECK_NEAR(ts_value(out2, "timed_out", 37), 0, 0); /* requests sent after 35 s succeed */
+    CHECK_TRUE(ts_value(out2, "util:db", 35) > 0.95); /* but the empty cache saturates the database */
+    cJSON_Delete(s);
+    char *desc = tests_read_file("scenarios/faults/cache-outage.json", NULL);
+    CHECK_TRUE(desc && !strstr(desc, "almost every read misses") && !strstr(desc, "back 2 s later"));
+    CHECK_CONTAINS(desc, "time_to_recover_s 20");
+    free(desc);
+    tests_rmtree(dir);
+    free(dir);
+}
+
+/* scenarios/cache-herd.json: without collapsing, the summary's p99 (23 ms) is
+ * better than with it (175 ms), which reads backwards until one sees that the
+ * misses never complete. The description now says so; this checks the
+ * numbers it gives. */
+static void test_cache_herd_story(void)
+{
+    char *dir = tests_mkdtemp();
+    CHECK_TRUE(dir != NULL);
+    if (!dir) return;
+    char args[1200], o[600];
+    snprintf(o, sizeof o, "%s/off", dir);
+    snprintf(args, sizeof args, "run scenarios/cache-herd.json -q --no-report --out %s", o);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    cJSON *s = summary(o);
+    CHECK_TRUE(s != NULL);
+    CHECK_TRUE(num(s, "availability") > 0.2 && num(s, "availability") < 0.3);
+    CHECK_TRUE(num(s, "latency_ms.p99") < 30);             /* hits only */
+    CHECK_TRUE(ts_value(o, "p99_ms", 119) > 100000);       /* the misses completing late */
+    CHECK_NEAR(num(s, "components.edge.hit_ratio"), 0.25, 0.02);
+    cJSON_Delete(s);
+    snprintf(o, sizeof o, "%s/on", dir);
+    snprintf(args, sizeof args, "run scenarios/cache-herd.json -q --no-report --out %s "
+             "--set components.edge.collapse=true", o);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    s = summary(o);
+    CHECK_TRUE(s != NULL);
+    CHECK_TRUE(num(s, "availability") > 0.999);
+    CHECK_TRUE(num(s, "latency_ms.p99") > 150 && num(s, "latency_ms.p99") < 200);
+    CHECK_NEAR(num(s, "components.edge.hit_ratio"), 0.97, 0.01);
+    cJSON_Delete(s);
+    tests_rmtree(dir);
+    free(dir);
+}
+
+void test_e2e_review2_register(void)
+{
+    static const tests_case cases[] = {
+        { "cachesim_counts", test_cachesim_counts },
+        { "cachesim_args", test_cachesim_args },
+        { "chunkio_hex_key", test_chunkio_hex_key },
+        { "cache_outage_story", test_cache_outage_story },
+        { "cache_herd_story", test_cache_herd_story },
+        { NULL, NULL },
+    };
+    tests_add_suite("e2e_review2", cases);
+}
