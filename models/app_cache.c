@@ -32,6 +32,7 @@ static const conf_field app_cache_fields[] = {
     { "fall_through", CONF_BOOL, offsetof(app_cache_conf, fall_through), "false",
       "when the cache server crashes, the application reads the database directly (else it is down too)", 0, 0,
       NULL, NULL },
+    COMP_TIMEOUT_FIELD(app_cache_conf, timeout, "the database"),
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -52,6 +53,7 @@ static int app_cache_create(component *c, conf_errors *errs)
     app_cache_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
+    c->hop_timeout = cf->timeout;
     cf->st.per_byte_ns = station_ns_per_byte(cf->read_bandwidth);
     int rc = comp_station_init(c, &s->st, &cf->st, app_cache_get_done, errs);
     if (rc != 0) return rc;
@@ -83,7 +85,7 @@ static void fall_through(component *c, request *r)
     app_cache_state *s = c->state;
     s->fell_through++;
     s->db_reads++;
-    comp_forward(c, s->db, r, 1, req_request_bytes(r));
+    comp_forward_timed(c, s->db, r, 1, req_request_bytes(r));
 }
 
 static void app_cache_on_request(component *c, request *r)
@@ -113,7 +115,7 @@ static void app_cache_get_done(void *owner, request *r)
     }
     r->flags |= REQ_F_MISS;
     s->db_reads++;
-    comp_forward(c, s->db, r, 0, req_request_bytes(r));
+    comp_forward_timed(c, s->db, r, 0, req_request_bytes(r));
 }
 
 static void app_cache_on_response(component *c, request *r, const req_hop *hop)
