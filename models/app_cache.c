@@ -30,6 +30,7 @@ static const conf_field app_cache_fields[] = {
     { "fall_through", CONF_BOOL, offsetof(app_cache_conf, fall_through), "false",
       "when the cache server crashes, the application reads the database directly (else it is down too)", 0, 0,
       NULL, NULL },
+    COMP_TIMEOUT_FIELD(app_cache_conf, timeout, "the database"),
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -50,6 +51,7 @@ static int app_cache_create(component *c, conf_errors *errs)
     app_cache_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
+    c->hop_timeout = cf->timeout;
     cf->st.per_byte_ns = station_ns_per_byte(cf->read_bandwidth);
     int rc = station_init(&s->st, c->env->eng, &cf->st, c->rng, app_cache_get_done, c);
     if (rc == SIM_EINVAL) {
@@ -94,7 +96,7 @@ static void fall_through(component *c, request *r)
     app_cache_state *s = c->state;
     s->fell_through++;
     s->db_reads++;
-    comp_forward(c, s->db, r, 1, req_request_bytes(r));
+    comp_forward_timed(c, s->db, r, 1, req_request_bytes(r));
 }
 
 static void app_cache_on_request(component *c, request *r)
@@ -124,7 +126,7 @@ static void app_cache_get_done(void *owner, request *r)
     }
     r->flags |= REQ_F_MISS;
     s->db_reads++;
-    comp_forward(c, s->db, r, 0, req_request_bytes(r));
+    comp_forward_timed(c, s->db, r, 0, req_request_bytes(r));
 }
 
 static void app_cache_on_response(component *c, request *r, const req_hop *hop)

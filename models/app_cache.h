@@ -33,6 +33,7 @@ typedef struct app_cache_conf {
     sim_time_t ttl;
     char *database;
     bool fall_through;   /* issue 5: when the cache server is down, read the database */
+    sim_time_t timeout;  /* per hop, on database reads; 0: wait (issue 5) */
 } app_cache_conf;
 
 #endif

@@ -33,6 +33,7 @@ static const conf_field cdn_edge_fields[] = {
       "probabilistic admission: cache a miss with probability 1/N (1 = always)", 0, 1e12, NULL, NULL },
     { "collapse", CONF_BOOL, offsetof(cdn_edge_conf, collapse), "false",
       "request collapsing: concurrent misses for one object wait for a single upstream fetch", 0, 0, NULL, NULL },
+    COMP_TIMEOUT_FIELD(cdn_edge_conf, timeout, "the upstream"),
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -71,6 +72,7 @@ static int cdn_edge_create(component *c, conf_errors *errs)
     cdn_edge_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
+    c->hop_timeout = cf->timeout;
     cf->st.per_byte_ns = station_ns_per_byte(cf->read_bandwidth);
     int rc = station_init(&s->st, c->env->eng, &cf->st, c->rng, edge_hit_done, c);
     if (rc == SIM_EINVAL) {
@@ -210,7 +212,7 @@ static void cdn_edge_on_request(component *c, request *r)
         /* a write is never served here: it goes upstream, and the cached
          * copy (now stale) is dropped at once */
         cache_remove(s->cache, r->object);
-        comp_forward(c, s->up, r, HOP_WRITE, req_request_bytes(r));
+        comp_forward_timed(c, s->up, r, HOP_WRITE, req_request_bytes(r));
         return;
     }
     bool hit = cache_lookup(s->cache, r->object, r->size, c->env->eng->now);
@@ -246,7 +248,7 @@ static void cdn_edge_on_request(component *c, request *r)
         state = HOP_LEADER;
     }
     s->misses_sent++;
-    comp_forward(c, s->up, r, state, req_request_bytes(r));
+    comp_forward_timed(c, s->up, r, state, req_request_bytes(r));
 }
 
 static void edge_hit_done(void *owner, request *r)

@@ -44,6 +44,7 @@ typedef struct cdn_edge_conf {
     const cJSON *ttl_by_size; /* raw: [{"up_to": SIZE, "ttl": DURATION}, ...] */
     uint64_t admit_max_size;  /* 0: no size limit */
     int64_t admit_one_in;     /* cache a miss with probability 1/N (0 or 1: always) */
+    sim_time_t timeout;       /* per hop, on upstream fetches and writes; 0: wait (issue 5) */
 } cdn_edge_conf;
 
 #endif

@@ -238,12 +238,18 @@ static void deliver_request(sim_engine *eng, sim_event *ev)
     to->kind->ops->on_request(to, r);
 }
 
+static void child_back(component *c, request *d, const req_hop *hop);
+
 static void deliver_response(sim_engine *eng, sim_event *ev)
 {
     component *to = ev->target;
     request *r = ev->arg;
     req_hop hop;
     if (!req_pop(r, &hop)) return; /* cannot happen: comp_respond checked */
+    if ((r->flags & REQ_F_HOP_CHILD) && r->depth == 0) {
+        child_back(to, r, &hop);
+        return;
+    }
     if (to->down) {
         comp_drop(to, r);
         return;
@@ -298,6 +304,55 @@ void comp_forward(component *from, component *to, request *r, uint32_t state, ui
     comp_send(from, to, r, bytes);
 }
 
+static void ev_hop_timeout(sim_engine *eng, sim_event *ev);
+
+/* ---- per-hop timeouts (issue 5) ------------------------------------------
+ *
+ * The request record travels the whole path, so a hop that gives up cannot
+ * answer its caller with the record itself while it is still downstream
+ * (whoever holds it would later answer too). Instead, as the balancer's tries
+ * and the client's hedges do, the waiting hop keeps the caller's request and
+ * sends a stand-in (partner = the caller's request). Ownership: before the
+ * timeout, the stand-in belongs to the path and the request to the hop;
+ * after it, the request goes back up and the stand-in belongs to whoever
+ * holds it, then to the hop again, which frees it on return. */
+
+void comp_forward_timed(component *from, component *to, request *r, uint32_t state, uint64_t bytes)
+{
+    comp_env *env = from->env;
+    if (from->hop_timeout <= 0) {
+        comp_forward(from, to, r, state, bytes);
+        return;
+    }
+    request *d = req_new(env->reqs);
+    if (!d) {
+        env->eng->error = SIM_ENOMEM;
+        r->status = REQ_FAILED;
+        comp_respond(from, r, 0);
+        return;
+    }
+    d->op = r->op;
+    d->retries = r->retries;
+    d->flags = (r->flags & (REQ_F_MEASURED | REQ_F_HIT | REQ_F_MISS)) | REQ_F_HOP_CHILD;
+    d->region = r->region;
+    d->object = r->object;
+    d->size = r->size;
+    d->issued = r->issued;
+    d->arrived = r->arrived; /* pushed below as the time r arrived at `from` */
+    d->client = r->client;
+    d->user = r->user;
+    d->partner = r;
+    d->trace = r->trace;
+    /* the visit of from's station is reported at the stand-in's "forward" */
+    d->st_owner = r->st_owner;
+    d->st_wait = r->st_wait;
+    d->st_service = r->st_service;
+    r->st_owner = NULL;
+    r->at = NULL;
+    d->timeout_ev = sim_schedule(env->eng, from->hop_timeout, ev_hop_timeout, from, d, d->gen);
+    comp_forward(from, to, d, state, bytes);
+}
+
 void comp_respond(component *from, request *r, uint64_t bytes)
 {
     comp_env *env = from->env;
@@ -330,6 +385,58 @@ void comp_respond(component *from, request *r, uint64_t bytes)
     sim_schedule(eng, d, deliver_response, to, r, 0);
 }
 
+/* The stand-in d for the request waiting at c is back (its last hop popped
+ * into *hop): discard it when it is late, else hand its outcome to the
+ * request and let c's kind see the response. */
+static void child_back(component *c, request *d, const req_hop *hop)
+{
+    comp_env *env = c->env;
+    if (d->flags & REQ_F_ABANDONED) {
+        c->hop_late++;
+        comp_trace(c, d, "late");
+        req_free(env->reqs, d);
+        return;
+    }
+    if (sim_event_pending(d->timeout_ev)) sim_cancel(env->eng, d->timeout_ev);
+    request *r = d->partner;
+    r->status = d->status;
+    r->flags |= d->flags & (REQ_F_HIT | REQ_F_MISS);
+    if (d->st_owner) {
+        /* the last station visit, for the trace */
+        r->st_owner = d->st_owner;
+        r->st_wait = d->st_wait;
+        r->st_service = d->st_service;
+    }
+    req_free(env->reqs, d);
+    if (c->down) {
+        comp_drop(c, r);
+        return;
+    }
+    r->arrived = hop->arrived;
+    r->at = c;
+    comp_trace(c, r, "return");
+    c->kind->ops->on_response(c, r, hop);
+}
+
+static void ev_hop_timeout(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    component *c = ev->target;
+    request *d = ev->arg;
+    if (ev->data != d->gen || !(d->flags & REQ_F_HOP_CHILD) || !d->partner || c->down) return;
+    request *r = d->partner;
+    req_hop hop = d->path[0]; /* what `from` pushed, still at the bottom of d's path */
+    d->timeout_ev = (sim_event_ref){ 0 };
+    d->partner = NULL;
+    d->flags |= REQ_F_ABANDONED; /* freed by child_back when (if) it comes back */
+    c->hop_timeouts++;
+    r->status = REQ_TIMED_OUT;
+    r->arrived = hop.arrived;
+    r->at = c;
+    comp_trace(c, r, "timeout");
+    c->kind->ops->on_response(c, r, &hop);
+}
+
 void comp_drop(component *c, request *r)
 {
     comp_trace(c, r, "drop");
@@ -343,6 +450,7 @@ void comp_drop(component *c, request *r)
 void comp_reset_stats(component *c)
 {
     c->requests = c->responses = c->dropped = 0;
+    c->hop_timeouts = c->hop_late = 0;
     sim_hist_reset(&c->latency);
     if (c->st) station_reset_stats(c->st);
     if (c->cache) cache_reset_stats(c->cache);
@@ -413,6 +521,11 @@ cJSON *comp_report(component *c)
                       cs->bytes_requested ? (double)cs->bytes_hit / (double)cs->bytes_requested : NAN, "%.6f");
     }
     if (c->dropped) comp_json_num(o, "dropped", (double)c->dropped, "%.0f");
+    if (c->hop_timeout > 0) {
+        comp_json_num(o, "timeout_ms", sim_time_to_s(c->hop_timeout) * 1e3, "%.3f");
+        comp_json_num(o, "hop_timeouts", (double)c->hop_timeouts, "%.0f");
+        comp_json_num(o, "late_discarded", (double)c->hop_late, "%.0f");
+    }
     if (c->kind->ops->report) c->kind->ops->report(c, o);
     return o;
 }

@@ -135,6 +135,12 @@ struct component {
     uint64_t requests;             /* requests arrived (for a client: issued) */
     uint64_t responses;            /* responses it sent back (or completed) */
     uint64_t dropped;              /* requests lost here (crashed) */
+    /* Per-hop timeout (issue 5): a kind that opts in sets hop_timeout from its
+     * `timeout` parameter (COMP_TIMEOUT_FIELD) and forwards with
+     * comp_forward_timed; 0 waits as long as it takes. */
+    sim_time_t hop_timeout;
+    uint64_t hop_timeouts;         /* upstream calls given up on (answered timed_out) */
+    uint64_t hop_late;             /* answers that came back after that: discarded */
     sim_hist latency;              /* ns from arrival to response */
     struct station *st;            /* its queueing station, if any */
     struct cache *cache;           /* its cache, if any */
@@ -189,6 +195,30 @@ void comp_send_from(component *from, int src_region, component *to, request *r, 
 /* Pushes `from` with `state` on r's return path and sends r to `to` with a
  * request message of `bytes`. When the path is full, fails r back instead. */
 void comp_forward(component *from, component *to, request *r, uint32_t state, uint64_t bytes);
+
+/* The `timeout` parameter of a kind that opts into per-hop timeouts: a
+ * CONF_DURATION at `member` of its conf struct `type`; `what` names who it
+ * waits for ("the upstream"). create copies it to c->hop_timeout. */
+#define COMP_TIMEOUT_FIELD(type, member, what)                                                          \
+    { "timeout", CONF_DURATION, offsetof(type, member), "0",                                           \
+      "per hop: answer timed_out when " what " has not answered in this time (0: wait)", 0, 0, NULL, NULL }
+
+/* comp_forward with from->hop_timeout (issue 5). With no timeout it is
+ * comp_forward. Otherwise r waits at `from` and a stand-in (a request from
+ * env->reqs carrying r's object, size, flags and trace, partner = r, its own
+ * return path starting with `from`) makes the trip. When the stand-in comes
+ * back in time, its status and hit/miss flags are copied to r, it is freed,
+ * and from's on_response runs for r with the hop `from` pushed, exactly as
+ * after comp_forward. When the timeout fires first, r gets status
+ * REQ_TIMED_OUT and from's on_response runs for it at once (the kind answers
+ * its caller as for any error); the stand-in is marked REQ_F_ABANDONED and
+ * freed here if it ever comes back (counted in from->hop_late), so nobody
+ * answers twice and r is never touched again by the late answer. A stand-in
+ * lost on the way (a crash, a lost packet) stays with the pool until the run
+ * ends, like any dropped request. While `from` is down its timeouts do
+ * nothing (a crashed box answers nothing). Out of memory for the stand-in
+ * sets env->eng->error and fails r. */
+void comp_forward_timed(component *from, component *to, request *r, uint32_t state, uint64_t bytes);
 
 /* Answers r: records now - r->arrived in from->latency, pops the return path
  * and sends the response (carrying `bytes`, e.g. the object for a GET) to the

@@ -31,6 +31,7 @@ static const conf_field db_fields[] = {
       db_failover_names, NULL },
     { "write_queue_limit", CONF_INT, offsetof(db_conf, write_queue_limit), "1000",
       "with during_failover \"queue\": most writes waiting for the new primary; more fail", 0, 1e9, NULL, NULL },
+    COMP_TIMEOUT_FIELD(db_conf, timeout, "the node"),
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -307,7 +308,7 @@ static void db_fail(component *c, request *r)
 static void db_send(component *c, size_t i, request *r)
 {
     db_state *s = c->state;
-    comp_forward(c, s->nodes[i], r, (uint32_t)i, req_request_bytes(r));
+    comp_forward_timed(c, s->nodes[i], r, (uint32_t)i, req_request_bytes(r));
 }
 
 /* A write with no primary to take it: fail it, or hold it. */
@@ -574,6 +575,7 @@ static int db_create(component *c, conf_errors *errs)
     db_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
+    c->hop_timeout = cf->timeout;
     s->primary = -1;
     s->last_commit = -1;
     char name[512];

@@ -92,6 +92,7 @@ typedef struct db_conf {
     sim_time_t promotion_delay;
     int during_failover;        /* db_during_failover */
     int64_t write_queue_limit;
+    sim_time_t timeout;         /* per hop, on calls to the nodes; 0: wait (issue 5) */
 } db_conf;
 
 typedef struct db_node_conf {

@@ -21,6 +21,7 @@ static const conf_field gateway_fields[] = {
       "copies written by a PUT, on different data nodes (at most the number of data nodes)", 1, 64, NULL, NULL },
     { "write_quorum", CONF_INT, offsetof(gateway_conf, write_quorum), "0",
       "copies that must acknowledge before a PUT is answered (0: all replicas)", 0, 64, NULL, NULL },
+    COMP_TIMEOUT_FIELD(gateway_conf, timeout, "the metadata service or a data node"),
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -61,6 +62,7 @@ static int gateway_create(component *c, conf_errors *errs)
     if (!s) return SIM_ENOMEM;
     c->state = s;
     s->salt = sim_rng_key(0, c->group ? c->group : c->id);
+    c->hop_timeout = cf->timeout;
     /* a conf filled in by a program may leave them 0: one copy, all of it */
     s->replicas = cf->replicas > 0 ? cf->replicas : 1;
     s->quorum = cf->write_quorum > 0 ? cf->write_quorum : s->replicas;
@@ -169,7 +171,7 @@ static void replicate(component *c, request *r, size_t first)
         cp->flags = r->flags & REQ_F_MEASURED;
         cp->user = w->gen;
         s->copies++;
-        comp_forward(c, s->dn[(first + (size_t)k) % s->ndn], cp, state, req_request_bytes(cp));
+        comp_forward_timed(c, s->dn[(first + (size_t)k) % s->ndn], cp, state, req_request_bytes(cp));
     }
     if (w->fails > s->replicas - s->quorum) {
         /* out of memory for too many copies: fail it now */
@@ -189,7 +191,7 @@ static void to_datanode(component *c, request *r)
         replicate(c, r, i);
         return;
     }
-    comp_forward(c, s->dn[i], r, GW_DATA, req_request_bytes(r));
+    comp_forward_timed(c, s->dn[i], r, GW_DATA, req_request_bytes(r));
 }
 
 /* A copy came back: count it, answer the PUT once the quorum is reached
@@ -222,7 +224,7 @@ static void gateway_done(void *owner, request *r)
 {
     component *c = owner;
     gateway_state *s = c->state;
-    if (s->meta) comp_forward(c, s->meta, r, GW_META, 0);
+    if (s->meta) comp_forward_timed(c, s->meta, r, GW_META, 0);
     else to_datanode(c, r);
 }
 

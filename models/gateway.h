@@ -32,6 +32,7 @@ typedef struct gateway_conf {
     conf_strlist datanodes;
     int64_t replicas;       /* copies of each PUT, >= 1 */
     int64_t write_quorum;   /* acknowledgements before answering; 0: all */
+    sim_time_t timeout;     /* per hop, on metadata and data node calls; 0: wait (issue 5) */
 } gateway_conf;
 
 #endif

@@ -39,7 +39,7 @@ typedef enum req_status {
     REQ_PENDING = 0,  /* still travelling */
     REQ_OK,           /* answered successfully */
     REQ_FAILED,       /* answered with an error (e.g. a crashed backend) */
-    REQ_TIMED_OUT,    /* the client gave up waiting */
+    REQ_TIMED_OUT,    /* the client, or a hop with a timeout, gave up waiting */
     REQ_REJECTED,     /* refused by a full queue (admission control) */
 } req_status;
 
@@ -52,6 +52,8 @@ enum {
     REQ_F_ABANDONED = 1u << 3,/* its client gave up on this attempt (timeout): when it
                                  comes back it is only freed (issue 5) */
     REQ_F_HEDGE = 1u << 4,    /* a hedged copy sent by its client (issue 5) */
+    REQ_F_HOP_CHILD = 1u << 5,/* the stand-in of comp_forward_timed: its partner waits at the
+                                 bottom entry of its path (issue 5) */
 };
 
 /* One entry of the return path: who forwarded the request, when the request
@@ -88,7 +90,8 @@ typedef struct request {
     sim_event_ref timeout_ev;/* client timeout (issue 5), or null */
     uint64_t user;           /* free for the issuing client (e.g. closed-loop user) */
     struct request *partner; /* the other copy of a hedged request while both are out; for a
-                                balancer's try, the request it is on behalf of; or NULL */
+                                balancer's try or a comp_forward_timed stand-in, the request
+                                it is on behalf of; or NULL */
     /* Hop-by-hop tracing (--trace-sample): 0, or 1 + the index of its trace
      * record in the world. The last station visit is kept for the trace. */
     uint32_t trace;
@@ -133,7 +136,8 @@ bool req_pop(request *r, req_hop *hop);
 static inline uint64_t req_request_bytes(const request *r) { return r->op == REQ_PUT ? r->size : 0; }
 static inline uint64_t req_response_bytes(const request *r)
 {
-    return (r->op == REQ_GET && r->status != REQ_FAILED && r->status != REQ_REJECTED) ? r->size : 0;
+    return (r->op == REQ_GET && r->status != REQ_FAILED && r->status != REQ_REJECTED &&
+            r->status != REQ_TIMED_OUT) ? r->size : 0;
 }
 
 /* The top entry without popping it, or NULL. */

@@ -12,6 +12,7 @@ static const conf_field server_fields[] = {
     STATION_FIELDS(server_conf, st, "1", "{\"exp\": \"1ms\"}", "-1"),
     { "next", CONF_REFLIST, offsetof(server_conf, next), "[]",
       "ids (or groups) to forward to after service; one is chosen by object hash", 0, 0, NULL, NULL },
+    COMP_TIMEOUT_FIELD(server_conf, timeout, "the next hop"),
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -36,6 +37,7 @@ static int server_create(component *c, conf_errors *errs)
      * different salts so that, e.g., a gateway's choice of data node and the
      * data node's choice of disk are independent. */
     s->salt = sim_rng_key(0, c->group ? c->group : c->id);
+    c->hop_timeout = cf->timeout; /* 0 for kinds whose table has no "timeout" */
     cf->st.per_byte_ns = station_ns_per_byte(cf->bandwidth);
     int rc = station_init(&s->st, c->env->eng, &cf->st, c->rng, server_done, c);
     if (rc == SIM_EINVAL) {
@@ -76,7 +78,7 @@ static void server_done(void *owner, request *r)
     server_state *s = c->state;
     if (s->nnext) {
         size_t i = s->nnext == 1 ? 0 : (size_t)(sim_mix64(r->object ^ s->salt) % s->nnext);
-        comp_forward(c, s->next[i], r, 0, req_request_bytes(r));
+        comp_forward_timed(c, s->next[i], r, 0, req_request_bytes(r));
         return;
     }
     comp_respond(c, r, s->control ? 0 : req_response_bytes(r));

@@ -30,6 +30,7 @@ typedef struct server_conf {
     sim_dist write_service;/* ns: service of a PUT, used only by kinds whose field table
                               has an entry for it (metadata's "update"); others serve
                               every operation from st.service */
+    sim_time_t timeout;    /* per hop, on `next` (server kind only); 0: wait (issue 5) */
 } server_conf;
 
 /* The shared operations; kinds built on server_conf point their ops here. */

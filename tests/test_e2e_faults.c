@@ -527,6 +527,55 @@ static void test_combined_accounting(void)
     run_free(&r);
 }
 
+/* Per-hop timeouts (issue 5) on scenarios/writes.json: dn1's disk is 100
+ * times slower from 20 s to 30 s, so GETs placed on dn1 queue for seconds.
+ * With the gateways' `timeout` at 50 ms each of a gateway's two calls
+ * (metadata, data node) waits at most 50 ms, so a gateway answers within
+ * 100 ms plus its own handling (sub-millisecond at this load), timed out
+ * instead of seconds later; every stand-in given up on comes back late
+ * (the disk is slow, not dead) and is discarded, so late == timeouts. */
+static void test_hop_timeouts(void)
+{
+    const char *slow = "--set 'faults=[{\"at\": \"20s\", \"until\": \"30s\", \"slow\": \"dn1-disk\", \"factor\": 100}]'";
+    char extra[512];
+    run base, r;
+    if (run_scenario(&base, "scenarios/writes.json", slow) == 0) {
+        const cJSON *lat = cJSON_GetObjectItemCaseSensitive(base.summary, "latency_ms");
+        CHECK_TRUE(num(lat, "p99") > 1000); /* measured 6098.5 ms */
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(base.summary, "requests");
+        CHECK_EQ_I64((long long)num(req, "timed_out"), 0);
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(base.summary, "components"), "gateway-1");
+        CHECK_TRUE(cJSON_GetObjectItemCaseSensitive(g, "hop_timeouts") == NULL); /* off by default */
+    }
+    run_free(&base);
+    snprintf(extra, sizeof extra, "%s --set components.gateway.timeout=50ms", slow);
+    if (run_scenario(&r, "scenarios/writes.json", extra) == 0) {
+        const cJSON *lat = cJSON_GetObjectItemCaseSensitive(r.summary, "latency_ms");
+        CHECK_TRUE(num(lat, "p99") < 100); /* measured 63.9 ms */
+        const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
+        double to = num(req, "timed_out");
+        CHECK_TRUE(to > 100); /* measured 561 */
+        const cJSON *comps = cJSON_GetObjectItemCaseSensitive(r.summary, "components");
+        double hops = 0;
+        for (int i = 1; i <= 2; i++) {
+            char id[32];
+            snprintf(id, sizeof id, "gateway-%d", i);
+            const cJSON *g = cJSON_GetObjectItemCaseSensitive(comps, id);
+            CHECK_TRUE(num(cJSON_GetObjectItemCaseSensitive(g, "latency_ms"), "max") < 100);
+            CHECK_NEAR(num(g, "timeout_ms"), 50, 0);
+            CHECK_NEAR(num(g, "late_discarded"), num(g, "hop_timeouts"), 0);
+            hops += num(g, "hop_timeouts");
+        }
+        /* PUT copies that time out after their quorum was met fail nothing */
+        CHECK_TRUE(hops >= to);
+        /* timeouts only while the disk is slow (plus 50 ms) */
+        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 10, 20), 0);
+        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 31, 40), 0);
+        CHECK_NEAR(sum_between(&r, "timed_out", 20, 31), to, 0);
+    }
+    run_free(&r);
+}
+
 void test_e2e_faults_register(void)
 {
     static const tests_case cases[] = {
@@ -538,6 +587,7 @@ void test_e2e_faults_register(void)
         { "breaker", test_breaker },
         { "link_faults", test_link_faults },
         { "combined_accounting", test_combined_accounting },
+        { "hop_timeouts", test_hop_timeouts },
         { NULL, NULL },
     };
     tests_add_suite("e2e_faults", cases);

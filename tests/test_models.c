@@ -1,6 +1,7 @@
 /* tests/test_models.c - component kinds wired by hand (no scenario file):
  * network delays, load-balancer policies, DNS geo routing, the CDN edge's
  * hit and miss paths, the gateway's two steps, return paths. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -390,6 +391,111 @@ static void test_object_size_stable(void)
     sim_dist_free(&d);
 }
 
+/* Per-hop timeout (issue 5): client(a) -> front (server, service 0, next =
+ * slow, timeout T) -> slow (server, 100 ms, one at a time), all in region a
+ * (1 ms a hop, 1 GB/s). Returns the front; *slow_out gets the slow server. */
+static component *hop_timeout_world(tenv *t, sim_time_t timeout, component **slow_out)
+{
+    tenv_init(t);
+    client_conf cc = client_one("front", 0);
+    tenv_add(t, &client_kind, "cl", 0, &cc);
+    server_conf fc = server_const(0, 1);
+    fc.next = list1("slow");
+    fc.timeout = timeout;
+    component *front = tenv_add(t, &server_kind, "front", 0, &fc);
+    server_conf sc = server_const(100e6, 1);
+    *slow_out = tenv_add(t, &server_kind, "slow", 0, &sc);
+    CHECK_EQ_I64(tenv_link(t), 0);
+    t->c[0]->kind->ops->start(t->c[0]);
+    return front;
+}
+
+static double report_num(component *c, const char *key)
+{
+    cJSON *o = comp_report(c);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
+    double x = cJSON_IsNumber(v) ? v->valuedouble : NAN;
+    if (v && cJSON_IsRaw(v)) x = strtod(v->valuestring, NULL);
+    cJSON_Delete(o);
+    return x;
+}
+
+/* A 50 ms timeout in front of a 100 ms server: each request is answered
+ * timed_out 50 ms after it reached the front; the slow answers come back
+ * late and are discarded; nothing is answered twice and nothing leaks. */
+static void test_hop_timeout_fires(void)
+{
+    tenv t;
+    component *slow;
+    component *front = hop_timeout_world(&t, 50 * SIM_MS, &slow);
+    sim_run(&t.eng, SIM_S);
+    /* request n (n = 0, 1, ...) leaves the client at 52n ms, reaches the front
+     * at 52n + 1, times out there at 52n + 51 and is back at 52n + 52:
+     * n = 0..18 finish before 1 s, every one timed out (none ok/failed/rejected) */
+    CHECK_EQ_U64(t.done, 19);
+    CHECK_EQ_U64(t.ok + t.failed + t.rejected, 0);
+    CHECK_EQ_I64(t.last_latency, 52 * SIM_MS); /* a timed-out answer carries no object */
+    CHECK_EQ_U64(front->hop_timeouts, 19);
+    CHECK_EQ_U64(front->responses, 19);
+    CHECK_EQ_I64(front->latency.max, 50 * SIM_MS);
+    CHECK_EQ_I64(front->latency.min, 50 * SIM_MS);
+    /* the slow server works on the stand-ins one after another: they finish
+     * at 102 + 100k ms and are back at the front at 103 + 100k: k = 0..8 */
+    CHECK_EQ_U64(front->hop_late, 9);
+    CHECK_NEAR(report_num(front, "hop_timeouts"), 19, 0);
+    CHECK_NEAR(report_num(front, "late_discarded"), 9, 0);
+    CHECK_NEAR(report_num(front, "timeout_ms"), 50, 0);
+    /* in the pool: 20 stand-ins made (one per request, the 20th is out) less
+     * the 9 freed late, plus the 20th request waiting at the front: 12; a
+     * late answer not freed (or freed twice) shows here */
+    CHECK_EQ_U64(t.pool.live, 12);
+    tenv_free(&t);
+}
+
+/* The same with a 150 ms timeout: the answers are in time, ok, with the
+ * object, and the stand-in's outcome is the request's. */
+static void test_hop_timeout_in_time(void)
+{
+    tenv t;
+    component *slow;
+    component *front = hop_timeout_world(&t, 150 * SIM_MS, &slow);
+    sim_run(&t.eng, SIM_S);
+    /* 1 + 0 + 1 + 100 + 1 + 1 ms, and the 1-byte object at 1 GB/s twice: 2 ns */
+    CHECK_EQ_I64(t.last_latency, 104 * SIM_MS + 2);
+    CHECK_EQ_U64(t.done, 9);
+    CHECK_EQ_U64(t.ok, 9);
+    CHECK_EQ_U64(front->hop_timeouts, 0);
+    CHECK_EQ_U64(front->hop_late, 0);
+    CHECK_EQ_U64(slow->requests, 10);
+    /* the 10th request and its stand-in are out: nothing else is held */
+    CHECK_EQ_U64(t.pool.live, 2);
+    /* no timeout: no stand-in, no extra summary fields */
+    tenv_free(&t);
+    front = hop_timeout_world(&t, 0, &slow);
+    sim_run(&t.eng, SIM_S);
+    CHECK_EQ_I64(t.last_latency, 104 * SIM_MS + 2);
+    CHECK_EQ_U64(t.pool.live, 1);
+    CHECK_TRUE(isnan(report_num(front, "hop_timeouts")));
+    tenv_free(&t);
+}
+
+/* A stand-in lost downstream (the slow server crashes with it): the timeout
+ * still answers the caller; the crash's drop keeps the stand-in, as any
+ * dropped request, until the pool is freed. */
+static void test_hop_timeout_lost_downstream(void)
+{
+    tenv t;
+    component *slow;
+    component *front = hop_timeout_world(&t, 50 * SIM_MS, &slow);
+    comp_crash(slow); /* loses what it is sent: no late answers at all */
+    sim_run(&t.eng, SIM_S);
+    CHECK_EQ_U64(t.done, 19);
+    CHECK_EQ_U64(front->hop_timeouts, 19);
+    CHECK_EQ_U64(front->hop_late, 0);
+    CHECK_EQ_U64(slow->dropped, 20);
+    tenv_free(&t);
+}
+
 void test_models_register(void)
 {
     static const tests_case cases[] = {
@@ -401,6 +507,9 @@ void test_models_register(void)
         { "gateway_two_steps", test_gateway_two_steps },
         { "registry", test_registry },
         { "object_size_stable", test_object_size_stable },
+        { "hop_timeout_fires", test_hop_timeout_fires },
+        { "hop_timeout_in_time", test_hop_timeout_in_time },
+        { "hop_timeout_lost_downstream", test_hop_timeout_lost_downstream },
         { NULL, NULL },
     };
     tests_add_suite("models", cases);
