@@ -421,22 +421,22 @@ static void test_hop_timeouts(void)
 {
     const char *slow = "--set 'faults=[{\"at\": \"20s\", \"until\": \"30s\", \"slow\": \"dn1-disk\", \"factor\": 100}]'";
     char extra[512];
-    run base, r;
-    if (run_scenario(&base, "scenarios/writes.json", slow) == 0) {
+    e2e_run base, r;
+    if (e2e_run_scenario(&base, "scenarios/writes.json", slow) == 0) {
         const cJSON *lat = cJSON_GetObjectItemCaseSensitive(base.summary, "latency_ms");
-        CHECK_TRUE(num(lat, "p99") > 1000); /* measured 6098.5 ms */
+        CHECK_TRUE(e2e_num(lat, "p99") > 1000); /* measured 6098.5 ms */
         const cJSON *req = cJSON_GetObjectItemCaseSensitive(base.summary, "requests");
-        CHECK_EQ_I64((long long)num(req, "timed_out"), 0);
+        CHECK_EQ_I64((long long)e2e_num(req, "timed_out"), 0);
         const cJSON *g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(base.summary, "components"), "gateway-1");
         CHECK_TRUE(cJSON_GetObjectItemCaseSensitive(g, "hop_timeouts") == NULL); /* off by default */
     }
-    run_free(&base);
+    e2e_run_free(&base);
     snprintf(extra, sizeof extra, "%s --set components.gateway.timeout=50ms", slow);
-    if (run_scenario(&r, "scenarios/writes.json", extra) == 0) {
+    if (e2e_run_scenario(&r, "scenarios/writes.json", extra) == 0) {
         const cJSON *lat = cJSON_GetObjectItemCaseSensitive(r.summary, "latency_ms");
-        CHECK_TRUE(num(lat, "p99") < 100); /* measured 63.9 ms */
+        CHECK_TRUE(e2e_num(lat, "p99") < 100); /* measured 63.9 ms */
         const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
-        double to = num(req, "timed_out");
+        double to = e2e_num(req, "timed_out");
         CHECK_TRUE(to > 100); /* measured 561 */
         const cJSON *comps = cJSON_GetObjectItemCaseSensitive(r.summary, "components");
         double hops = 0;
@@ -444,19 +444,19 @@ static void test_hop_timeouts(void)
             char id[32];
             snprintf(id, sizeof id, "gateway-%d", i);
             const cJSON *g = cJSON_GetObjectItemCaseSensitive(comps, id);
-            CHECK_TRUE(num(cJSON_GetObjectItemCaseSensitive(g, "latency_ms"), "max") < 100);
-            CHECK_NEAR(num(g, "timeout_ms"), 50, 0);
-            CHECK_NEAR(num(g, "late_discarded"), num(g, "hop_timeouts"), 0);
-            hops += num(g, "hop_timeouts");
+            CHECK_TRUE(e2e_num(cJSON_GetObjectItemCaseSensitive(g, "latency_ms"), "max") < 100);
+            CHECK_NEAR(e2e_num(g, "timeout_ms"), 50, 0);
+            CHECK_NEAR(e2e_num(g, "late_discarded"), e2e_num(g, "hop_timeouts"), 0);
+            hops += e2e_num(g, "hop_timeouts");
         }
         /* PUT copies that time out after their quorum was met fail nothing */
         CHECK_TRUE(hops >= to);
         /* timeouts only while the disk is slow (plus 50 ms) */
-        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 10, 20), 0);
-        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 31, 40), 0);
-        CHECK_NEAR(sum_between(&r, "timed_out", 20, 31), to, 0);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", 10, 20), 0);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", 31, 40), 0);
+        CHECK_NEAR(e2e_sum_between(&r, "timed_out", 20, 31), to, 0);
     }
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
 void test_e2e_faults_register(void)

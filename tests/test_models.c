@@ -324,18 +324,18 @@ static void test_object_size_stable(void)
 /* Per-hop timeout (issue 5): client(a) -> front (server, service 0, next =
  * slow, timeout T) -> slow (server, 100 ms, one at a time), all in region a
  * (1 ms a hop, 1 GB/s). Returns the front; *slow_out gets the slow server. */
-static component *hop_timeout_world(tenv *t, sim_time_t timeout, component **slow_out)
+static component *hop_timeout_world(model_env *t, sim_time_t timeout, component **slow_out)
 {
     tenv_init(t);
     client_conf cc = client_one("front", 0);
-    tenv_add(t, &client_kind, "cl", 0, &cc);
+    model_env_add(t, &client_kind, "cl", 0, &cc);
     server_conf fc = server_const(0, 1);
     fc.next = list1("slow");
     fc.timeout = timeout;
-    component *front = tenv_add(t, &server_kind, "front", 0, &fc);
+    component *front = model_env_add(t, &server_kind, "front", 0, &fc);
     server_conf sc = server_const(100e6, 1);
-    *slow_out = tenv_add(t, &server_kind, "slow", 0, &sc);
-    CHECK_EQ_I64(tenv_link(t), 0);
+    *slow_out = model_env_add(t, &server_kind, "slow", 0, &sc);
+    CHECK_EQ_I64(model_env_link(t), 0);
     t->c[0]->kind->ops->start(t->c[0]);
     return front;
 }
@@ -355,7 +355,7 @@ static double report_num(component *c, const char *key)
  * late and are discarded; nothing is answered twice and nothing leaks. */
 static void test_hop_timeout_fires(void)
 {
-    tenv t;
+    model_env t;
     component *slow;
     component *front = hop_timeout_world(&t, 50 * SIM_MS, &slow);
     sim_run(&t.eng, SIM_S);
@@ -379,14 +379,14 @@ static void test_hop_timeout_fires(void)
      * the 9 freed late, plus the 20th request waiting at the front: 12; a
      * late answer not freed (or freed twice) shows here */
     CHECK_EQ_U64(t.pool.live, 12);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* The same with a 150 ms timeout: the answers are in time, ok, with the
  * object, and the stand-in's outcome is the request's. */
 static void test_hop_timeout_in_time(void)
 {
-    tenv t;
+    model_env t;
     component *slow;
     component *front = hop_timeout_world(&t, 150 * SIM_MS, &slow);
     sim_run(&t.eng, SIM_S);
@@ -400,13 +400,13 @@ static void test_hop_timeout_in_time(void)
     /* the 10th request and its stand-in are out: nothing else is held */
     CHECK_EQ_U64(t.pool.live, 2);
     /* no timeout: no stand-in, no extra summary fields */
-    tenv_free(&t);
+    model_env_free(&t);
     front = hop_timeout_world(&t, 0, &slow);
     sim_run(&t.eng, SIM_S);
     CHECK_EQ_I64(t.last_latency, 104 * SIM_MS + 2);
     CHECK_EQ_U64(t.pool.live, 1);
     CHECK_TRUE(isnan(report_num(front, "hop_timeouts")));
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* A stand-in lost downstream (the slow server crashes with it): the timeout
@@ -414,7 +414,7 @@ static void test_hop_timeout_in_time(void)
  * dropped request, until the pool is freed. */
 static void test_hop_timeout_lost_downstream(void)
 {
-    tenv t;
+    model_env t;
     component *slow;
     component *front = hop_timeout_world(&t, 50 * SIM_MS, &slow);
     comp_crash(slow); /* loses what it is sent: no late answers at all */
@@ -423,7 +423,7 @@ static void test_hop_timeout_lost_downstream(void)
     CHECK_EQ_U64(front->hop_timeouts, 19);
     CHECK_EQ_U64(front->hop_late, 0);
     CHECK_EQ_U64(slow->dropped, 20);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 void test_models_register(void)
