@@ -327,11 +327,18 @@ static int do_get(args_t *a)
     chunkio_ctx c;
     chunkio_ctx_init(&c);
     const uint8_t *d;
-    size_t n;
+    size_t n, total = 0;
     int rc = chunkio_get(&st, &c, key, (size_t)kl, a->offset, a->has_length ? (size_t)a->length : SIZE_MAX, &d,
-                         &n, NULL);
+                         &n, &total);
     if (rc) {
         fprintf(stderr, "cdnsim chunkio: get failed: %s (%s)\n", c.err, sim_strerror(rc));
+    } else if (a->offset > 0 && a->offset >= total) {
+        /* The library clips a range to the chunk; a range that starts past
+         * the end is a mistake (a wrong key or offset), not an empty answer
+         * (HTTP says 416 Range Not Satisfiable). */
+        fprintf(stderr, "cdnsim chunkio: get failed: --offset %llu is at or past the end of the chunk (%llu bytes)\n",
+                (unsigned long long)a->offset, (unsigned long long)total);
+        rc = SIM_EINVAL;
     } else {
         if (c.corrupt_seen)
             fprintf(stderr, "cdnsim chunkio: warning: %llu corrupt cop%s skipped; served from a replica "

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "models/cache/cache.h"
+#include "models/comp_cache.h"
+#include "models/comp_station.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
 
@@ -53,13 +55,8 @@ static int app_cache_create(component *c, conf_errors *errs)
     c->state = s;
     c->hop_timeout = cf->timeout;
     cf->st.per_byte_ns = station_ns_per_byte(cf->read_bandwidth);
-    int rc = station_init(&s->st, c->env->eng, &cf->st, c->rng, app_cache_get_done, c);
-    if (rc == SIM_EINVAL) {
-        conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one server");
-        return SIM_EPARSE;
-    }
+    int rc = comp_station_init(c, &s->st, &cf->st, app_cache_get_done, errs);
     if (rc != 0) return rc;
-    c->st = &s->st;
     cache_params p;
     memset(&p, 0, sizeof p);
     p.policy = cache_policy_names[cf->policy];
@@ -67,15 +64,7 @@ static int app_cache_create(component *c, conf_errors *errs)
     p.ttl = cf->ttl;
     p.seed = c->env->seed;
     p.rng_name = c->id;
-    rc = cache_create(&p, &s->cache);
-    if (rc == SIM_EINVAL) { /* the policy name was checked when the parameters were read */
-        conf_error_at(errs, c->env->doc, c->node, c->jpath, "cannot create a \"%s\" cache of %llu bytes: %s",
-                      p.policy, (unsigned long long)cf->cache_size, sim_strerror(rc));
-        return SIM_EPARSE;
-    }
-    if (rc != 0) return rc;
-    c->cache = s->cache;
-    return 0;
+    return comp_cache_create(c, &p, &s->cache, errs);
 }
 
 static int app_cache_link(component *c, conf_errors *errs)
@@ -148,15 +137,10 @@ static void app_cache_reset_stats(component *c)
 static void app_cache_report(component *c, cJSON *o)
 {
     app_cache_state *s = c->state;
-    const cache_stats *cs = cache_get_stats(s->cache);
     comp_json_num(o, "database_reads", (double)s->db_reads, "%.0f");
     if (((app_cache_conf *)c->conf)->fall_through) comp_json_num(o, "fell_through", (double)s->fell_through, "%.0f");
     comp_json_num(o, "bytes_from_database", (double)s->bytes_from_db, "%.0f");
-    comp_json_num(o, "evictions", (double)cs->evictions, "%.0f");
-    comp_json_num(o, "expirations", (double)cs->expirations, "%.0f");
-    comp_json_num(o, "characteristic_time_s", cache_characteristic_time(s->cache) / 1e9, "%.6f");
-    comp_json_num(o, "cache_used_bytes", (double)cache_used(s->cache), "%.0f");
-    comp_json_num(o, "cache_objects", (double)cache_objects(s->cache), "%.0f");
+    comp_cache_report(s->cache, o);
 }
 
 static void app_cache_drop(void *owner, request *r) { comp_drop(owner, r); }

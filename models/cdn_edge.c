@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "models/cache/cache.h"
+#include "models/comp_cache.h"
+#include "models/comp_station.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
 
@@ -74,13 +76,8 @@ static int cdn_edge_create(component *c, conf_errors *errs)
     c->state = s;
     c->hop_timeout = cf->timeout;
     cf->st.per_byte_ns = station_ns_per_byte(cf->read_bandwidth);
-    int rc = station_init(&s->st, c->env->eng, &cf->st, c->rng, edge_hit_done, c);
-    if (rc == SIM_EINVAL) {
-        conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one server");
-        return SIM_EPARSE;
-    }
+    int rc = comp_station_init(c, &s->st, &cf->st, edge_hit_done, errs);
     if (rc != 0) return rc;
-    c->st = &s->st;
     cache_params p;
     memset(&p, 0, sizeof p);
     p.policy = cache_policy_names[cf->policy];
@@ -101,14 +98,8 @@ static int cdn_edge_create(component *c, conf_errors *errs)
     /* The policy name was checked against cache_policy_names when the
      * parameters were read; what is left to fail is the combination of
      * values, or memory. */
-    rc = cache_create(&p, &s->cache);
-    if (rc == SIM_EINVAL) {
-        conf_error_at(errs, c->env->doc, c->node, c->jpath, "cannot create a \"%s\" cache of %llu bytes: %s",
-                      p.policy, (unsigned long long)cf->cache_size, sim_strerror(rc));
-        return SIM_EPARSE;
-    }
+    rc = comp_cache_create(c, &p, &s->cache, errs);
     if (rc != 0) return rc;
-    c->cache = s->cache;
     return read_ttl_classes(c, s, errs);
 }
 
@@ -302,15 +293,10 @@ static void cdn_edge_reset_stats(component *c)
 static void cdn_edge_report(component *c, cJSON *o)
 {
     cdn_edge_state *s = c->state;
-    const cache_stats *cs = cache_get_stats(s->cache);
     comp_json_num(o, "misses_forwarded", (double)s->misses_sent, "%.0f");
     comp_json_num(o, "collapsed", (double)s->collapsed, "%.0f");
     comp_json_num(o, "bytes_upstream", (double)s->bytes_upstream, "%.0f");
-    comp_json_num(o, "evictions", (double)cs->evictions, "%.0f");
-    comp_json_num(o, "expirations", (double)cs->expirations, "%.0f");
-    comp_json_num(o, "characteristic_time_s", cache_characteristic_time(s->cache) / 1e9, "%.6f");
-    comp_json_num(o, "cache_used_bytes", (double)cache_used(s->cache), "%.0f");
-    comp_json_num(o, "cache_objects", (double)cache_objects(s->cache), "%.0f");
+    comp_cache_report(s->cache, o);
 }
 
 static void edge_drop(void *owner, request *r) { comp_drop(owner, r); }

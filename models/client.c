@@ -6,6 +6,7 @@
 
 #include "models/breaker.h"
 #include "models/retry.h"
+#include "models/workload.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
 #include "sim/zipf.h"
@@ -422,16 +423,10 @@ static void client_issue(component *c, uint64_t user)
     }
     r->object = sim_zipf_sample(&s->zipf, s->objects);
     r->size = client_object_size(&cf->size, r->object);
-    r->issued = env->eng->now;
-    r->arrived = env->eng->now;
     r->client = c;
     r->region = c->region;
     r->user = user;
-    if (comp_measuring(c)) {
-        r->flags |= REQ_F_MEASURED;
-        c->requests++;
-    }
-    if (env->issued) env->issued(env, r);
+    workload_issue(c, r);
     if (s->has_retry) retry_budget_deposit(&s->budget, env->eng->now);
     client_attempt(c, r, 0);
 }
@@ -478,11 +473,7 @@ static void client_finish(component *c, request *r, bool owned)
     client_conf *cf = c->conf;
     client_state *s = c->state;
     comp_env *env = c->env;
-    if (comp_measuring(c)) {
-        c->responses++;
-        if (r->flags & REQ_F_MEASURED) sim_hist_record(&c->latency, eng->now - r->issued);
-    }
-    if (env->completed) env->completed(env, r);
+    workload_complete(c, r);
     uint64_t user = r->user;
     if (owned) req_free(env->reqs, r);
     if (cf->mode == CLIENT_CLOSED && !c->down)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/comp_station.h"
 #include "models/prober.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
@@ -191,15 +192,10 @@ static int node_create(component *c, conf_errors *errs)
     if (!s) return SIM_ENOMEM;
     c->state = s;
     station_conf sc = { cf->servers, cf->queue_limit, cf->read_service, 0 };
-    int rc = station_init(&s->st, c->env->eng, &sc, c->rng, node_done, c);
-    if (rc == SIM_EINVAL) {
-        conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one server");
-        return SIM_EPARSE;
-    }
+    int rc = comp_station_init(c, &s->st, &sc, node_done, errs);
     if (rc != 0) return rc;
     s->st.op_service[REQ_PUT] = &cf->write_service;
     s->st.op_service[REQ_DELETE] = &cf->write_service;
-    c->st = &s->st;
     return 0;
 }
 

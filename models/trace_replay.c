@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "models/trace.h"
+#include "models/workload.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
 
@@ -191,14 +192,8 @@ static void ev_issue(sim_engine *eng, sim_event *ev)
     if (c->down) {
         req_free(env->reqs, r);
     } else {
-        r->issued = eng->now;
-        r->arrived = eng->now;
-        if (comp_measuring(c)) {
-            r->flags |= REQ_F_MEASURED;
-            c->requests++;
-        }
         s->replayed++;
-        if (env->issued) env->issued(env, r);
+        workload_issue(c, r);
         sim_schedule(eng, sim_dist_sample_time(&cf->last_mile, c->rng), ev_send, c, r, 0);
     }
     trace_req q;
@@ -216,15 +211,12 @@ static int replay_start(component *c)
 
 static void ev_done(sim_engine *eng, sim_event *ev)
 {
+    (void)eng;
     component *c = ev->target;
     request *r = ev->arg;
     comp_env *env = c->env;
     if (r->status == REQ_PENDING) r->status = REQ_OK;
-    if (comp_measuring(c)) {
-        c->responses++;
-        if (r->flags & REQ_F_MEASURED) sim_hist_record(&c->latency, eng->now - r->issued);
-    }
-    if (env->completed) env->completed(env, r);
+    workload_complete(c, r);
     req_free(env->reqs, r);
 }
 

@@ -64,6 +64,17 @@ static void warmup_band(rbuf *m, rbuf *l, double warmup_s)
                 warmup_s / 2);
 }
 
+/* Every time plot spans the whole run. Left to autoscale, a panel whose
+ * column is empty after some time (p50/p99 once no request completes, as in
+ * a retry storm that never recovers) stopped there: its time axis no longer
+ * lined up with the panels above it and its fault markers fell off it. */
+static void time_axis(rbuf *m, double sim_s)
+{
+    if (!(sim_s > 0) || !isfinite(sim_s)) return;
+    rbuf_puts(m, "# the whole run, in every panel (an empty column must not shorten its axis)\n");
+    rbuf_printf(m, "set xrange [0:%.9g]\n", sim_s);
+}
+
 /* A dashed line (into m) and a label (into l) per event time of events.csv;
  * events at the same time share one line and one label ("crash web-2 /
  * drop web-2"), so their texts do not print over each other. */
@@ -170,6 +181,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     const char *name = reports_json_str(sum, "scenario.name");
     rbuf_gpstr(&title, name ? name : "cdnsim run");
     warmup_band(&mark, &labels, reports_json_num(sum, "warmup_s", 0));
+    time_axis(&mark, reports_json_num(sum, "sim_s", 0));
     cJSON_Delete(sum);
 
     reports_csv ev = { 0 }, ts = { 0 };

@@ -15,80 +15,13 @@
 #include "models/server.h"
 #include "sim/errors.h"
 #include "tests/harness.h"
-
-typedef struct eenv {
-    sim_engine eng;
-    net nt;
-    req_pool pool;
-    comp_env env;
-    component *c[8];
-    size_t n;
-    uint64_t done, ok, failed;
-} eenv;
-
-static void e_completed(comp_env *env, request *r)
-{
-    eenv *t = env->world;
-    t->done++;
-    if (r->status == REQ_OK || r->status == REQ_PENDING) t->ok++;
-    if (r->status == REQ_FAILED) t->failed++;
-}
+#include "tests/model_env.h"
 
 /* One region, 1 ms one way, 1 GB/s. */
-static void eenv_init(eenv *t)
+static void eenv_init(model_env *t)
 {
-    memset(t, 0, sizeof *t);
-    sim_engine_init(&t->eng);
-    req_pool_init(&t->pool);
-    const char *names[] = { "a" };
-    net_link_conf same = { .bandwidth = 1e9 }, cross = { .bandwidth = 1e9 };
-    sim_dist_const(&same.delay, 1e6);
-    sim_dist_const(&cross.delay, 1e6);
-    CHECK_EQ_I64(net_init_simple(&t->nt, 1, names, &same, &cross), 0);
-    sim_dist_free(&same.delay);
-    sim_dist_free(&cross.delay);
-    t->env.eng = &t->eng;
-    t->env.net = &t->nt;
-    t->env.reqs = &t->pool;
-    t->env.seed = 7;
-    t->env.end = SIM_TIME_MAX;
-    t->env.completed = e_completed;
-    t->env.world = t;
-    t->env.comps = t->c;
-}
-
-static component *eenv_add(eenv *t, const comp_kind *k, const char *id, const void *conf)
-{
-    conf_errors errs;
-    conf_errors_init(&errs);
-    component *c = NULL;
-    CHECK_EQ_I64(comp_create_with(k, id, 0, conf, &t->env, &c, &errs), 0);
-    conf_errors_free(&errs);
-    if (!c) return NULL;
-    c->index = t->n;
-    t->c[t->n++] = c;
-    t->env.ncomps = t->n;
-    return c;
-}
-
-static void eenv_run(eenv *t, sim_time_t until)
-{
-    conf_errors errs;
-    conf_errors_init(&errs);
-    for (size_t i = 0; i < t->n; i++)
-        if (t->c[i]->kind->ops->link) CHECK_EQ_I64(t->c[i]->kind->ops->link(t->c[i], &errs), 0);
-    conf_errors_free(&errs);
-    for (size_t i = 0; i < t->n; i++)
-        if (t->c[i]->kind->ops->start) t->c[i]->kind->ops->start(t->c[i]);
-    sim_run(&t->eng, until);
-}
-
-static void eenv_free(eenv *t)
-{
-    for (size_t i = 0; i < t->n; i++) comp_free(t->c[i]);
-    net_free(&t->nt);
-    req_pool_free(&t->pool);
-    sim_engine_free(&t->eng);
+    static const char *const names[] = { "a" };
+    model_env_init(t, 1, names, 1e6, 1e9, 1e6, 1e9, 7);
 }
 
 /* Closed loop: `users` users, no think time, `objects` objects (uniform),
@@ -149,15 +82,15 @@ static double num(const cJSON *o, const char *key)
 static void test_collapse(void)
 {
     for (int on = 0; on < 2; on++) {
-        eenv t;
+        model_env t;
         eenv_init(&t);
         client_conf cc = users("edge", 10, 1);
-        eenv_add(&t, &client_kind, "users", &cc);
+        model_env_add(&t, &client_kind, "users", 0, &cc);
         cdn_edge_conf ec = edge_conf("origin", 1 << 20, on, 0);
-        component *edge = eenv_add(&t, &cdn_edge_kind, "edge", &ec);
+        component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
         server_conf sc = origin_conf(20e6);
-        component *origin = eenv_add(&t, &server_kind, "origin", &sc);
-        eenv_run(&t, SIM_S);
+        component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
+        model_env_run(&t, SIM_S);
         CHECK_EQ_U64(origin->requests, on ? 1 : 10);
         cJSON *o = comp_report(edge);
         CHECK_EQ_I64(num(o, "collapsed"), on ? 9 : 0);
@@ -168,7 +101,7 @@ static void test_collapse(void)
         /* every request issued completes; each user has one in flight at the end */
         CHECK_TRUE(t.done > 1000);
         CHECK_EQ_U64(cache_get_stats(edge->cache)->misses, 10);
-        eenv_free(&t);
+        model_env_free(&t);
     }
 }
 
@@ -176,17 +109,17 @@ static void test_collapse(void)
  * shield fetches each of the 5 objects once and serves the rest. */
 static void test_tiers(void)
 {
-    eenv t;
+    model_env t;
     eenv_init(&t);
     client_conf cc = users("edge", 1, 5);
-    eenv_add(&t, &client_kind, "users", &cc);
+    model_env_add(&t, &client_kind, "users", 0, &cc);
     cdn_edge_conf e1 = edge_conf("shield", 0, false, 0);
-    component *edge = eenv_add(&t, &cdn_edge_kind, "edge", &e1);
+    component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &e1);
     cdn_edge_conf e2 = edge_conf("origin", 1 << 20, false, 0);
-    component *shield = eenv_add(&t, &cdn_edge_kind, "shield", &e2);
+    component *shield = model_env_add(&t, &cdn_edge_kind, "shield", 0, &e2);
     server_conf sc = origin_conf(1e6);
-    component *origin = eenv_add(&t, &server_kind, "origin", &sc);
-    eenv_run(&t, SIM_S);
+    component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
+    model_env_run(&t, SIM_S);
     const cache_stats *es = cache_get_stats(edge->cache), *ss = cache_get_stats(shield->cache);
     CHECK_TRUE(es->requests > 50);
     CHECK_EQ_U64(es->hits, 0);
@@ -194,7 +127,7 @@ static void test_tiers(void)
     CHECK_EQ_U64(shield->requests, edge->requests);
     CHECK_EQ_U64(ss->misses, 5);
     CHECK_EQ_U64(origin->requests, 5);
-    eenv_free(&t);
+    model_env_free(&t);
 }
 
 /* TTL 50 ms, one user, one object: after each expiry the next request
@@ -205,15 +138,15 @@ static void test_tiers(void)
 static void test_ttl(void)
 {
     for (int ttl = 0; ttl < 2; ttl++) {
-        eenv t;
+        model_env t;
         eenv_init(&t);
         client_conf cc = users("edge", 1, 1);
-        eenv_add(&t, &client_kind, "users", &cc);
+        model_env_add(&t, &client_kind, "users", 0, &cc);
         cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, ttl ? 50 * SIM_MS : 0);
-        component *edge = eenv_add(&t, &cdn_edge_kind, "edge", &ec);
+        component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
         server_conf sc = origin_conf(1e6);
-        component *origin = eenv_add(&t, &server_kind, "origin", &sc);
-        eenv_run(&t, SIM_S);
+        component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
+        model_env_run(&t, SIM_S);
         if (ttl) {
             CHECK_TRUE(origin->requests >= 19 && origin->requests <= 20);
             CHECK_EQ_U64(cache_get_stats(edge->cache)->expirations, origin->requests - 1);
@@ -227,7 +160,7 @@ static void test_ttl(void)
                                                : !strcmp(k, "hit_ratio") ? "byte_hit_ratio" : NULL)
             CHECK_TRUE(cJSON_GetObjectItemCaseSensitive(o, k) != NULL);
         cJSON_Delete(o);
-        eenv_free(&t);
+        model_env_free(&t);
     }
 }
 
@@ -238,25 +171,25 @@ static void test_ttl(void)
 static void test_ttl_by_size(void)
 {
     for (int k = 0; k < 2; k++) {
-        eenv t;
+        model_env t;
         eenv_init(&t);
         client_conf cc = users("edge", 1, 1);
-        eenv_add(&t, &client_kind, "users", &cc);
+        model_env_add(&t, &client_kind, "users", 0, &cc);
         cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
         cJSON *classes = cJSON_Parse(k ? "[{\"up_to\": \"100B\", \"ttl\": \"1ms\"}, {\"up_to\": \"2KB\", \"ttl\": \"50ms\"}]"
                                        : "[{\"up_to\": \"500B\", \"ttl\": \"10ms\"}]");
         ec.ttl_by_size = classes;
-        component *edge = eenv_add(&t, &cdn_edge_kind, "edge", &ec);
+        component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
         server_conf sc = origin_conf(1e6);
-        component *origin = eenv_add(&t, &server_kind, "origin", &sc);
-        eenv_run(&t, SIM_S);
+        component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
+        model_env_run(&t, SIM_S);
         if (k) CHECK_TRUE(origin->requests >= 19 && origin->requests <= 20);
         else CHECK_EQ_U64(origin->requests, 1);
         CHECK_TRUE(edge != NULL);
-        eenv_free(&t);
+        model_env_free(&t);
         cJSON_Delete(classes);
     }
-    eenv t;
+    model_env t;
     eenv_init(&t);
     cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
     cJSON *classes = cJSON_Parse("[{\"up_to\": \"big\", \"ttl\": \"1s\"}]");
@@ -269,7 +202,7 @@ static void test_ttl_by_size(void)
     if (errs.n) CHECK_CONTAINS(errs.msgs[0], "edge.ttl_by_size[0]: expected {\"up_to\"");
     conf_errors_free(&errs);
     cJSON_Delete(classes);
-    eenv_free(&t);
+    model_env_free(&t);
 }
 
 /* Admission: 1000-byte objects are never cached under a 500-byte limit;
@@ -279,17 +212,17 @@ static void test_ttl_by_size(void)
 static void test_admission(void)
 {
     for (int k = 0; k < 3; k++) {
-        eenv t;
+        model_env t;
         eenv_init(&t);
         client_conf cc = users("edge", 1, 1);
-        eenv_add(&t, &client_kind, "users", &cc);
+        model_env_add(&t, &client_kind, "users", 0, &cc);
         cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
         ec.admit_one_in = k == 0 ? 1 : k == 1 ? 1000000000000 : 2;
         ec.admit_max_size = k == 0 ? 500 : 0;
-        component *edge = eenv_add(&t, &cdn_edge_kind, "edge", &ec);
+        component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
         server_conf sc = origin_conf(1e6);
-        component *origin = eenv_add(&t, &server_kind, "origin", &sc);
-        eenv_run(&t, SIM_S);
+        component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
+        model_env_run(&t, SIM_S);
         const cache_stats *st = cache_get_stats(edge->cache);
         if (k < 2) {
             CHECK_EQ_U64(st->hits, 0);
@@ -299,7 +232,7 @@ static void test_admission(void)
             CHECK_TRUE(origin->requests >= 1 && origin->requests <= 30);
             CHECK_EQ_U64(st->rejected, origin->requests - 1);
         }
-        eenv_free(&t);
+        model_env_free(&t);
     }
 }
 
@@ -310,10 +243,10 @@ static void test_admission(void)
 static void test_app_cache(void)
 {
     for (int ttl = 0; ttl < 2; ttl++) {
-        eenv t;
+        model_env t;
         eenv_init(&t);
         client_conf cc = users("cache", 1, 3);
-        eenv_add(&t, &client_kind, "app", &cc);
+        model_env_add(&t, &client_kind, "app", 0, &cc);
         app_cache_conf ac;
         memset(&ac, 0, sizeof ac);
         ac.st.servers = 1;
@@ -324,10 +257,10 @@ static void test_app_cache(void)
         ac.policy = 0; /* lru */
         ac.database = strdup("db");
         ac.ttl = ttl ? 100 * SIM_MS : 0;
-        component *cache = eenv_add(&t, &app_cache_kind, "cache", &ac);
+        component *cache = model_env_add(&t, &app_cache_kind, "cache", 0, &ac);
         server_conf sc = origin_conf(2e6);
-        component *db = eenv_add(&t, &server_kind, "db", &sc);
-        eenv_run(&t, SIM_S);
+        component *db = model_env_add(&t, &server_kind, "db", 0, &sc);
+        model_env_run(&t, SIM_S);
         const cache_stats *st = cache_get_stats(cache->cache);
         CHECK_TRUE(st->requests > 200);
         if (!ttl) {
@@ -347,7 +280,7 @@ static void test_app_cache(void)
         cJSON_Delete(o);
         comp_crash(cache);
         CHECK_EQ_U64(cache_objects(cache->cache), 0);
-        eenv_free(&t);
+        model_env_free(&t);
     }
 }
 

@@ -15,6 +15,7 @@
 #include "models/net.h"
 #include "sim/errors.h"
 #include "tests/harness.h"
+#include "tests/model_env.h"
 
 #define MAXREC 4096
 
@@ -24,12 +25,7 @@ typedef struct rec {
 } rec;
 
 typedef struct tdb {
-    sim_engine eng;
-    net nt;
-    req_pool pool;
-    comp_env env;
-    component *c[8];
-    size_t n;
+    model_env m; /* m.env.world is the tdb */
     component *db;
     rec recs[MAXREC];
     size_t nrec;
@@ -62,43 +58,16 @@ static conf_strlist list3(const char *a, const char *b, const char *c)
     return l;
 }
 
-static component *add(tdb *t, const comp_kind *k, const char *id, const void *conf)
-{
-    conf_errors errs;
-    conf_errors_init(&errs);
-    component *c = NULL;
-    CHECK_EQ_I64(comp_create_with(k, id, 0, conf, &t->env, &c, &errs), 0);
-    conf_errors_free(&errs);
-    if (!c) return NULL;
-    c->index = t->n;
-    t->c[t->n++] = c;
-    t->env.ncomps = t->n;
-    return c;
-}
-
 /* A db with nodes n1 (primary), n2, n3; health checks with the defaults
  * (every 1 s, timeout 1 s, 3 failures, 2 successes). Returns 0 when built. */
 static int tdb_init(tdb *t, int read_from, int during, int64_t qlimit, double lag_ns, sim_time_t promotion)
 {
     memset(t, 0, sizeof *t);
-    sim_engine_init(&t->eng);
-    req_pool_init(&t->pool);
-    const char *names[] = { "dc" };
-    net_link_conf same = { .bandwidth = 0 }, cross = { .bandwidth = 0 };
-    sim_dist_const(&same.delay, 1e6);
-    sim_dist_const(&cross.delay, 1e6);
-    CHECK_EQ_I64(net_init_simple(&t->nt, 1, names, &same, &cross), 0);
-    sim_dist_free(&same.delay);
-    sim_dist_free(&cross.delay);
-    t->env.eng = &t->eng;
-    t->env.net = &t->nt;
-    t->env.reqs = &t->pool;
-    t->env.seed = 7;
-    t->env.end = SIM_TIME_MAX;
-    t->env.completed = t_completed;
-    t->env.event = t_event;
-    t->env.world = t;
-    t->env.comps = t->c;
+    static const char *const names[] = { "dc" };
+    model_env_init(&t->m, 1, names, 1e6, 0, 1e6, 0, 7);
+    t->m.env.completed = t_completed;
+    t->m.env.event = t_event;
+    t->m.env.world = t;
     db_conf dc;
     memset(&dc, 0, sizeof dc);
     dc.nodes = list3("n1", "n2", "n3");
@@ -108,7 +77,7 @@ static int tdb_init(tdb *t, int read_from, int during, int64_t qlimit, double la
     dc.promotion_delay = promotion;
     dc.during_failover = during;
     dc.write_queue_limit = qlimit;
-    t->db = add(t, &db_kind, "db", &dc);
+    t->db = model_env_add(&t->m, &db_kind, "db", 0, &dc);
     static const char *const ids[] = { "n1", "n2", "n3" };
     for (int i = 0; i < 3; i++) {
         db_node_conf nc;
@@ -117,35 +86,22 @@ static int tdb_init(tdb *t, int read_from, int during, int64_t qlimit, double la
         nc.queue_limit = -1;
         sim_dist_const(&nc.read_service, 1e6);
         sim_dist_const(&nc.write_service, 2e6);
-        add(t, &db_node_kind, ids[i], &nc);
+        model_env_add(&t->m, &db_node_kind, ids[i], 0, &nc);
     }
-    if (t->n != 4) return -1;
-    conf_errors errs;
-    conf_errors_init(&errs);
-    int bad = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (t->c[i]->kind->ops->link && t->c[i]->kind->ops->link(t->c[i], &errs) != 0) bad = 1;
-    conf_errors_free(&errs);
+    if (t->m.n != 4) return -1;
+    int bad = model_env_link(&t->m);
     CHECK_EQ_I64(bad, 0);
     if (bad) return -1;
-    for (size_t i = 0; i < t->n; i++)
-        if (t->c[i]->kind->ops->start) CHECK_EQ_I64(t->c[i]->kind->ops->start(t->c[i]), 0);
+    for (size_t i = 0; i < t->m.n; i++)
+        if (t->m.c[i]->kind->ops->start) CHECK_EQ_I64(t->m.c[i]->kind->ops->start(t->m.c[i]), 0);
     return 0;
-}
-
-static void tdb_free(tdb *t)
-{
-    for (size_t i = 0; i < t->n; i++) comp_free(t->c[i]);
-    net_free(&t->nt);
-    req_pool_free(&t->pool);
-    sim_engine_free(&t->eng);
 }
 
 /* Injects a request for `object` at time `at`: it reaches the db one hop later. */
 static void ev_inject(sim_engine *eng, sim_event *ev)
 {
     tdb *t = ev->target;
-    request *r = req_new(&t->pool);
+    request *r = req_new(&t->m.pool);
     if (!r) return;
     r->op = (uint8_t)(ev->data >> 32);
     r->object = ev->data & 0xffffffffu;
@@ -157,7 +113,7 @@ static void ev_inject(sim_engine *eng, sim_event *ev)
 
 static void inject(tdb *t, sim_time_t at, int op, uint32_t object)
 {
-    sim_schedule_at(&t->eng, at, ev_inject, t, NULL, ((uint64_t)op << 32) | object);
+    sim_schedule_at(&t->m.eng, at, ev_inject, t, NULL, ((uint64_t)op << 32) | object);
 }
 
 static void ev_crash(sim_engine *eng, sim_event *ev)
@@ -191,17 +147,17 @@ static void test_read_routing(void)
     for (int p = 0; p < 3; p++) {
         tdb t;
         if (tdb_init(&t, policies[p], DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
-            tdb_free(&t);
+            model_env_free(&t.m);
             continue;
         }
         for (int k = 0; k < 30; k++) inject(&t, 100 * SIM_MS + k * 10 * SIM_MS, REQ_GET, (uint32_t)k);
-        sim_run(&t.eng, 2 * SIM_S);
+        sim_run(&t.m.eng, 2 * SIM_S);
         CHECK_EQ_U64(t.nrec, 30);
-        for (int i = 0; i < 3; i++) CHECK_EQ_U64(t.c[1 + i]->requests, want[p][i]);
+        for (int i = 0; i < 3; i++) CHECK_EQ_U64(t.m.c[1 + i]->requests, want[p][i]);
         for (size_t k = 0; k < t.nrec; k++) CHECK_EQ_I64(t.recs[k].status, REQ_PENDING);
         /* a read: 1 ms to the db, 1 ms to the node, 1 ms service, 1 ms back to the db */
         CHECK_EQ_I64(t.recs[0].done - t.recs[0].issued, 4 * SIM_MS);
-        tdb_free(&t);
+        model_env_free(&t.m);
     }
 }
 
@@ -212,12 +168,12 @@ static void test_replica_crash(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
-    sim_schedule_at(&t.eng, SIM_S + 500 * SIM_US, ev_crash, t.c[2], NULL, 0);
+    sim_schedule_at(&t.m.eng, SIM_S + 500 * SIM_US, ev_crash, t.m.c[2], NULL, 0);
     for (int k = 0; k < 600; k++) inject(&t, k * 10 * SIM_MS, REQ_GET, (uint32_t)k);
-    sim_run(&t.eng, 7 * SIM_S);
+    sim_run(&t.m.eng, 7 * SIM_S);
     CHECK_EQ_U64(t.nrec, 600);
     for (size_t k = 0; k < t.nrec; k++) CHECK_EQ_I64(t.recs[k].status, REQ_PENDING);
     cJSON *o = report(&t);
@@ -230,7 +186,7 @@ static void test_replica_crash(void)
     CHECK_CONTAINS(t.events, ",health_down,n2,");
     CHECK_EQ_I64(db_primary(t.db), 0);
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 /* The primary crashes at 9.953 s. Health checks every 1 s, 3 failures:
@@ -242,13 +198,13 @@ static void test_failover_fail(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e6, 2 * SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
     sim_time_t crash = 9953 * SIM_MS;
-    sim_schedule_at(&t.eng, crash, ev_crash, t.c[1], NULL, 0);
+    sim_schedule_at(&t.m.eng, crash, ev_crash, t.m.c[1], NULL, 0);
     for (int k = 0; k < 250; k++) inject(&t, k * 100 * SIM_MS + 50 * SIM_MS, REQ_PUT, (uint32_t)k);
-    sim_run(&t.eng, 26 * SIM_S);
+    sim_run(&t.m.eng, 26 * SIM_S);
     cJSON *o = report(&t);
     cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "failovers"), 0);
     CHECK_TRUE(f != NULL);
@@ -276,7 +232,7 @@ static void test_failover_fail(void)
     CHECK_CONTAINS(t.events, ",db_promoted,n2,");
     CHECK_CONTAINS(t.events, ",db_writes_back,n2,");
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 /* The same with "queue" and room for 10 writes: the first 10 writes of the
@@ -285,12 +241,12 @@ static void test_failover_queue(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_QUEUE, 10, 1e6, 2 * SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
-    sim_schedule_at(&t.eng, 9953 * SIM_MS, ev_crash, t.c[1], NULL, 0);
+    sim_schedule_at(&t.m.eng, 9953 * SIM_MS, ev_crash, t.m.c[1], NULL, 0);
     for (int k = 0; k < 250; k++) inject(&t, k * 100 * SIM_MS + 50 * SIM_MS, REQ_PUT, (uint32_t)k);
-    sim_run(&t.eng, 26 * SIM_S);
+    sim_run(&t.m.eng, 26 * SIM_S);
     cJSON *o = report(&t);
     cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "failovers"), 0);
     double promote = num(f, "time_to_promote_s");
@@ -311,7 +267,7 @@ static void test_failover_queue(void)
     /* the first queued write commits at promotion + 1 ms hop + 2 ms service */
     CHECK_NEAR(num(o, "write_unavailable_s"), promote + 0.003, 1e-6);
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 /* Replication lag 50 ms: a read of object 7 served on a replica 10 ms after
@@ -321,7 +277,7 @@ static void test_stale_reads(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 50e6, SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
     /* write of 7 sent at 100 ms: at the db 101, at n1 102, committed 104 ms */
@@ -333,24 +289,24 @@ static void test_stale_reads(void)
     /* served at 304 ms: replicated at 154 ms */
     inject(&t, 300 * SIM_MS, REQ_GET, 7);
     inject(&t, 301 * SIM_MS, REQ_GET, 7);
-    sim_run(&t.eng, SIM_S);
+    sim_run(&t.m.eng, SIM_S);
     cJSON *o = report(&t);
     CHECK_EQ_I64(num(o, "stale_reads"), 2);
     CHECK_EQ_I64(num(o, "replica_reads"), 5);
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 
     if (tdb_init(&t, DB_READ_PRIMARY, DB_FAILOVER_FAIL, 0, 50e6, SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
     inject(&t, 100 * SIM_MS, REQ_PUT, 7);
     inject(&t, 110 * SIM_MS, REQ_GET, 7);
-    sim_run(&t.eng, SIM_S);
+    sim_run(&t.m.eng, SIM_S);
     o = report(&t);
     CHECK_EQ_I64(num(o, "stale_reads"), 0);
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 /* Lag 1 s: the writes committed in the last second before the primary's
@@ -359,19 +315,19 @@ static void test_lost_writes(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e9, SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
     /* writes sent at 1.0, 1.1, ..., 4.9 s commit 4 ms later; the crash at
      * 5 s: those committed after 4.0 s (sent at 4.0 .. 4.9: 10) are lost */
     for (int k = 0; k < 40; k++) inject(&t, SIM_S + k * 100 * SIM_MS, REQ_PUT, (uint32_t)k);
-    sim_schedule_at(&t.eng, 5 * SIM_S, ev_crash, t.c[1], NULL, 0);
-    sim_run(&t.eng, 12 * SIM_S);
+    sim_schedule_at(&t.m.eng, 5 * SIM_S, ev_crash, t.m.c[1], NULL, 0);
+    sim_run(&t.m.eng, 12 * SIM_S);
     cJSON *o = report(&t);
     CHECK_EQ_I64(num(o, "writes_lost_in_failover"), 10);
     CHECK_CONTAINS(t.events, "10 writes it had not received are lost");
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 /* The old primary comes back after the promotion: it is a replica now
@@ -380,13 +336,13 @@ static void test_old_primary_rejoins(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_ANY, DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
-    sim_schedule_at(&t.eng, 2 * SIM_S, ev_crash, t.c[1], NULL, 0);
-    sim_schedule_at(&t.eng, 10 * SIM_S, ev_recover, t.c[1], NULL, 0);
+    sim_schedule_at(&t.m.eng, 2 * SIM_S, ev_crash, t.m.c[1], NULL, 0);
+    sim_schedule_at(&t.m.eng, 10 * SIM_S, ev_recover, t.m.c[1], NULL, 0);
     for (int k = 0; k < 50; k++) inject(&t, 15 * SIM_S + k * 10 * SIM_MS, k % 2 ? REQ_GET : REQ_PUT, (uint32_t)k);
-    sim_run(&t.eng, 17 * SIM_S);
+    sim_run(&t.m.eng, 17 * SIM_S);
     CHECK_EQ_I64(db_primary(t.db), 1);
     CHECK_CONTAINS(t.events, ",health_up,n1,");
     cJSON *o = report(&t);
@@ -395,8 +351,8 @@ static void test_old_primary_rejoins(void)
     const cJSON *rs = cJSON_GetObjectItemCaseSensitive(o, "reads_sent");
     CHECK_TRUE(num(rs, "n1") >= 8); /* a third of the 25 reads */
     /* every write went to n2: n2's requests = its reads + 25 writes */
-    CHECK_EQ_I64((double)t.c[2]->requests, num(rs, "n2") + 25);
-    cJSON *n1 = comp_report(t.c[1]), *n2 = comp_report(t.c[2]);
+    CHECK_EQ_I64((double)t.m.c[2]->requests, num(rs, "n2") + 25);
+    cJSON *n1 = comp_report(t.m.c[1]), *n2 = comp_report(t.m.c[2]);
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n1, "role")), "replica");
     CHECK_STR(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(n2, "role")), "primary");
     CHECK_EQ_I64(num(n1, "writes_served"), 0);
@@ -405,7 +361,7 @@ static void test_old_primary_rejoins(void)
     cJSON_Delete(n1);
     cJSON_Delete(n2);
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 /* Every node crashes: the promotion finds no replica ("db_promotion_failed"),
@@ -414,14 +370,14 @@ static void test_no_replica(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
-    for (int i = 1; i <= 3; i++) sim_schedule_at(&t.eng, 2 * SIM_S, ev_crash, t.c[i], NULL, 0);
-    sim_schedule_at(&t.eng, 12 * SIM_S, ev_recover, t.c[3], NULL, 0);
+    for (int i = 1; i <= 3; i++) sim_schedule_at(&t.m.eng, 2 * SIM_S, ev_crash, t.m.c[i], NULL, 0);
+    sim_schedule_at(&t.m.eng, 12 * SIM_S, ev_recover, t.m.c[3], NULL, 0);
     inject(&t, 11 * SIM_S, REQ_GET, 1); /* no node at all: fails */
     inject(&t, 20 * SIM_S, REQ_PUT, 1);
-    sim_run(&t.eng, 21 * SIM_S);
+    sim_run(&t.m.eng, 21 * SIM_S);
     CHECK_CONTAINS(t.events, ",db_promotion_failed,");
     CHECK_EQ_I64(db_primary(t.db), 2);
     CHECK_EQ_U64(t.nrec, 2);
@@ -429,7 +385,7 @@ static void test_no_replica(void)
         CHECK_EQ_I64(t.recs[0].status, REQ_FAILED);
         CHECK_EQ_I64(t.recs[1].status, REQ_PENDING);
     }
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 /* The primary is back 200 ms after its crash, before a third probe can
@@ -439,13 +395,13 @@ static void test_primary_back_before_detection(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
-    sim_schedule_at(&t.eng, 2 * SIM_S, ev_crash, t.c[1], NULL, 0);
-    sim_schedule_at(&t.eng, 2200 * SIM_MS, ev_recover, t.c[1], NULL, 0);
+    sim_schedule_at(&t.m.eng, 2 * SIM_S, ev_crash, t.m.c[1], NULL, 0);
+    sim_schedule_at(&t.m.eng, 2200 * SIM_MS, ev_recover, t.m.c[1], NULL, 0);
     for (int k = 0; k < 60; k++) inject(&t, k * 100 * SIM_MS + 50 * SIM_MS, REQ_PUT, (uint32_t)k);
-    sim_run(&t.eng, 8 * SIM_S);
+    sim_run(&t.m.eng, 8 * SIM_S);
     CHECK_EQ_I64(db_primary(t.db), 0);
     cJSON *o = report(&t);
     /* writes reaching the db at 2.051 and 2.151 s fail; the one at 2.251 s
@@ -456,7 +412,7 @@ static void test_primary_back_before_detection(void)
     CHECK_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(f, "time_to_detect_s")));
     CHECK_TRUE(strstr(t.events, "db_promoted") == NULL);
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 /* The primary stops answering without crashing (its hook is not called, as
@@ -471,12 +427,12 @@ static void test_silent_primary(void)
 {
     tdb t;
     if (tdb_init(&t, DB_READ_REPLICAS, DB_FAILOVER_FAIL, 0, 1e6, SIM_S) != 0) {
-        tdb_free(&t);
+        model_env_free(&t.m);
         return;
     }
-    sim_schedule_at(&t.eng, 2 * SIM_S, ev_silence, t.c[1], NULL, 0);
+    sim_schedule_at(&t.m.eng, 2 * SIM_S, ev_silence, t.m.c[1], NULL, 0);
     for (int k = 0; k < 100; k++) inject(&t, k * 100 * SIM_MS + 50 * SIM_MS, REQ_PUT, (uint32_t)k);
-    sim_run(&t.eng, 11 * SIM_S);
+    sim_run(&t.m.eng, 11 * SIM_S);
     cJSON *o = report(&t);
     cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(o, "failovers"), 0);
     double at = num(f, "crash_at_s");
@@ -485,7 +441,7 @@ static void test_silent_primary(void)
     CHECK_NEAR(num(f, "time_to_promote_s"), 1.0, 1e-9);
     CHECK_EQ_I64(db_primary(t.db), 1);
     cJSON_Delete(o);
-    tdb_free(&t);
+    model_env_free(&t.m);
 }
 
 void test_db_register(void)

@@ -3,142 +3,24 @@
  * promises, its variants (writes queueing during the failover, reads from
  * the primary only), the cache outage in front of replicas
  * (scenarios/faults/cache-outage-replicas.json), and malformed db and
- * client-mix input is reported with its location. The run helpers repeat those of test_e2e_faults.c. */
+ * client-mix input is reported with its location. The run
+ * helpers are in tests/e2e.c. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
 
+#include "tests/e2e.h"
 #include "tests/harness.h"
 
-/* One run: the summary and the time series, kept for the checks. */
-typedef struct run {
-    char *dir;
-    cJSON *summary;
-    char *events;
-    /* timeseries.csv */
-    char **cols;
-    size_t ncols;
-    double *v;
-    size_t nrows;
-} run;
-
-static void run_free(run *r)
-{
-    if (r->dir) tests_rmtree(r->dir);
-    free(r->dir);
-    cJSON_Delete(r->summary);
-    free(r->events);
-    for (size_t i = 0; i < r->ncols; i++) free(r->cols[i]);
-    free(r->cols);
-    free(r->v);
-    memset(r, 0, sizeof *r);
-}
-
-static char *read_in(const char *dir, const char *name)
-{
-    char *path = NULL;
-    if (asprintf(&path, "%s/%s", dir, name) < 0) return NULL;
-    char *text = tests_read_file(path, NULL);
-    free(path);
-    return text;
-}
-
-/* Parses timeseries.csv: a header of names, then rows of numbers (an empty
- * cell is NaN). */
-static int parse_ts(run *r, char *text)
-{
-    char *save = NULL, *line = strtok_r(text, "\n", &save);
-    if (!line) return -1;
-    for (char *p = line;;) {
-        char *comma = strchr(p, ',');
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        r->cols = realloc(r->cols, (r->ncols + 1) * sizeof *r->cols);
-        r->cols[r->ncols++] = strndup(p, n);
-        if (!comma) break;
-        p = comma + 1;
-    }
-    while ((line = strtok_r(NULL, "\n", &save))) {
-        r->v = realloc(r->v, (r->nrows + 1) * r->ncols * sizeof *r->v);
-        double *row = r->v + r->nrows * r->ncols;
-        char *p = line;
-        for (size_t c = 0; c < r->ncols; c++) {
-            char *end;
-            row[c] = (*p == ',' || !*p) ? NAN : strtod(p, &end);
-            char *comma = strchr(p, ',');
-            p = comma ? comma + 1 : p + strlen(p);
-        }
-        r->nrows++;
-    }
-    return 0;
-}
-
-static long col(const run *r, const char *name)
-{
-    for (size_t i = 0; i < r->ncols; i++)
-        if (!strcmp(r->cols[i], name)) return (long)i;
-    tests_fail(__FILE__, __LINE__, "no column %s in timeseries.csv", name);
-    return -1;
-}
-
-static double at(const run *r, size_t row, long c) { return c < 0 ? NAN : r->v[row * r->ncols + (size_t)c]; }
-
-/* Sum of column `name` over the windows starting in [t0, t1). */
-static double sum_between(const run *r, const char *name, double t0, double t1)
-{
-    long c = col(r, name), t = col(r, "t_s");
-    double s = 0;
-    for (size_t i = 0; i < r->nrows; i++) {
-        double ts = at(r, i, t);
-        if (ts >= t0 - 1e-9 && ts < t1 - 1e-9 && !isnan(at(r, i, c))) s += at(r, i, c);
-    }
-    return s;
-}
-
-/* Runs a scenario with extra arguments; 0 on success. */
-static int run_scenario(run *r, const char *scenario, const char *extra)
-{
-    memset(r, 0, sizeof *r);
-    r->dir = tests_mkdtemp();
-    if (!r->dir) return -1;
-    char *cmd = NULL;
-    if (asprintf(&cmd, "%s run %s -q --no-report --out %s/o %s", tests_cdnsim_bin(), scenario, r->dir,
-                 extra ? extra : "") < 0)
-        return -1;
-    char *err = NULL;
-    int rc = tests_run(cmd, NULL, &err);
-    if (rc != 0) tests_fail(__FILE__, __LINE__, "%s: exit %d: %s", cmd, rc, err ? err : "");
-    free(cmd);
-    free(err);
-    if (rc != 0) return -1;
-    char sub[4200];
-    snprintf(sub, sizeof sub, "%s/o", r->dir);
-    char *s = read_in(sub, "summary.json"), *ts = read_in(sub, "timeseries.csv");
-    r->events = read_in(sub, "events.csv");
-    r->summary = s ? cJSON_Parse(s) : NULL;
-    free(s);
-    int bad = !r->summary || !ts || !r->events || parse_ts(r, ts) != 0;
-    free(ts);
-    if (bad) tests_fail(__FILE__, __LINE__, "%s: missing or unreadable output", scenario);
-    return bad ? -1 : 0;
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    if (cJSON_IsNumber(v)) return v->valuedouble;
-    if (cJSON_IsRaw(v) && v->valuestring) return strtod(v->valuestring, NULL);
-    return NAN;
-}
-
-static const cJSON *shop_db(const run *r)
+static const cJSON *shop_db(const e2e_run *r)
 {
     return cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->summary, "components"), "shop-db");
 }
 
 /* Time of the first events.csv line with ",event,target," or -1. */
-static double event_time(const run *r, const char *event, const char *target)
+static double event_time(const e2e_run *r, const char *event, const char *target)
 {
     char key[200];
     snprintf(key, sizeof key, ",%s,%s,", event, target);
@@ -157,43 +39,43 @@ static double event_time(const run *r, const char *event, const char *target)
  * in the windows from promotion + 1 s on. Reads never fail. */
 static void test_holiday_sale(void)
 {
-    run r;
-    if (run_scenario(&r, SCN, NULL) != 0) {
-        run_free(&r);
+    e2e_run r;
+    if (e2e_run_scenario(&r, SCN, NULL) != 0) {
+        e2e_run_free(&r);
         return;
     }
     const cJSON *db = shop_db(&r);
     const cJSON *f = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(db, "failovers"), 0);
     CHECK_TRUE(f != NULL);
-    double detect = num(f, "time_to_detect_s"), promote = num(f, "time_to_promote_s");
+    double detect = e2e_num(f, "time_to_detect_s"), promote = e2e_num(f, "time_to_promote_s");
     CHECK_TRUE(detect >= 3.0 && detect < 4.001);
     CHECK_NEAR(promote, detect + 5.0, 1e-6);
     /* the first write after the promotion: within a few ms at 120 writes/s */
-    double unavail = num(db, "write_unavailable_s");
+    double unavail = e2e_num(db, "write_unavailable_s");
     CHECK_TRUE(unavail >= promote && unavail < promote + 0.2);
     CHECK_TRUE(unavail >= 8.0 && unavail <= 30 + 4.001 + 5 + 1 - 30);
-    CHECK_NEAR(num(f, "write_unavailable_s"), unavail, 1e-9);
+    CHECK_NEAR(e2e_num(f, "write_unavailable_s"), unavail, 1e-9);
     /* no failure before the crash; failures in every window of the gap
      * (about 60 writes per 0.5 s window: more than 20 is 5 sigma below) */
-    CHECK_EQ_I64((long long)sum_between(&r, "failed", 10, 30), 0);
-    for (double t = 30; t + 0.5 <= 30 + promote; t += 0.5) CHECK_TRUE(sum_between(&r, "failed", t, t + 0.5) > 20);
+    CHECK_EQ_I64((long long)e2e_sum_between(&r, "failed", 10, 30), 0);
+    for (double t = 30; t + 0.5 <= 30 + promote; t += 0.5) CHECK_TRUE(e2e_sum_between(&r, "failed", t, t + 0.5) > 20);
     /* errors stop within detection + promotion delay + 1 s */
     double stop = ceil((30 + detect + 5 + 1) * 2) / 2;
-    CHECK_EQ_I64((long long)sum_between(&r, "failed", stop, 60), 0);
+    CHECK_EQ_I64((long long)e2e_sum_between(&r, "failed", stop, 60), 0);
     /* every failure is a write: about 120/s for ~9 s (1075, sd ~33) */
-    double failed = num(db, "failed_writes");
+    double failed = e2e_num(db, "failed_writes");
     CHECK_TRUE(failed > 950 && failed < 1200);
-    CHECK_NEAR(sum_between(&r, "failed", 10, 60), failed, 0.5);
-    CHECK_EQ_I64((long long)num(db, "failed_reads"), 0);
+    CHECK_NEAR(e2e_sum_between(&r, "failed", 10, 60), failed, 0.5);
+    CHECK_EQ_I64((long long)e2e_num(db, "failed_reads"), 0);
     /* only the requests in service on db-1 at the crash are lost (they time
      * out 2 s later): a handful */
-    CHECK_TRUE(sum_between(&r, "timed_out", 10, 60) <= 10);
+    CHECK_TRUE(e2e_sum_between(&r, "timed_out", 10, 60) <= 10);
     /* asynchronous replication: lag exp(100 ms), 120 writes/s: about 12
      * writes in flight to each replica at the crash */
-    double lost = num(db, "writes_lost_in_failover");
+    double lost = e2e_num(db, "writes_lost_in_failover");
     CHECK_TRUE(lost >= 1 && lost <= 40);
-    CHECK_TRUE(num(db, "stale_reads") > 0);
-    CHECK_TRUE(num(db, "stale_reads") < num(db, "reads"));
+    CHECK_TRUE(e2e_num(db, "stale_reads") > 0);
+    CHECK_TRUE(e2e_num(db, "stale_reads") < e2e_num(db, "reads"));
     CHECK_CONTAINS(r.events, "30.000000,crash,db-1,");
     double lost_at = event_time(&r, "db_primary_lost", "db-1");
     CHECK_NEAR(lost_at, 30 + detect, 1e-5);
@@ -205,7 +87,7 @@ static void test_holiday_sale(void)
     CHECK_TRUE(up >= 51.0 && up < 52.01);
     const cJSON *prim = cJSON_GetObjectItemCaseSensitive(db, "primary");
     CHECK_TRUE(cJSON_IsString(prim) && strcmp(prim->valuestring, "db-1") != 0);
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
 /* "queue": the writes of the gap wait (about 1075 of them, under the 2000
@@ -213,54 +95,54 @@ static void test_holiday_sale(void)
  * but the few lost on db-1, and the wait shows in the latency. */
 static void test_holiday_sale_queue(void)
 {
-    run r;
-    if (run_scenario(&r, SCN, "--set components.shop-db.during_failover=queue --set components.users.timeout=15s") != 0) {
-        run_free(&r);
+    e2e_run r;
+    if (e2e_run_scenario(&r, SCN, "--set components.shop-db.during_failover=queue --set components.users.timeout=15s") != 0) {
+        e2e_run_free(&r);
         return;
     }
     const cJSON *db = shop_db(&r);
-    CHECK_EQ_I64((long long)num(db, "failed_writes"), 0);
-    CHECK_EQ_I64((long long)sum_between(&r, "failed", 10, 60), 0);
-    double q = num(db, "queued_writes");
+    CHECK_EQ_I64((long long)e2e_num(db, "failed_writes"), 0);
+    CHECK_EQ_I64((long long)e2e_sum_between(&r, "failed", 10, 60), 0);
+    double q = e2e_num(db, "queued_writes");
     CHECK_TRUE(q > 950 && q < 1200);
-    double unavail = num(db, "write_unavailable_s");
+    double unavail = e2e_num(db, "write_unavailable_s");
     CHECK_TRUE(unavail >= 8.0 && unavail < 9.2);
-    CHECK_TRUE(sum_between(&r, "timed_out", 10, 60) <= 10);
+    CHECK_TRUE(e2e_sum_between(&r, "timed_out", 10, 60) <= 10);
     /* the window of the promotion completes writes that waited up to ~9 s */
-    long c = col(&r, "p99_ms"), t = col(&r, "t_s");
+    long c = e2e_col(&r, "p99_ms"), t = e2e_col(&r, "t_s");
     double worst = 0;
     for (size_t i = 0; i < r.nrows; i++)
-        if (at(&r, i, t) >= 38 && at(&r, i, t) < 40 && at(&r, i, c) > worst) worst = at(&r, i, c);
+        if (e2e_at(&r, i, t) >= 38 && e2e_at(&r, i, t) < 40 && e2e_at(&r, i, c) > worst) worst = e2e_at(&r, i, c);
     CHECK_TRUE(worst > 5000);
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
 /* Reads from the primary only: never stale, but they fail with the writes. */
 static void test_holiday_sale_primary_reads(void)
 {
-    run r;
-    if (run_scenario(&r, SCN, "--set components.shop-db.read_from=primary") != 0) {
-        run_free(&r);
+    e2e_run r;
+    if (e2e_run_scenario(&r, SCN, "--set components.shop-db.read_from=primary") != 0) {
+        e2e_run_free(&r);
         return;
     }
     const cJSON *db = shop_db(&r);
-    CHECK_EQ_I64((long long)num(db, "stale_reads"), 0);
-    CHECK_EQ_I64((long long)num(db, "replica_reads"), 0);
+    CHECK_EQ_I64((long long)e2e_num(db, "stale_reads"), 0);
+    CHECK_EQ_I64((long long)e2e_num(db, "replica_reads"), 0);
     /* ~480 reads/s for ~9 s */
-    CHECK_TRUE(num(db, "failed_reads") > 3500);
-    run_free(&r);
+    CHECK_TRUE(e2e_num(db, "failed_reads") > 3500);
+    e2e_run_free(&r);
 }
 
 /* Mean over the windows starting in [t0, t1) of the database read load:
  * the sum of util:db-1..3 (same servers and read service on every node,
  * so proportional to the read rate). */
-static double db_load(const run *r, double t0, double t1)
+static double db_load(const e2e_run *r, double t0, double t1)
 {
     double s = 0;
     for (int i = 1; i <= 3; i++) {
         char name[32];
         snprintf(name, sizeof name, "util:db-%d", i);
-        s += sum_between(r, name, t0, t1);
+        s += e2e_sum_between(r, name, t0, t1);
     }
     return s / (t1 - t0);
 }
@@ -274,34 +156,34 @@ static double db_load(const run *r, double t0, double t1)
  * most what it was, give or take that noise). */
 static void test_cache_outage_replicas(void)
 {
-    run r;
-    if (run_scenario(&r, "scenarios/faults/cache-outage-replicas.json", NULL) != 0) {
-        run_free(&r);
+    e2e_run r;
+    if (e2e_run_scenario(&r, "scenarios/faults/cache-outage-replicas.json", NULL) != 0) {
+        e2e_run_free(&r);
         return;
     }
     double before = db_load(&r, 20, 30), spike = db_load(&r, 30, 31), end = db_load(&r, 50, 60);
     CHECK_TRUE(before > 0);
     CHECK_TRUE(spike >= 5 * before);
     CHECK_TRUE(end <= 1.5 * before);
-    CHECK_TRUE(sum_between(&r, "hit_ratio:cache", 29, 30) > 0.9);
-    CHECK_TRUE(sum_between(&r, "hit_ratio:cache", 30, 31) < 0.5);
-    CHECK_TRUE(sum_between(&r, "hit_ratio:cache", 59, 60) > 0.9);
+    CHECK_TRUE(e2e_sum_between(&r, "hit_ratio:cache", 29, 30) > 0.9);
+    CHECK_TRUE(e2e_sum_between(&r, "hit_ratio:cache", 30, 31) < 0.5);
+    CHECK_TRUE(e2e_sum_between(&r, "hit_ratio:cache", 59, 60) > 0.9);
     /* headroom: no node above 40% busy in any window */
-    long t = col(&r, "t_s");
+    long t = e2e_col(&r, "t_s");
     for (int i = 1; i <= 3; i++) {
         char name[32];
         snprintf(name, sizeof name, "util:db-%d", i);
-        long c = col(&r, name);
+        long c = e2e_col(&r, name);
         for (size_t k = 0; k < r.nrows; k++)
-            if (at(&r, k, t) >= 20) CHECK_TRUE(at(&r, k, c) < 0.4);
+            if (e2e_at(&r, k, t) >= 20) CHECK_TRUE(e2e_at(&r, k, c) < 0.4);
     }
-    CHECK_EQ_I64((long long)(sum_between(&r, "failed", 0, 60) + sum_between(&r, "timed_out", 0, 60)), 0);
+    CHECK_EQ_I64((long long)(e2e_sum_between(&r, "failed", 0, 60) + e2e_sum_between(&r, "timed_out", 0, 60)), 0);
     /* every database read is a cache miss */
     const cJSON *comps = cJSON_GetObjectItemCaseSensitive(r.summary, "components");
-    CHECK_EQ_I64((long long)num(cJSON_GetObjectItemCaseSensitive(comps, "catalog-db"), "reads"),
-                 (long long)num(cJSON_GetObjectItemCaseSensitive(comps, "cache"), "database_reads"));
+    CHECK_EQ_I64((long long)e2e_num(cJSON_GetObjectItemCaseSensitive(comps, "catalog-db"), "reads"),
+                 (long long)e2e_num(cJSON_GetObjectItemCaseSensitive(comps, "cache"), "database_reads"));
     CHECK_CONTAINS(r.events, "30.000000,flush,cache,");
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
 /* A small scenario: a client u sending to "db", then `components`; returns
@@ -407,16 +289,16 @@ static void test_mix(void)
  * database (writes / (reads + writes)); binomial sd ~0.0021, 5 sd: 0.0105. */
 static void test_mix_shares(void)
 {
-    run r;
-    if (run_scenario(&r, SCN, "--set duration=20s --set faults=[]") != 0) {
-        run_free(&r);
+    e2e_run r;
+    if (e2e_run_scenario(&r, SCN, "--set duration=20s --set faults=[]") != 0) {
+        e2e_run_free(&r);
         return;
     }
     const cJSON *db = shop_db(&r);
-    double w = num(db, "writes"), rd = num(db, "reads");
+    double w = e2e_num(db, "writes"), rd = e2e_num(db, "reads");
     CHECK_NEAR(w / (w + rd), 0.2, 0.0105);
     CHECK_TRUE(w + rd > 5000);
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
 void test_e2e_db_register(void)

@@ -6,127 +6,10 @@
 
 #include <cjson/cJSON.h>
 
+#include "tests/e2e.h"
 #include "tests/harness.h"
 
-/* One run: the summary and the time series, kept for the checks. */
-typedef struct run {
-    char *dir;
-    cJSON *summary;
-    char *events;
-    /* timeseries.csv */
-    char **cols;
-    size_t ncols;
-    double *v;
-    size_t nrows;
-} run;
-
-static void run_free(run *r)
-{
-    if (r->dir) tests_rmtree(r->dir);
-    free(r->dir);
-    cJSON_Delete(r->summary);
-    free(r->events);
-    for (size_t i = 0; i < r->ncols; i++) free(r->cols[i]);
-    free(r->cols);
-    free(r->v);
-    memset(r, 0, sizeof *r);
-}
-
-static char *read_in(const char *dir, const char *name)
-{
-    char *path = NULL;
-    if (asprintf(&path, "%s/%s", dir, name) < 0) return NULL;
-    char *text = tests_read_file(path, NULL);
-    free(path);
-    return text;
-}
-
-/* Parses timeseries.csv: a header of names, then rows of numbers (an empty
- * cell is NaN). */
-static int parse_ts(run *r, char *text)
-{
-    char *save = NULL, *line = strtok_r(text, "\n", &save);
-    if (!line) return -1;
-    for (char *p = line;;) {
-        char *comma = strchr(p, ',');
-        size_t n = comma ? (size_t)(comma - p) : strlen(p);
-        r->cols = realloc(r->cols, (r->ncols + 1) * sizeof *r->cols);
-        r->cols[r->ncols++] = strndup(p, n);
-        if (!comma) break;
-        p = comma + 1;
-    }
-    while ((line = strtok_r(NULL, "\n", &save))) {
-        r->v = realloc(r->v, (r->nrows + 1) * r->ncols * sizeof *r->v);
-        double *row = r->v + r->nrows * r->ncols;
-        char *p = line;
-        for (size_t c = 0; c < r->ncols; c++) {
-            char *end;
-            row[c] = (*p == ',' || !*p) ? NAN : strtod(p, &end);
-            char *comma = strchr(p, ',');
-            p = comma ? comma + 1 : p + strlen(p);
-        }
-        r->nrows++;
-    }
-    return 0;
-}
-
-static long col(const run *r, const char *name)
-{
-    for (size_t i = 0; i < r->ncols; i++)
-        if (!strcmp(r->cols[i], name)) return (long)i;
-    tests_fail(__FILE__, __LINE__, "no column %s in timeseries.csv", name);
-    return -1;
-}
-
-static double at(const run *r, size_t row, long c) { return c < 0 ? NAN : r->v[row * r->ncols + (size_t)c]; }
-
-/* Sum of column `name` over the windows starting in [t0, t1). */
-static double sum_between(const run *r, const char *name, double t0, double t1)
-{
-    long c = col(r, name), t = col(r, "t_s");
-    double s = 0;
-    for (size_t i = 0; i < r->nrows; i++) {
-        double ts = at(r, i, t);
-        if (ts >= t0 - 1e-9 && ts < t1 - 1e-9 && !isnan(at(r, i, c))) s += at(r, i, c);
-    }
-    return s;
-}
-
-/* Runs a scenario with extra arguments; 0 on success. */
-static int run_scenario(run *r, const char *scenario, const char *extra)
-{
-    memset(r, 0, sizeof *r);
-    r->dir = tests_mkdtemp();
-    if (!r->dir) return -1;
-    char *cmd = NULL;
-    if (asprintf(&cmd, "%s run %s -q --no-report --out %s/o %s", tests_cdnsim_bin(), scenario, r->dir,
-                 extra ? extra : "") < 0)
-        return -1;
-    char *err = NULL;
-    int rc = tests_run(cmd, NULL, &err);
-    if (rc != 0) tests_fail(__FILE__, __LINE__, "%s: exit %d: %s", cmd, rc, err ? err : "");
-    free(cmd);
-    free(err);
-    if (rc != 0) return -1;
-    char sub[4200];
-    snprintf(sub, sizeof sub, "%s/o", r->dir);
-    char *s = read_in(sub, "summary.json"), *ts = read_in(sub, "timeseries.csv");
-    r->events = read_in(sub, "events.csv");
-    r->summary = s ? cJSON_Parse(s) : NULL;
-    free(s);
-    int bad = !r->summary || !ts || !r->events || parse_ts(r, ts) != 0;
-    free(ts);
-    if (bad) tests_fail(__FILE__, __LINE__, "%s: missing or unreadable output", scenario);
-    return bad ? -1 : 0;
-}
-
-static double num(const cJSON *o, const char *key)
-{
-    const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, key);
-    return cJSON_IsNumber(v) ? v->valuedouble : NAN;
-}
-
-static const cJSON *fault0(const run *r)
+static const cJSON *fault0(const e2e_run *r)
 {
     const cJSON *fs = cJSON_GetObjectItemCaseSensitive(r->summary, "faults");
     return cJSON_IsArray(fs) ? cJSON_GetArrayItem(fs, 0) : NULL;
@@ -139,30 +22,30 @@ static const cJSON *fault0(const run *r)
  * that, none until the end of the crash. The survivors run hotter. */
 static void test_server_crash(void)
 {
-    run r;
-    if (run_scenario(&r, "scenarios/faults/server-crash.json", NULL) != 0) {
-        run_free(&r);
+    e2e_run r;
+    if (e2e_run_scenario(&r, "scenarios/faults/server-crash.json", NULL) != 0) {
+        e2e_run_free(&r);
         return;
     }
     const cJSON *f = fault0(&r);
-    double detect = num(f, "time_to_detect_s");
+    double detect = e2e_num(f, "time_to_detect_s");
     CHECK_TRUE(detect >= 3.0 && detect < 4.001);
     double gone = 30 + detect + 0.5; /* the last request sent to web-2 times out by then */
     /* errors while undetected: about a quarter of ~500 requests per 0.5 s window */
     for (double t = 30.5; t + 0.5 <= 30 + detect; t += 0.5) {
-        double to = sum_between(&r, "timed_out", t, t + 0.5);
+        double to = e2e_sum_between(&r, "timed_out", t, t + 0.5);
         CHECK_TRUE(to > 80 && to < 170);
     }
     /* and none from the window after the last possible timeout to the recovery */
     double after = ceil(gone * 2) / 2;
-    CHECK_EQ_I64((long long)sum_between(&r, "timed_out", after, 60), 0);
-    CHECK_EQ_I64((long long)sum_between(&r, "failed", 10, 90), 0);
+    CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", after, 60), 0);
+    CHECK_EQ_I64((long long)e2e_sum_between(&r, "failed", 10, 90), 0);
     /* failures reported for the fault are the timeouts */
-    CHECK_NEAR(num(f, "requests_failed"), sum_between(&r, "timed_out", 30, after), 0.5);
+    CHECK_NEAR(e2e_num(f, "requests_failed"), e2e_sum_between(&r, "timed_out", 30, after), 0.5);
     /* three survivors take 1000/s at 2 ms each: utilisation 2/3 on average,
      * so some window reaches well above the 0.5 they ran at before */
-    CHECK_TRUE(num(f, "peak_utilization_survivors") > 0.7);
-    CHECK_NEAR(num(r.summary, "availability"), 1 - num(f, "requests_failed") / 80000.0, 0.002);
+    CHECK_TRUE(e2e_num(f, "peak_utilization_survivors") > 0.7);
+    CHECK_NEAR(e2e_num(r.summary, "availability"), 1 - e2e_num(f, "requests_failed") / 80000.0, 0.002);
     CHECK_CONTAINS(r.events, "30.000000,crash,web-2,");
     CHECK_CONTAINS(r.events, ",health_down,web-2,");
     CHECK_CONTAINS(r.events, "60.000000,recover,web-2,");
@@ -175,34 +58,34 @@ static void test_server_crash(void)
         double t = strtod(ls, NULL);
         CHECK_TRUE(t >= 61.0 && t < 62.01);
     }
-    run_free(&r);
+    e2e_run_free(&r);
     /* The same crash with "refuse": the dead process's host refuses
      * connections. Requests fail at once instead of timing out, and each
      * probe fails after one round trip instead of the 1 s timeout, so the
      * detection takes [2, 3) s (plus the round trip, under 2 ms here). */
-    if (run_scenario(&r, "scenarios/faults/server-crash.json",
+    if (e2e_run_scenario(&r, "scenarios/faults/server-crash.json",
                      "--set 'faults=[{\"at\": \"30s\", \"crash\": \"web-2\", \"recover\": \"60s\", \"refuse\": true}]'") == 0) {
         f = fault0(&r);
-        detect = num(f, "time_to_detect_s");
+        detect = e2e_num(f, "time_to_detect_s");
         CHECK_TRUE(detect >= 2.0 && detect < 3.002);
-        double failed = sum_between(&r, "failed", 30, 34), to = sum_between(&r, "timed_out", 30, 90);
+        double failed = e2e_sum_between(&r, "failed", 30, 34), to = e2e_sum_between(&r, "timed_out", 30, 90);
         CHECK_TRUE(failed > 300);
         CHECK_TRUE(to <= 3); /* only what web-2 was serving at the crash */
-        CHECK_EQ_I64((long long)sum_between(&r, "failed", ceil((30 + detect) * 2) / 2, 90), 0);
-        CHECK_NEAR(num(f, "load_vs_offered"), 1.0, 0.01);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "failed", ceil((30 + detect) * 2) / 2, 90), 0);
+        CHECK_NEAR(e2e_num(f, "load_vs_offered"), 1.0, 0.01);
     }
-    run_free(&r);
+    e2e_run_free(&r);
     /* Refused requests are errors the balancer sees: a breaker per backend
      * (5 in a row, open 5 s), with no health check, ejects web-2 after its
      * first 5 failures; each trial every 5 s fails once more; the trial
      * after the recovery closes it. 5 + 5 failures in all, 30 s of crash. */
-    if (run_scenario(&r, "scenarios/faults/server-crash.json",
+    if (e2e_run_scenario(&r, "scenarios/faults/server-crash.json",
                      "--set 'faults=[{\"at\": \"30s\", \"crash\": \"web-2\", \"recover\": \"60s\", \"refuse\": true}]'"
                      " --set 'components.lb.breaker={\"consecutive\": 5, \"ratio\": 0, \"open_for\": \"5s\"}'"
                      " --set components.lb.health_check=null") == 0) {
         const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
-        CHECK_EQ_I64((long long)num(req, "failed"), 10);
-        CHECK_TRUE(num(req, "timed_out") <= 3);
+        CHECK_EQ_I64((long long)e2e_num(req, "failed"), 10);
+        CHECK_TRUE(e2e_num(req, "timed_out") <= 3);
         CHECK_TRUE(strstr(r.events, ",health_down,") == NULL);
         CHECK_CONTAINS(r.events, ",breaker_open,web-2,");
         const char *cl = strstr(r.events, ",breaker_close,web-2,");
@@ -214,22 +97,22 @@ static void test_server_crash(void)
             CHECK_TRUE(t >= 60.0 && t < 65.1);
         }
     }
-    run_free(&r);
+    e2e_run_free(&r);
     /* A per-try timeout of 100 ms at the balancer with 1 retry on another
      * backend, no health check: the silent crash costs no request at all;
      * each one that tried web-2 is 100 ms late instead. */
-    if (run_scenario(&r, "scenarios/faults/server-crash.json",
+    if (e2e_run_scenario(&r, "scenarios/faults/server-crash.json",
                      "--set components.lb.timeout=100ms --set components.lb.retries=1 --set components.lb.health_check=null") == 0) {
         const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
-        CHECK_EQ_I64((long long)(num(req, "failed") + num(req, "timed_out")), 0);
+        CHECK_EQ_I64((long long)(e2e_num(req, "failed") + e2e_num(req, "timed_out")), 0);
         const cJSON *lb = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "lb");
         /* a quarter of ~15000 requests in the 30 s of crash after warm-up... */
-        CHECK_TRUE(num(lb, "try_timeouts") > 6000 && num(lb, "try_timeouts") < 9000);
-        CHECK_NEAR(num(lb, "try_retries"), num(lb, "try_timeouts"), 0.5);
-        double p99 = num(cJSON_GetObjectItemCaseSensitive(r.summary, "latency_ms"), "p99");
+        CHECK_TRUE(e2e_num(lb, "try_timeouts") > 6000 && e2e_num(lb, "try_timeouts") < 9000);
+        CHECK_NEAR(e2e_num(lb, "try_retries"), e2e_num(lb, "try_timeouts"), 0.5);
+        double p99 = e2e_num(cJSON_GetObjectItemCaseSensitive(r.summary, "latency_ms"), "p99");
         CHECK_TRUE(p99 > 100 && p99 < 130);
     }
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
 /* The retry storm: a 3 s slowdown at 30 s. Without a budget every timeout
@@ -241,47 +124,47 @@ static void test_server_crash(void)
  * well before the end. */
 static void test_retry_storm(void)
 {
-    run r;
-    if (run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.retry.budget=false") == 0) {
+    e2e_run r;
+    if (e2e_run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.retry.budget=false") == 0) {
         const cJSON *f = fault0(&r);
-        CHECK_TRUE(num(f, "load_vs_offered") >= 2.0);
+        CHECK_TRUE(e2e_num(f, "load_vs_offered") >= 2.0);
         CHECK_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(f, "time_to_recover_s")));
-        double off = sum_between(&r, "offered", 60, 70), to = sum_between(&r, "timed_out", 60, 70);
+        double off = e2e_sum_between(&r, "offered", 60, 70), to = e2e_sum_between(&r, "timed_out", 60, 70);
         CHECK_TRUE(to > 0.9 * off);
         const cJSON *users = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
-        CHECK_EQ_I64((long long)num(users, "retries_denied_by_budget"), 0);
-        CHECK_TRUE(num(users, "retries") > num(users, "requests"));
+        CHECK_EQ_I64((long long)e2e_num(users, "retries_denied_by_budget"), 0);
+        CHECK_TRUE(e2e_num(users, "retries") > e2e_num(users, "requests"));
     }
-    run_free(&r);
-    if (run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.retry.budget=true") == 0) {
+    e2e_run_free(&r);
+    if (e2e_run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.retry.budget=true") == 0) {
         const cJSON *f = fault0(&r);
-        double load = num(f, "load_vs_offered");
+        double load = e2e_num(f, "load_vs_offered");
         CHECK_TRUE(load >= 1.0 && load <= 1.2);
-        double rec = num(f, "time_to_recover_s");
+        double rec = e2e_num(f, "time_to_recover_s");
         CHECK_TRUE(rec > 3 && rec < 20);
-        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 50, 70), 0);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", 50, 70), 0);
         const cJSON *users = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
-        CHECK_TRUE(num(users, "retries_denied_by_budget") > 0);
+        CHECK_TRUE(e2e_num(users, "retries_denied_by_budget") > 0);
     }
-    run_free(&r);
+    e2e_run_free(&r);
     /* An end-to-end deadline of 300 ms instead of the budget: no request
      * waits longer than that (the client's latency, failures included, tops
      * out at the deadline), so at most 2 attempts of 200 ms fit: the load
      * in the blip is below 2x; the storm still outlives the blip. */
-    if (run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.deadline=300ms") == 0) {
+    if (e2e_run_scenario(&r, "scenarios/faults/retry-storm.json", "--set components.users.deadline=300ms") == 0) {
         const cJSON *users = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
-        CHECK_TRUE(num(cJSON_GetObjectItemCaseSensitive(users, "latency_ms"), "max") <= 300.001);
-        CHECK_TRUE(num(users, "retries_past_deadline") > 0);
-        double load = num(fault0(&r), "load_vs_offered");
+        CHECK_TRUE(e2e_num(cJSON_GetObjectItemCaseSensitive(users, "latency_ms"), "max") <= 300.001);
+        CHECK_TRUE(e2e_num(users, "retries_past_deadline") > 0);
+        double load = e2e_num(fault0(&r), "load_vs_offered");
         CHECK_TRUE(load > 1.2 && load < 2.0);
     }
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
-static double comp_p50(const run *r, const char *id)
+static double comp_p50(const e2e_run *r, const char *id)
 {
     const cJSON *c = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r->summary, "components"), id);
-    return num(cJSON_GetObjectItemCaseSensitive(c, "latency_ms"), "p50");
+    return e2e_num(cJSON_GetObjectItemCaseSensitive(c, "latency_ms"), "p50");
 }
 
 /* Both eu-west edges crash at 30 s: the DNS (probing every 1 s, 3 failures)
@@ -292,44 +175,44 @@ static double comp_p50(const run *r, const char *id)
  * fault: over the run the median moves from ~24 ms to above 70 ms. */
 static void test_edge_outage(void)
 {
-    run r, base;
-    if (run_scenario(&r, "scenarios/faults/edge-outage.json", NULL) != 0) {
-        run_free(&r);
+    e2e_run r, base;
+    if (e2e_run_scenario(&r, "scenarios/faults/edge-outage.json", NULL) != 0) {
+        e2e_run_free(&r);
         return;
     }
     const cJSON *f = fault0(&r);
-    double detect = num(f, "time_to_detect_s");
+    double detect = e2e_num(f, "time_to_detect_s");
     CHECK_TRUE(detect >= 3.0 && detect < 4.001);
     CHECK_CONTAINS(r.events, ",health_down,edge-eu-west-1,");
     CHECK_CONTAINS(r.events, ",health_down,edge-eu-west-2,");
     /* the last request to a dead edge left at most 4 s after the crash,
      * took at most ~0.2 s of last mile, and timed out 2 s later */
     double quiet = ceil(30 + 4 + 0.2 + 2);
-    CHECK_TRUE(sum_between(&r, "timed_out", 30, quiet) > 100);
-    CHECK_EQ_I64((long long)sum_between(&r, "timed_out", quiet, 60), 0);
+    CHECK_TRUE(e2e_sum_between(&r, "timed_out", 30, quiet) > 100);
+    CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", quiet, 60), 0);
     const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
-    CHECK_NEAR(num(f, "requests_failed"), num(req, "timed_out"), 0.5);
-    if (run_scenario(&base, "scenarios/faults/edge-outage.json", "--set 'faults=[]'") == 0) {
+    CHECK_NEAR(e2e_num(f, "requests_failed"), e2e_num(req, "timed_out"), 0.5);
+    if (e2e_run_scenario(&base, "scenarios/faults/edge-outage.json", "--set 'faults=[]'") == 0) {
         double before = comp_p50(&base, "users-eu"), after = comp_p50(&r, "users-eu");
         CHECK_TRUE(before < 40);
         CHECK_TRUE(after > before + 50);
         /* the other regions' users do not notice */
         CHECK_NEAR(comp_p50(&r, "users-ap"), comp_p50(&base, "users-ap"), 5);
-        CHECK_TRUE(num(base.summary, "availability") > 0.995);
+        CHECK_TRUE(e2e_num(base.summary, "availability") > 0.995);
     }
-    run_free(&base);
-    run_free(&r);
+    e2e_run_free(&base);
+    e2e_run_free(&r);
 }
 
-static double mean_between(const run *r, const char *name, double t0, double t1)
+static double mean_between(const e2e_run *r, const char *name, double t0, double t1)
 {
-    long c = col(r, name), t = col(r, "t_s");
+    long c = e2e_col(r, name), t = e2e_col(r, "t_s");
     double s = 0;
     int n = 0;
     for (size_t i = 0; i < r->nrows; i++) {
-        double ts = at(r, i, t);
-        if (ts >= t0 - 1e-9 && ts < t1 - 1e-9 && !isnan(at(r, i, c))) {
-            s += at(r, i, c);
+        double ts = e2e_at(r, i, t);
+        if (ts >= t0 - 1e-9 && ts < t1 - 1e-9 && !isnan(e2e_at(r, i, c))) {
+            s += e2e_at(r, i, c);
             n++;
         }
     }
@@ -342,9 +225,9 @@ static double mean_between(const run *r, const char *name, double t0, double t1)
  * never reached). */
 static void test_cache_outage(void)
 {
-    run r;
-    if (run_scenario(&r, "scenarios/faults/cache-outage.json", NULL) != 0) {
-        run_free(&r);
+    e2e_run r;
+    if (e2e_run_scenario(&r, "scenarios/faults/cache-outage.json", NULL) != 0) {
+        e2e_run_free(&r);
         return;
     }
     double util_before = mean_between(&r, "util:db", 20, 30), util_after = mean_between(&r, "util:db", 30, 31);
@@ -355,9 +238,9 @@ static void test_cache_outage(void)
     CHECK_TRUE(mean_between(&r, "hit_ratio:cache", 30, 31) < 0.6);
     CHECK_TRUE(mean_between(&r, "hit_ratio:cache", 50, 60) > 0.8);
     CHECK_TRUE(mean_between(&r, "util:db", 50, 60) < 0.55);
-    CHECK_TRUE(num(r.summary, "availability") > 0.999);
+    CHECK_TRUE(e2e_num(r.summary, "availability") > 0.999);
     CHECK_CONTAINS(r.events, "30.000000,flush,cache,");
-    run_free(&r);
+    e2e_run_free(&r);
     /* The cache server down for 5 s. With fall_through the database takes
      * everything (~2000/s against ~800/s): saturated through the crash,
      * and the backlog of abandoned reads keeps requests timing out well
@@ -366,20 +249,20 @@ static void test_cache_outage(void)
     const char *crash = "--set 'faults=[{\"at\": \"30s\", \"crash\": \"cache\", \"recover\": \"35s\"}]'";
     char args[512];
     snprintf(args, sizeof args, "--set components.cache.fall_through=true %s", crash);
-    if (run_scenario(&r, "scenarios/faults/cache-outage.json", args) == 0) {
+    if (e2e_run_scenario(&r, "scenarios/faults/cache-outage.json", args) == 0) {
         const cJSON *cache = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "cache");
-        CHECK_TRUE(num(cache, "fell_through") > 9000); /* ~2000/s for 5 s */
+        CHECK_TRUE(e2e_num(cache, "fell_through") > 9000); /* ~2000/s for 5 s */
         CHECK_TRUE(mean_between(&r, "util:db", 30, 35) > 0.99);
-        CHECK_TRUE(sum_between(&r, "timed_out", 38, 42) > 0.9 * sum_between(&r, "offered", 36, 40));
+        CHECK_TRUE(e2e_sum_between(&r, "timed_out", 38, 42) > 0.9 * e2e_sum_between(&r, "offered", 36, 40));
         CHECK_TRUE(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(fault0(&r), "time_to_recover_s")));
     }
-    run_free(&r);
-    if (run_scenario(&r, "scenarios/faults/cache-outage.json", crash) == 0) {
-        CHECK_NEAR(sum_between(&r, "timed_out", 32, 37), sum_between(&r, "offered", 30, 35), 20);
-        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 37, 60), 0);
-        CHECK_EQ_I64((long long)sum_between(&r, "completed", 30.5, 35), 0);
+    e2e_run_free(&r);
+    if (e2e_run_scenario(&r, "scenarios/faults/cache-outage.json", crash) == 0) {
+        CHECK_NEAR(e2e_sum_between(&r, "timed_out", 32, 37), e2e_sum_between(&r, "offered", 30, 35), 20);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", 37, 60), 0);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "completed", 30.5, 35), 0);
     }
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
 /* Hedging at the observed p95 against one limping server in 30: p99 at
@@ -387,21 +270,21 @@ static void test_cache_outage(void)
  * extra attempts. */
 static void test_hedging(void)
 {
-    run h, off;
-    if (run_scenario(&h, "scenarios/faults/hedging.json", NULL) == 0 &&
-        run_scenario(&off, "scenarios/faults/hedging.json", "--set components.users.retry.hedge=off") == 0) {
+    e2e_run h, off;
+    if (e2e_run_scenario(&h, "scenarios/faults/hedging.json", NULL) == 0 &&
+        e2e_run_scenario(&off, "scenarios/faults/hedging.json", "--set components.users.retry.hedge=off") == 0) {
         const cJSON *lh = cJSON_GetObjectItemCaseSensitive(h.summary, "latency_ms");
         const cJSON *lo = cJSON_GetObjectItemCaseSensitive(off.summary, "latency_ms");
-        CHECK_TRUE(num(lh, "p99") * 3 < num(lo, "p99"));
-        CHECK_TRUE(num(lh, "mean") <= num(lo, "mean"));
+        CHECK_TRUE(e2e_num(lh, "p99") * 3 < e2e_num(lo, "p99"));
+        CHECK_TRUE(e2e_num(lh, "mean") <= e2e_num(lo, "mean"));
         const cJSON *u = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(h.summary, "components"), "users");
-        double ratio = num(u, "hedges") / num(cJSON_GetObjectItemCaseSensitive(h.summary, "requests"), "issued");
+        double ratio = e2e_num(u, "hedges") / e2e_num(cJSON_GetObjectItemCaseSensitive(h.summary, "requests"), "issued");
         CHECK_TRUE(ratio > 0.04 && ratio < 0.15);
-        CHECK_TRUE(num(u, "hedge_wins") > 0 && num(u, "hedge_wins") <= num(u, "hedges"));
-        CHECK_TRUE(num(h.summary, "availability") > 0.999);
-        run_free(&off);
+        CHECK_TRUE(e2e_num(u, "hedge_wins") > 0 && e2e_num(u, "hedge_wins") <= e2e_num(u, "hedges"));
+        CHECK_TRUE(e2e_num(h.summary, "availability") > 0.999);
+        e2e_run_free(&off);
     }
-    run_free(&h);
+    e2e_run_free(&h);
 }
 
 /* A circuit breaker in front of a service that is down from 20 s to 30 s:
@@ -427,32 +310,32 @@ static void test_breaker(void)
     char *dir = tests_mkdtemp(), path[4200];
     snprintf(path, sizeof path, "%s/breaker.json", dir ? dir : "/tmp");
     CHECK_EQ_I64(tests_write_file(path, breaker_scn), 0);
-    run r, again;
-    if (run_scenario(&r, path, NULL) == 0) {
+    e2e_run r, again;
+    if (e2e_run_scenario(&r, path, NULL) == 0) {
         const cJSON *u = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
         /* one trip at the start, then a failed trial every ~2 s: 4 to 6 opens */
-        CHECK_TRUE(num(u, "breaker_opens") >= 4 && num(u, "breaker_opens") <= 6);
+        CHECK_TRUE(e2e_num(u, "breaker_opens") >= 4 && e2e_num(u, "breaker_opens") <= 6);
         /* nearly all of the ~5000 requests of the outage are refused at once */
-        CHECK_TRUE(num(u, "breaker_refused") > 4500);
+        CHECK_TRUE(e2e_num(u, "breaker_refused") > 4500);
         /* every failure is a refusal (including those after the recovery,
          * until the next trial closes the breaker) */
-        CHECK_NEAR(sum_between(&r, "failed", 20, 33), num(u, "breaker_refused"), 0.5);
+        CHECK_NEAR(e2e_sum_between(&r, "failed", 20, 33), e2e_num(u, "breaker_refused"), 0.5);
         /* timeouts: the ~150 requests sent in the first 300 ms, before any
          * failure was seen, plus one failed trial per reopening */
-        double to = sum_between(&r, "timed_out", 20, 33);
+        double to = e2e_sum_between(&r, "timed_out", 20, 33);
         CHECK_TRUE(to > 100 && to < 250);
-        CHECK_EQ_I64((long long)(sum_between(&r, "failed", 33, 45) + sum_between(&r, "timed_out", 33, 45)), 0);
-        CHECK_TRUE(sum_between(&r, "completed", 33, 45) > 5500);
-        if (run_scenario(&again, path, NULL) == 0) {
+        CHECK_EQ_I64((long long)(e2e_sum_between(&r, "failed", 33, 45) + e2e_sum_between(&r, "timed_out", 33, 45)), 0);
+        CHECK_TRUE(e2e_sum_between(&r, "completed", 33, 45) > 5500);
+        if (e2e_run_scenario(&again, path, NULL) == 0) {
             cJSON_DeleteItemFromObjectCaseSensitive(r.summary, "wall_s");
             cJSON_DeleteItemFromObjectCaseSensitive(r.summary, "events_per_s");
             cJSON_DeleteItemFromObjectCaseSensitive(again.summary, "wall_s");
             cJSON_DeleteItemFromObjectCaseSensitive(again.summary, "events_per_s");
             CHECK_TRUE(cJSON_Compare(r.summary, again.summary, 1));
-            run_free(&again);
+            e2e_run_free(&again);
         }
     }
-    run_free(&r);
+    e2e_run_free(&r);
     if (dir) tests_rmtree(dir);
     free(dir);
 }
@@ -481,21 +364,21 @@ static void test_link_faults(void)
     char *dir = tests_mkdtemp(), path[4200];
     snprintf(path, sizeof path, "%s/links.json", dir ? dir : "/tmp");
     CHECK_EQ_I64(tests_write_file(path, link_scn), 0);
-    run r;
-    if (run_scenario(&r, path, NULL) == 0) {
-        double off = sum_between(&r, "offered", 20, 40), to = sum_between(&r, "timed_out", 21, 41);
+    e2e_run r;
+    if (e2e_run_scenario(&r, path, NULL) == 0) {
+        double off = e2e_sum_between(&r, "offered", 20, 40), to = e2e_sum_between(&r, "timed_out", 21, 41);
         CHECK_NEAR(to / off, 1 - 0.9 * 0.9, 0.02);
         CHECK_NEAR(mean_between(&r, "p50_ms", 10, 20), 80, 2);
         CHECK_NEAR(mean_between(&r, "p50_ms", 21, 40), 120, 2);
         CHECK_NEAR(mean_between(&r, "p50_ms", 42, 50), 80, 2);
-        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 42, 50), 0);
-        CHECK_EQ_I64((long long)sum_between(&r, "completed", 51, 55), 0);
-        CHECK_NEAR(sum_between(&r, "timed_out", 51, 56), sum_between(&r, "offered", 50, 55), 30);
-        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 57, 70), 0);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", 42, 50), 0);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "completed", 51, 55), 0);
+        CHECK_NEAR(e2e_sum_between(&r, "timed_out", 51, 56), e2e_sum_between(&r, "offered", 50, 55), 30);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", 57, 70), 0);
         CHECK_CONTAINS(r.events, "20.000000,degrade_start,us<->eu,");
         CHECK_CONTAINS(r.events, "55.000000,partition_end,eu<->us,");
     }
-    run_free(&r);
+    e2e_run_free(&r);
     if (dir) tests_rmtree(dir);
     free(dir);
 }
@@ -507,8 +390,8 @@ static void test_link_faults(void)
  * a lost request would break it by thousands). */
 static void test_combined_accounting(void)
 {
-    run r;
-    if (run_scenario(&r, "scenarios/faults/hedging.json",
+    e2e_run r;
+    if (e2e_run_scenario(&r, "scenarios/faults/hedging.json",
                      "--set components.users.timeout=50ms"
                      " --set 'components.users.retry={\"attempts\": 3, \"base\": \"5ms\", \"hedge\": \"p95\", \"budget\": true}'"
                      " --set 'components.users.breaker={\"consecutive\": 20, \"ratio\": \"50%\", \"min_calls\": 50,"
@@ -516,15 +399,15 @@ static void test_combined_accounting(void)
                      " --set 'faults=[{\"at\": \"10s\", \"until\": \"20s\", \"crash\": {\"group\": \"api\", \"count\": 25}},"
                      " {\"at\": \"25s\", \"for\": \"5s\", \"crash\": {\"group\": \"api\", \"count\": 5}, \"refuse\": true}]'") == 0) {
         const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
-        double issued = num(req, "issued");
-        double done = num(req, "completed") + num(req, "failed") + num(req, "timed_out") + num(req, "rejected");
+        double issued = e2e_num(req, "issued");
+        double done = e2e_num(req, "completed") + e2e_num(req, "failed") + e2e_num(req, "timed_out") + e2e_num(req, "rejected");
         CHECK_TRUE(done <= issued);
         CHECK_TRUE(done >= issued - 300);
         const cJSON *u = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(r.summary, "components"), "users");
-        CHECK_TRUE(num(u, "hedges") > 0 && num(u, "retries") > 0 && num(u, "breaker_refused") > 0);
-        CHECK_TRUE(num(req, "failed") > 0 && num(req, "completed") > 0.5 * issued);
+        CHECK_TRUE(e2e_num(u, "hedges") > 0 && e2e_num(u, "retries") > 0 && e2e_num(u, "breaker_refused") > 0);
+        CHECK_TRUE(e2e_num(req, "failed") > 0 && e2e_num(req, "completed") > 0.5 * issued);
     }
-    run_free(&r);
+    e2e_run_free(&r);
 }
 
 /* Per-hop timeouts (issue 5) on scenarios/writes.json: dn1's disk is 100
@@ -538,22 +421,22 @@ static void test_hop_timeouts(void)
 {
     const char *slow = "--set 'faults=[{\"at\": \"20s\", \"until\": \"30s\", \"slow\": \"dn1-disk\", \"factor\": 100}]'";
     char extra[512];
-    run base, r;
-    if (run_scenario(&base, "scenarios/writes.json", slow) == 0) {
+    e2e_run base, r;
+    if (e2e_run_scenario(&base, "scenarios/writes.json", slow) == 0) {
         const cJSON *lat = cJSON_GetObjectItemCaseSensitive(base.summary, "latency_ms");
-        CHECK_TRUE(num(lat, "p99") > 1000); /* measured 6098.5 ms */
+        CHECK_TRUE(e2e_num(lat, "p99") > 1000); /* measured 6098.5 ms */
         const cJSON *req = cJSON_GetObjectItemCaseSensitive(base.summary, "requests");
-        CHECK_EQ_I64((long long)num(req, "timed_out"), 0);
+        CHECK_EQ_I64((long long)e2e_num(req, "timed_out"), 0);
         const cJSON *g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(base.summary, "components"), "gateway-1");
         CHECK_TRUE(cJSON_GetObjectItemCaseSensitive(g, "hop_timeouts") == NULL); /* off by default */
     }
-    run_free(&base);
+    e2e_run_free(&base);
     snprintf(extra, sizeof extra, "%s --set components.gateway.timeout=50ms", slow);
-    if (run_scenario(&r, "scenarios/writes.json", extra) == 0) {
+    if (e2e_run_scenario(&r, "scenarios/writes.json", extra) == 0) {
         const cJSON *lat = cJSON_GetObjectItemCaseSensitive(r.summary, "latency_ms");
-        CHECK_TRUE(num(lat, "p99") < 100); /* measured 63.9 ms */
+        CHECK_TRUE(e2e_num(lat, "p99") < 100); /* measured 63.9 ms */
         const cJSON *req = cJSON_GetObjectItemCaseSensitive(r.summary, "requests");
-        double to = num(req, "timed_out");
+        double to = e2e_num(req, "timed_out");
         CHECK_TRUE(to > 100); /* measured 561 */
         const cJSON *comps = cJSON_GetObjectItemCaseSensitive(r.summary, "components");
         double hops = 0;
@@ -561,19 +444,19 @@ static void test_hop_timeouts(void)
             char id[32];
             snprintf(id, sizeof id, "gateway-%d", i);
             const cJSON *g = cJSON_GetObjectItemCaseSensitive(comps, id);
-            CHECK_TRUE(num(cJSON_GetObjectItemCaseSensitive(g, "latency_ms"), "max") < 100);
-            CHECK_NEAR(num(g, "timeout_ms"), 50, 0);
-            CHECK_NEAR(num(g, "late_discarded"), num(g, "hop_timeouts"), 0);
-            hops += num(g, "hop_timeouts");
+            CHECK_TRUE(e2e_num(cJSON_GetObjectItemCaseSensitive(g, "latency_ms"), "max") < 100);
+            CHECK_NEAR(e2e_num(g, "timeout_ms"), 50, 0);
+            CHECK_NEAR(e2e_num(g, "late_discarded"), e2e_num(g, "hop_timeouts"), 0);
+            hops += e2e_num(g, "hop_timeouts");
         }
         /* PUT copies that time out after their quorum was met fail nothing */
         CHECK_TRUE(hops >= to);
         /* timeouts only while the disk is slow (plus 50 ms) */
-        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 10, 20), 0);
-        CHECK_EQ_I64((long long)sum_between(&r, "timed_out", 31, 40), 0);
-        CHECK_NEAR(sum_between(&r, "timed_out", 20, 31), to, 0);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", 10, 20), 0);
+        CHECK_EQ_I64((long long)e2e_sum_between(&r, "timed_out", 31, 40), 0);
+        CHECK_NEAR(e2e_sum_between(&r, "timed_out", 20, 31), to, 0);
     }
-    run_free(&r);
+    e2e_run_free(&r);
     /* a malformed timeout is refused where it is written */
     char *cmd = NULL, *err = NULL;
     if (asprintf(&cmd, "%s run scenarios/writes.json -q --no-report --out /nonexistent/x "

@@ -10,16 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/e2e.h"
 #include "tests/harness.h"
-
-static int cdnsim(const char *args, char **out, char **err)
-{
-    char *cmd = NULL;
-    if (asprintf(&cmd, "%s %s", tests_cdnsim_bin(), args) < 0) return -1;
-    int rc = tests_run(cmd, out, err);
-    free(cmd);
-    return rc;
-}
 
 /* The text of docs/scenario.md between the first line containing `after`
  * and the end of the next fenced block (malloc'd, or NULL). */
@@ -72,7 +64,7 @@ static void test_doc_error_examples(void)
         snprintf(args, sizeof args, "validate %s", path);
         snprintf(want, sizeof want, "%s%s\n", dir, line);
         char *err = NULL;
-        CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+        CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 2);
         CHECK_CONTAINS(err, want);
         free(err);
         lines++;
@@ -97,7 +89,7 @@ static void test_doc_complete_example(void)
     CHECK_EQ_I64(tests_write_file(path, json ? json : ""), 0);
     char *out = NULL, *err = NULL;
     snprintf(args, sizeof args, "validate %s", path);
-    CHECK_EQ_I64(cdnsim(args, &out, &err), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, &out, &err), 0);
     CHECK_CONTAINS(out, "(19 components, 2 regions)");
     free(out);
     free(err);
@@ -108,7 +100,7 @@ static void test_doc_complete_example(void)
              "--set components[4].policy=round_robin --set network.same_region.bandwidth=1Gbit/s "
              "--set components.edge-us-east-2.cache_size=1GiB --set components.gateway.count=5",
              path);
-    CHECK_EQ_I64(cdnsim(args, &out, &err), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, &out, &err), 0);
     CHECK_CONTAINS(out, "(21 components, 2 regions)");
     free(out);
     free(err);
@@ -123,7 +115,7 @@ static void test_doc_complete_example(void)
         CHECK_TRUE(line != NULL);
         if (!line) break;
         snprintf(args, sizeof args, "validate %s --set %s", path, sets[i]);
-        CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+        CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 2);
         char want[1024];
         snprintf(want, sizeof want, "%s\n", line);
         CHECK_CONTAINS(err, want);
@@ -140,7 +132,7 @@ static void test_doc_complete_example(void)
 static void test_validate_counts(void)
 {
     char *out = NULL;
-    CHECK_EQ_I64(cdnsim("validate tests/data/review/cdn.json", &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim("validate tests/data/review/cdn.json", &out, NULL), 0);
     CHECK_CONTAINS(out, "ok: tests/data/review/cdn.json (3 components, 1 region)\n");
     free(out);
 }
@@ -155,12 +147,12 @@ static void test_missing_comma_hint(void)
     CHECK_EQ_I64(tests_write_file(path, "{\"name\": \"c\",\n \"components\": [\n  {\"id\": \"a\"}\n  {\"id\": \"b\"}\n ]}\n"), 0);
     char *err = NULL;
     snprintf(args, sizeof args, "validate %s", path);
-    CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 2);
     CHECK_CONTAINS(err, "c.json:4:3: expected ',' or ']' after an array element, found '{' "
                         "(is a ',' missing at the end of line 3?)\n");
     free(err);
     CHECK_EQ_I64(tests_write_file(path, "{\"name\": \"c\" \"seed\": 1}"), 0);
-    CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 2);
     CHECK_CONTAINS(err, "c.json:1:14: expected ',' or '}' after an object member, found '\"'\n");
     free(err);
     tests_rmtree(dir);
@@ -205,12 +197,12 @@ static void test_html_availability(void)
     char *dir = tests_mkdtemp();
     char args[8192], sub[4200];
     snprintf(args, sizeof args, "run tests/data/review/cdn.json -q --out %s/one", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     snprintf(sub, sizeof sub, "%s/one", dir);
     check_availability_card(sub, 0);
     snprintf(args, sizeof args, "run tests/data/review/cdn.json -q --reps 2 --jobs 2 --out %s/reps", dir);
     char *out = NULL;
-    CHECK_EQ_I64(cdnsim(args, &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, &out, NULL), 0);
     snprintf(sub, sizeof sub, "%s/reps", dir);
     /* like a single run, the summary's path is on stdout, even with -q */
     char want[4300];
@@ -232,7 +224,7 @@ static void test_help_lists_commands(void)
     char *end = src ? strstr(src, "app_commands[]") : NULL;
     if (end && (end = strstr(end, "};"))) *end = '\0'; /* only the table */
     char *out = NULL;
-    CHECK_EQ_I64(cdnsim("--help", &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim("--help", &out, NULL), 0);
     CHECK_CONTAINS(out, "cdnsim --version");
     int n = 0;
     for (const char *p = src ? strstr(src, "app_commands[]") : NULL; p && (p = strstr(p, "{ \"")); n++) {
@@ -245,7 +237,7 @@ static void test_help_lists_commands(void)
         CHECK_CONTAINS(out, want);
         char *hout = NULL;
         snprintf(args, sizeof args, "%s --help", name);
-        CHECK_EQ_I64(cdnsim(args, &hout, NULL), 0);
+        CHECK_EQ_I64(e2e_cdnsim(args, &hout, NULL), 0);
         snprintf(want, sizeof want, "usage: cdnsim %s", name);
         CHECK_CONTAINS(hout, want);
         free(hout);
@@ -256,10 +248,10 @@ static void test_help_lists_commands(void)
     free(src);
 
     char *err = NULL;
-    CHECK_EQ_I64(cdnsim("rn x.json", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("rn x.json", NULL, &err), 2);
     CHECK_CONTAINS(err, "unknown command 'rn' (did you mean 'run'?");
     free(err);
-    CHECK_EQ_I64(cdnsim("show --kinds --help", &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim("show --kinds --help", &out, NULL), 0);
     CHECK_CONTAINS(out, "usage: cdnsim show");
     free(out);
 }
@@ -302,21 +294,21 @@ static void test_show_is_a_scenario(void)
     for (size_t i = 0; i < 2; i++) {
         snprintf(path, sizeof path, "%s/eff%zu.json", dir, i);
         snprintf(args, sizeof args, "show %s | sed '/^request paths/,$d' > %s", files[i], path);
-        CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+        CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
         char *out = NULL, *err = NULL;
         snprintf(args, sizeof args, "validate %s", path);
-        CHECK_EQ_I64(cdnsim(args, &out, &err), 0);
+        CHECK_EQ_I64(e2e_cdnsim(args, &out, &err), 0);
         CHECK_CONTAINS(out, "ok: ");
         free(out);
         free(err);
         /* a fixed point: showing the shown scenario prints it again */
         snprintf(args, sizeof args, "show %s | sed '/^request paths/,$d' | cmp - %s", path, path);
-        CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+        CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     }
     snprintf(args, sizeof args, "run tests/data/review/cdn.json -q --no-report --out %s/a", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     snprintf(args, sizeof args, "run %s/eff1.json -q --no-report --out %s/b", dir, dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     snprintf(path, sizeof path, "%s/a/summary.json", dir);
     char *a = stable_summary(path);
     snprintf(path, sizeof path, "%s/b/summary.json", dir);
@@ -335,7 +327,7 @@ static void test_show_is_a_scenario(void)
 static void test_prefix_suggestion(void)
 {
     char *err = NULL;
-    CHECK_EQ_I64(cdnsim("validate tests/data/review/cdn.json --set components.edge.cache.size=1GiB", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("validate tests/data/review/cdn.json --set components.edge.cache.size=1GiB", NULL, &err), 2);
     CHECK_CONTAINS(err, "--set components.edge.cache.size: components[1].cache: unknown key (did you mean "
                         "\"cache_size\"?)\n");
     free(err);
@@ -352,7 +344,7 @@ static void test_policy_suggestion(void)
         "{\"id\": \"c\", \"kind\": \"app_cache\", \"region\": \"r\", \"policy\": \"sive\", \"database\": \"d\"},\n"
         "{\"id\": \"d\", \"kind\": \"server\", \"region\": \"r\"}]}\n";
     char *err = NULL;
-    CHECK_EQ_I64(cdnsim("validate tests/data/review/cdn.json --set components.edge.policy=lur", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("validate tests/data/review/cdn.json --set components.edge.policy=lur", NULL, &err), 2);
     CHECK_CONTAINS(err, "components[1].policy: expected one of \"lru\", \"fifo\", \"clock\", \"sieve\", "
                         "\"lfu\", \"s3fifo\", found \"lur\" (did you mean \"lru\"?)");
     free(err);
@@ -361,7 +353,7 @@ static void test_policy_suggestion(void)
     CHECK_EQ_I64(tests_write_file(path, app_cache), 0);
     snprintf(args, sizeof args, "validate %s", path);
     err = NULL;
-    CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 2);
     CHECK_CONTAINS(err, "pol.json:3:59: components[1].policy: expected one of");
     CHECK_CONTAINS(err, "found \"sive\" (did you mean \"sieve\"?)");
     free(err);
@@ -375,7 +367,7 @@ static void test_jobs_without_reps(void)
 {
     char *dir = tests_mkdtemp(), args[4300], *err = NULL;
     snprintf(args, sizeof args, "run tests/data/review/cdn.json -q --no-report --jobs 2 --out %s/j", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, &err), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 0);
     CHECK_CONTAINS(err, "warning: --jobs has no effect without --reps");
     free(err);
     tests_rmtree(dir);

@@ -7,26 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/e2e.h"
 #include "tests/harness.h"
-
-/* Runs "cdnsim ARGS" and returns the exit code; out/err as tests_run. */
-static int cdnsim(const char *args, char **out, char **err)
-{
-    char *cmd = NULL;
-    if (asprintf(&cmd, "%s %s", tests_cdnsim_bin(), args) < 0) return -1;
-    int rc = tests_run(cmd, out, err);
-    free(cmd);
-    return rc;
-}
-
-static char *read_in(const char *dir, const char *name)
-{
-    char *path = NULL;
-    if (asprintf(&path, "%s/%s", dir, name) < 0) return NULL;
-    char *text = tests_read_file(path, NULL);
-    free(path);
-    return text;
-}
 
 /* The summary without the two lines that depend on the wall clock. */
 static char *strip_wall(const char *s)
@@ -57,11 +39,11 @@ static void test_demo_files(void)
     char *dir = tests_mkdtemp();
     char args[8192], *out = NULL, *err = NULL;
     snprintf(args, sizeof args, "run scenarios/demo.json %s --out %s/d", short_demo(), dir);
-    CHECK_EQ_I64(cdnsim(args, &out, &err), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, &out, &err), 0);
     CHECK_CONTAINS(out, "summary.json");
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/d", dir);
-    char *s = read_in(sub, "summary.json");
+    char *s = e2e_read_in(sub, "summary.json");
     CHECK_TRUE(s != NULL);
     if (s) {
         CHECK_CONTAINS(s, "\"schema\":\t\"cdnsim.summary/1\"");
@@ -76,7 +58,7 @@ static void test_demo_files(void)
         CHECK_CONTAINS(s, "\"links\":\t[\"origin-lb\"]");
         CHECK_CONTAINS(s, "\"sim_s\":\t");
     }
-    char *ts = read_in(sub, "timeseries.csv");
+    char *ts = e2e_read_in(sub, "timeseries.csv");
     CHECK_TRUE(ts != NULL);
     if (ts) {
         CHECK_TRUE(!strncmp(ts, "t_s,offered,completed,failed,timed_out,rejected,p50_ms,p99_ms,hit_ratio:edge-us-east-1,", 87));
@@ -87,7 +69,7 @@ static void test_demo_files(void)
         for (char *p = ts; *p; p++) lines += *p == '\n';
         CHECK_EQ_I64(lines, tests_under_asan() ? 11 : 21);
     }
-    char *lat = read_in(sub, "latency.csv");
+    char *lat = e2e_read_in(sub, "latency.csv");
     CHECK_TRUE(lat != NULL);
     if (lat) {
         CHECK_TRUE(!strncmp(lat, "q,latency_ms\n0.001,", 19));
@@ -96,7 +78,7 @@ static void test_demo_files(void)
         CHECK_CONTAINS(lat, "\n0.999,");
         CHECK_CONTAINS(lat, "\n1,");
     }
-    char *ev = read_in(sub, "events.csv");
+    char *ev = e2e_read_in(sub, "events.csv");
     CHECK_TRUE(ev && !strcmp(ev, "t_s,event,target,detail\n"));
     free(s);
     free(ts);
@@ -116,15 +98,15 @@ static void test_determinism(void)
     for (int i = 0; i < 3; i++) {
         snprintf(args, sizeof args, "run scenarios/demo.json %s -q --no-report --out %s/r%d %s", short_demo(), dir, i,
                  i == 2 ? "--seed 2" : "");
-        CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+        CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     }
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/r0", dir);
-    char *s0 = read_in(sub, "summary.json");
+    char *s0 = e2e_read_in(sub, "summary.json");
     snprintf(sub, sizeof sub, "%s/r1", dir);
-    char *s1 = read_in(sub, "summary.json");
+    char *s1 = e2e_read_in(sub, "summary.json");
     snprintf(sub, sizeof sub, "%s/r2", dir);
-    char *s2 = read_in(sub, "summary.json");
+    char *s2 = e2e_read_in(sub, "summary.json");
     CHECK_TRUE(s0 && s1 && s2);
     if (s0 && s1 && s2) {
         a = strip_wall(s0);
@@ -139,9 +121,9 @@ static void test_determinism(void)
     }
     /* the time series too */
     snprintf(sub, sizeof sub, "%s/r0", dir);
-    char *t0 = read_in(sub, "timeseries.csv");
+    char *t0 = e2e_read_in(sub, "timeseries.csv");
     snprintf(sub, sizeof sub, "%s/r1", dir);
-    char *t1 = read_in(sub, "timeseries.csv");
+    char *t1 = e2e_read_in(sub, "timeseries.csv");
     CHECK_TRUE(t0 && t1 && !strcmp(t0, t1));
     free(t0);
     free(t1);
@@ -169,7 +151,7 @@ static void test_set_and_default_out(void)
     CHECK_CONTAINS(out, "out/demo/summary.json");
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/out/demo", dir);
-    char *s = read_in(sub, "summary.json");
+    char *s = e2e_read_in(sub, "summary.json");
     CHECK_TRUE(s != NULL);
     if (s) {
         CHECK_CONTAINS(s, "\"sim_s\":\t3.000000");
@@ -207,10 +189,10 @@ static void test_sigint_partial(void)
     CHECK_CONTAINS(out, "interrupted, partial summary");
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/p", dir);
-    char *s = read_in(sub, "summary.json");
+    char *s = e2e_read_in(sub, "summary.json");
     CHECK_TRUE(s != NULL);
     if (s) CHECK_CONTAINS(s, "\"partial\":\ttrue");
-    char *ev = read_in(sub, "events.csv");
+    char *ev = e2e_read_in(sub, "events.csv");
     if (ev) CHECK_CONTAINS(ev, ",interrupted,");
     free(ev);
     free(s);
@@ -293,7 +275,7 @@ static void test_validate_errors(void)
         CHECK_EQ_I64(tests_write_file(path, bc->json), 0);
         char *out = NULL, *err = NULL;
         snprintf(args, sizeof args, "validate %s", path);
-        int rc = cdnsim(args, &out, &err);
+        int rc = e2e_cdnsim(args, &out, &err);
         if (rc != 2) fprintf(stderr, "\n    case \"%s\": exit %d, stderr: %s\n", bc->what, rc, err);
         CHECK_EQ_I64(rc, 2);
         CHECK_CONTAINS(err, bc->expect);
@@ -302,11 +284,11 @@ static void test_validate_errors(void)
         free(out);
         free(err);
         snprintf(args, sizeof args, "run -q --no-report %s --out %s/o", path, dir);
-        CHECK_EQ_I64(cdnsim(args, NULL, NULL), 2);
+        CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 2);
     }
     /* and a good one passes */
     char *out = NULL;
-    CHECK_EQ_I64(cdnsim("validate scenarios/demo.json", &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim("validate scenarios/demo.json", &out, NULL), 0);
     CHECK_CONTAINS(out, "ok: scenarios/demo.json (36 components, 3 regions)");
     free(out);
     tests_rmtree(dir);
@@ -316,19 +298,19 @@ static void test_validate_errors(void)
 static void test_usage_errors(void)
 {
     char *err = NULL;
-    CHECK_EQ_I64(cdnsim("run", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("run", NULL, &err), 2);
     CHECK_CONTAINS(err, "missing SCENARIO");
     free(err);
-    CHECK_EQ_I64(cdnsim("run scenarios/demo.json --seed -3", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("run scenarios/demo.json --seed -3", NULL, &err), 2);
     CHECK_CONTAINS(err, "--seed expects a non-negative integer");
     free(err);
-    CHECK_EQ_I64(cdnsim("run scenarios/demo.json --frobnicate", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("run scenarios/demo.json --frobnicate", NULL, &err), 2);
     CHECK_CONTAINS(err, "unknown option \"--frobnicate\"");
     free(err);
-    CHECK_EQ_I64(cdnsim("run scenarios/demo.json --set duration", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("run scenarios/demo.json --set duration", NULL, &err), 2);
     CHECK_CONTAINS(err, "--set expects PATH=VALUE");
     free(err);
-    CHECK_EQ_I64(cdnsim("validate no/such/file.json", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("validate no/such/file.json", NULL, &err), 2);
     CHECK_CONTAINS(err, "no/such/file.json");
     free(err);
     char *out = NULL;
@@ -336,7 +318,7 @@ static void test_usage_errors(void)
     for (int i = 0; i < 3; i++) {
         char a[64];
         snprintf(a, sizeof a, "%s --help", cmds[i]);
-        CHECK_EQ_I64(cdnsim(a, &out, NULL), 0);
+        CHECK_EQ_I64(e2e_cdnsim(a, &out, NULL), 0);
         CHECK_CONTAINS(out, "usage: cdnsim ");
         CHECK_CONTAINS(out, "exit codes");
         free(out);
@@ -346,7 +328,7 @@ static void test_usage_errors(void)
 static void test_show_paths(void)
 {
     char *out = NULL, *err = NULL;
-    CHECK_EQ_I64(cdnsim("show scenarios/demo.json", &out, &err), 0);
+    CHECK_EQ_I64(e2e_cdnsim("show scenarios/demo.json", &out, &err), 0);
     /* the effective scenario: defaults filled in, count expanded */
     CHECK_CONTAINS(out, "\"id\":\t\"edge-eu-west-2\"");
     CHECK_CONTAINS(out, "\"policy\":\t\"lru\"");
@@ -356,11 +338,11 @@ static void test_show_paths(void)
     CHECK_CONTAINS(out, "users-ap[ap-south] -> dns -> edge[ap-south] x2 -> origin-lb[us-east]");
     free(out);
     free(err);
-    CHECK_EQ_I64(cdnsim("show scenarios/demo.json --paths --set components.users-eu.to=origin-lb", &out, &err), 0);
+    CHECK_EQ_I64(e2e_cdnsim("show scenarios/demo.json --paths --set components.users-eu.to=origin-lb", &out, &err), 0);
     CHECK_CONTAINS(out, "users-eu[eu-west] -> origin-lb[us-east] -> ");
     free(out);
     free(err);
-    CHECK_EQ_I64(cdnsim("show --kinds", &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim("show --kinds", &out, NULL), 0);
     CHECK_CONTAINS(out, "### `cdn_edge`");
     CHECK_CONTAINS(out, "cache_size");
     free(out);
@@ -374,10 +356,10 @@ static void test_trace_sample(void)
     char args[8192];
     snprintf(args, sizeof args,
              "run scenarios/demo.json -q --no-report --set duration=3s --set warmup=1s --trace-sample 500 --out %s/t", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     char sub[4200];
     snprintf(sub, sizeof sub, "%s/t", dir);
-    char *tr = read_in(sub, "trace.jsonl");
+    char *tr = e2e_read_in(sub, "trace.jsonl");
     CHECK_TRUE(tr != NULL);
     if (tr) {
         int lines = 0;
@@ -394,12 +376,12 @@ static void test_trace_sample(void)
     free(tr);
     /* a later run into the same directory without tracing removes it */
     snprintf(args, sizeof args, "run scenarios/demo.json -q --no-report --set duration=2s --set warmup=1s --out %s/t", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
-    tr = read_in(sub, "trace.jsonl");
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
+    tr = e2e_read_in(sub, "trace.jsonl");
     CHECK_TRUE(tr == NULL);
     free(tr);
     char *err = NULL;
-    CHECK_EQ_I64(cdnsim("run scenarios/demo.json --trace-sample 0", NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim("run scenarios/demo.json --trace-sample 0", NULL, &err), 2);
     CHECK_CONTAINS(err, "--trace-sample expects");
     free(err);
     tests_rmtree(dir);
@@ -425,10 +407,10 @@ static void test_lb_policies_story(void)
     for (int i = 0; i < 2; i++) {
         snprintf(args, sizeof args, "run scenarios/lb-policies.json -q --no-report %s --set components.lb.policy=%s --out %s/%d",
                  tests_under_asan() ? "--set duration=40s" : "", pol[i], dir, i);
-        CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+        CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
         char sub[4200];
         snprintf(sub, sizeof sub, "%s/%d", dir, i);
-        char *text = read_in(sub, "summary.json");
+        char *text = e2e_read_in(sub, "summary.json");
         cJSON *j = text ? cJSON_Parse(text) : NULL;
         CHECK_TRUE(j != NULL);
         if (j) {
@@ -453,7 +435,7 @@ static void test_lb_policies_story(void)
 static void test_models_doc_in_sync(void)
 {
     char *out = NULL;
-    CHECK_EQ_I64(cdnsim("show --kinds", &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim("show --kinds", &out, NULL), 0);
     char *doc = tests_read_file("docs/models.md", NULL);
     CHECK_TRUE(doc != NULL);
     const char *marker = "<!-- generated by `cdnsim show --kinds`: do not edit below -->\n\n";

@@ -19,84 +19,14 @@
 #include "sim/errors.h"
 #include "sim/rng.h"
 #include "tests/harness.h"
-
-typedef struct tenv {
-    sim_engine eng;
-    net nt;
-    req_pool pool;
-    comp_env env;
-    component *c[16];
-    size_t n;
-    uint64_t done, ok, failed, rejected;
-    sim_time_t last_latency;
-} tenv;
-
-static void t_completed(comp_env *env, request *r)
-{
-    tenv *t = env->world;
-    t->done++;
-    if (r->status == REQ_OK || r->status == REQ_PENDING) t->ok++;
-    if (r->status == REQ_FAILED) t->failed++;
-    if (r->status == REQ_REJECTED) t->rejected++;
-    t->last_latency = env->eng->now - r->issued;
-}
+#include "tests/model_env.h"
 
 /* Two regions "a" and "b": 1 ms inside a region, 10 ms between, bandwidth
  * 1 GB/s inside, 100 MB/s between, all constant so times are exact. */
-static void tenv_init(tenv *t)
+static void tenv_init(model_env *t)
 {
-    memset(t, 0, sizeof *t);
-    sim_engine_init(&t->eng);
-    req_pool_init(&t->pool);
-    const char *names[] = { "a", "b" };
-    net_link_conf same = { .bandwidth = 1e9 }, cross = { .bandwidth = 1e8 };
-    sim_dist_const(&same.delay, 1e6);
-    sim_dist_const(&cross.delay, 1e7);
-    CHECK_EQ_I64(net_init_simple(&t->nt, 2, names, &same, &cross), 0);
-    sim_dist_free(&same.delay);
-    sim_dist_free(&cross.delay);
-    t->env.eng = &t->eng;
-    t->env.net = &t->nt;
-    t->env.reqs = &t->pool;
-    t->env.seed = 42;
-    t->env.end = SIM_TIME_MAX;
-    t->env.completed = t_completed;
-    t->env.world = t;
-    t->env.comps = t->c;
-}
-
-static component *tenv_add(tenv *t, const comp_kind *k, const char *id, int region, const void *conf)
-{
-    conf_errors errs;
-    conf_errors_init(&errs);
-    component *c = NULL;
-    int rc = comp_create_with(k, id, region, conf, &t->env, &c, &errs);
-    CHECK_EQ_I64(rc, 0);
-    conf_errors_free(&errs);
-    if (!c) return NULL;
-    c->index = t->n;
-    t->c[t->n++] = c;
-    t->env.ncomps = t->n;
-    return c;
-}
-
-static int tenv_link(tenv *t)
-{
-    conf_errors errs;
-    conf_errors_init(&errs);
-    int bad = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (t->c[i]->kind->ops->link && t->c[i]->kind->ops->link(t->c[i], &errs) != 0) bad = 1;
-    conf_errors_free(&errs);
-    return bad;
-}
-
-static void tenv_free(tenv *t)
-{
-    for (size_t i = 0; i < t->n; i++) comp_free(t->c[i]);
-    net_free(&t->nt);
-    req_pool_free(&t->pool);
-    sim_engine_free(&t->eng);
+    static const char *const names[] = { "a", "b" };
+    model_env_init(t, 2, names, 1e6, 1e9, 1e7, 1e8, 42);
 }
 
 static conf_strlist list1(const char *a)
@@ -148,7 +78,7 @@ static client_conf client_one(const char *to, double size)
 
 static void test_net_delays(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     gsl_rng *r = sim_rng_stream(1, "n");
     CHECK_EQ_I64(net_delay(&t.nt, 0, 0, 0, r), SIM_MS);
@@ -162,19 +92,19 @@ static void test_net_delays(void)
     CHECK_EQ_I64(net_region(&t.nt, "b"), 1);
     CHECK_EQ_I64(net_region(&t.nt, "c"), -1);
     gsl_rng_free(r);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* client(a) -> server(a): one request of 1 MB; times are exact. */
 static void test_round_trip_through_net(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_one("srv", 1e6);
     server_conf sc = server_const(2e6, 1);
-    component *cl = tenv_add(&t, &client_kind, "cl", 0, &cc);
-    tenv_add(&t, &server_kind, "srv", 1, &sc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
+    model_env_add(&t, &server_kind, "srv", 1, &sc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 100 * SIM_MS);
     /* request: 10 ms (cross, no payload); service 2 ms; response 10 ms + 1 MB at
@@ -182,22 +112,22 @@ static void test_round_trip_through_net(void)
     CHECK_TRUE(t.done >= 3);
     CHECK_EQ_I64(t.last_latency, 32 * SIM_MS);
     CHECK_EQ_U64(t.ok, t.done);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 static void test_lb_round_robin(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     lb_conf lc = { .policy = LB_ROUND_ROBIN, .backends = list3("s1", "s2", "s3") };
-    component *lb = tenv_add(&t, &lb_kind, "lb", 0, &lc);
+    component *lb = model_env_add(&t, &lb_kind, "lb", 0, &lc);
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(1e6, 1);
         char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
-        tenv_add(&t, &server_kind, id, 0, &sc);
+        model_env_add(&t, &server_kind, id, 0, &sc);
     }
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     /* round robin cycles 0,1,2,0,... regardless of load */
     int seq[7];
     for (int i = 0; i < 7; i++) {
@@ -216,27 +146,27 @@ static void test_lb_round_robin(void)
     lb_set_up(lb, 0, false);
     lb_set_up(lb, 2, false);
     CHECK_EQ_I64(lb_pick(lb), -1);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 static void test_lb_least_connections(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     /* s1 is 10x slower than s2 and s3: least connections sends it less */
     lb_conf lc = { .policy = LB_LEAST_CONN, .backends = list3("s1", "s2", "s3") };
-    component *lb = tenv_add(&t, &lb_kind, "lb", 0, &lc);
+    component *lb = model_env_add(&t, &lb_kind, "lb", 0, &lc);
     double svc[] = { 10e6, 1e6, 1e6 };
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(svc[i], 1);
         char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
-        tenv_add(&t, &server_kind, id, 0, &sc);
+        model_env_add(&t, &server_kind, id, 0, &sc);
     }
     client_conf cc = client_one("lb", 0);
     cc.concurrency = 6;
-    component *cl = tenv_add(&t, &client_kind, "cl", 0, &cc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 2 * SIM_S);
     uint64_t n1 = t.c[1]->requests, n2 = t.c[2]->requests, n3 = t.c[3]->requests;
@@ -245,46 +175,46 @@ static void test_lb_least_connections(void)
     CHECK_TRUE(n3 > 3 * n1);
     /* outstanding counts return to the number in flight, never underflow */
     CHECK_TRUE(lb_outstanding(lb, 0) + lb_outstanding(lb, 1) + lb_outstanding(lb, 2) <= 6);
-    tenv_free(&t);
+    model_env_free(&t);
 
     /* the same with round robin: every backend gets a third */
     tenv_init(&t);
     lc.policy = LB_ROUND_ROBIN;
     lc.backends = list3("s1", "s2", "s3");
-    lb = tenv_add(&t, &lb_kind, "lb", 0, &lc);
+    lb = model_env_add(&t, &lb_kind, "lb", 0, &lc);
     for (int i = 0; i < 3; i++) {
         server_conf sc = server_const(svc[i], 1);
         char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
-        tenv_add(&t, &server_kind, id, 0, &sc);
+        model_env_add(&t, &server_kind, id, 0, &sc);
     }
     cc = client_one("lb", 0);
     cc.concurrency = 6;
-    cl = tenv_add(&t, &client_kind, "cl", 0, &cc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 2 * SIM_S);
     n1 = t.c[1]->requests;
     n2 = t.c[2]->requests;
     CHECK_TRUE(n2 <= n1 + 1 && n1 <= n2 + 1);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* client(a) -> dns -> edge(a) | edge(b) -> origin server(b): the first request
  * for the object misses and fills, later ones hit and never reach the origin. */
 static void test_edge_hit_miss_path(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_one("dns", 100000);
-    component *cl = tenv_add(&t, &client_kind, "cl", 0, &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     dns_conf dc;
     memset(&dc, 0, sizeof dc);
     dc.to = list3("edge-b", "edge-a", "edge-b");
     free(dc.to.v[2]); /* two targets */
     dc.to.n = 2;
     sim_dist_const(&dc.resolve, 0);
-    component *dns = tenv_add(&t, &dns_kind, "dns", 0, &dc);
+    component *dns = model_env_add(&t, &dns_kind, "dns", 0, &dc);
     cdn_edge_conf ec[2];
     component *edge[2];
     for (int i = 0; i < 2; i++) {
@@ -296,11 +226,11 @@ static void test_edge_hit_miss_path(void)
         ec[i].cache_size = 1 << 20;
         ec[i].policy = 0; /* lru */
         ec[i].upstream = strdup("origin");
-        edge[i] = tenv_add(&t, &cdn_edge_kind, i ? "edge-b" : "edge-a", i, &ec[i]);
+        edge[i] = model_env_add(&t, &cdn_edge_kind, i ? "edge-b" : "edge-a", i, &ec[i]);
     }
     server_conf sc = server_const(5e6, 1);
-    component *origin = tenv_add(&t, &server_kind, "origin", 1, &sc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    component *origin = model_env_add(&t, &server_kind, "origin", 1, &sc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     /* geo routing: region a goes to edge-a, region b to edge-b */
     CHECK_TRUE(dns_target(dns, 0, 1) == edge[0]);
     CHECK_TRUE(dns_target(dns, 1, 1) == edge[1]);
@@ -318,17 +248,17 @@ static void test_edge_hit_miss_path(void)
     /* with region a's edge down, dns sends region a to the nearest other */
     dns_set_up(dns, 1, false); /* index 1 is edge-a in the dns's list */
     CHECK_TRUE(dns_target(dns, 0, 1) == edge[1]);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* gateway -> metadata then datanode -> disk; errors from a full queue come
  * back as rejected. */
 static void test_gateway_two_steps(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_one("gw", 0);
-    component *cl = tenv_add(&t, &client_kind, "cl", 0, &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     gateway_conf gc;
     memset(&gc, 0, sizeof gc);
     gc.st.servers = 1;
@@ -336,15 +266,15 @@ static void test_gateway_two_steps(void)
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("meta");
     gc.datanodes = list1("dn");
-    component *gw = tenv_add(&t, &gateway_kind, "gw", 0, &gc);
+    component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     server_conf mc = server_const(2e6, 1);
-    component *meta = tenv_add(&t, comp_kind_find("metadata"), "meta", 0, &mc);
+    component *meta = model_env_add(&t, comp_kind_find("metadata"), "meta", 0, &mc);
     server_conf dnc = server_const(3e6, 1);
     dnc.next = list1("disk");
-    component *dn = tenv_add(&t, comp_kind_find("datanode"), "dn", 0, &dnc);
+    component *dn = model_env_add(&t, comp_kind_find("datanode"), "dn", 0, &dnc);
     disk_conf dkc = { .base = server_const(4e6, 1) }; /* a disk_conf: it has more fields */
-    component *disk = tenv_add(&t, comp_kind_find("disk"), "disk", 0, &dkc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    component *disk = model_env_add(&t, comp_kind_find("disk"), "disk", 0, &dkc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, SIM_S);
     /* cl->gw 1 ms, gw 1, ->meta 1, meta 2, ->gw 1, ->dn 1, dn 3, ->disk 0 (local),
@@ -357,7 +287,7 @@ static void test_gateway_two_steps(void)
     CHECK_TRUE(dn->requests - disk->requests <= 1);
     CHECK_TRUE(gw->requests >= 60);
     CHECK_EQ_U64(t.ok, t.done);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 static void test_registry(void)
@@ -394,18 +324,18 @@ static void test_object_size_stable(void)
 /* Per-hop timeout (issue 5): client(a) -> front (server, service 0, next =
  * slow, timeout T) -> slow (server, 100 ms, one at a time), all in region a
  * (1 ms a hop, 1 GB/s). Returns the front; *slow_out gets the slow server. */
-static component *hop_timeout_world(tenv *t, sim_time_t timeout, component **slow_out)
+static component *hop_timeout_world(model_env *t, sim_time_t timeout, component **slow_out)
 {
     tenv_init(t);
     client_conf cc = client_one("front", 0);
-    tenv_add(t, &client_kind, "cl", 0, &cc);
+    model_env_add(t, &client_kind, "cl", 0, &cc);
     server_conf fc = server_const(0, 1);
     fc.next = list1("slow");
     fc.timeout = timeout;
-    component *front = tenv_add(t, &server_kind, "front", 0, &fc);
+    component *front = model_env_add(t, &server_kind, "front", 0, &fc);
     server_conf sc = server_const(100e6, 1);
-    *slow_out = tenv_add(t, &server_kind, "slow", 0, &sc);
-    CHECK_EQ_I64(tenv_link(t), 0);
+    *slow_out = model_env_add(t, &server_kind, "slow", 0, &sc);
+    CHECK_EQ_I64(model_env_link(t), 0);
     t->c[0]->kind->ops->start(t->c[0]);
     return front;
 }
@@ -425,7 +355,7 @@ static double report_num(component *c, const char *key)
  * late and are discarded; nothing is answered twice and nothing leaks. */
 static void test_hop_timeout_fires(void)
 {
-    tenv t;
+    model_env t;
     component *slow;
     component *front = hop_timeout_world(&t, 50 * SIM_MS, &slow);
     sim_run(&t.eng, SIM_S);
@@ -449,14 +379,14 @@ static void test_hop_timeout_fires(void)
      * the 9 freed late, plus the 20th request waiting at the front: 12; a
      * late answer not freed (or freed twice) shows here */
     CHECK_EQ_U64(t.pool.live, 12);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* The same with a 150 ms timeout: the answers are in time, ok, with the
  * object, and the stand-in's outcome is the request's. */
 static void test_hop_timeout_in_time(void)
 {
-    tenv t;
+    model_env t;
     component *slow;
     component *front = hop_timeout_world(&t, 150 * SIM_MS, &slow);
     sim_run(&t.eng, SIM_S);
@@ -470,13 +400,13 @@ static void test_hop_timeout_in_time(void)
     /* the 10th request and its stand-in are out: nothing else is held */
     CHECK_EQ_U64(t.pool.live, 2);
     /* no timeout: no stand-in, no extra summary fields */
-    tenv_free(&t);
+    model_env_free(&t);
     front = hop_timeout_world(&t, 0, &slow);
     sim_run(&t.eng, SIM_S);
     CHECK_EQ_I64(t.last_latency, 104 * SIM_MS + 2);
     CHECK_EQ_U64(t.pool.live, 1);
     CHECK_TRUE(isnan(report_num(front, "hop_timeouts")));
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* A stand-in lost downstream (the slow server crashes with it): the timeout
@@ -484,7 +414,7 @@ static void test_hop_timeout_in_time(void)
  * dropped request, until the pool is freed. */
 static void test_hop_timeout_lost_downstream(void)
 {
-    tenv t;
+    model_env t;
     component *slow;
     component *front = hop_timeout_world(&t, 50 * SIM_MS, &slow);
     comp_crash(slow); /* loses what it is sent: no late answers at all */
@@ -493,7 +423,7 @@ static void test_hop_timeout_lost_downstream(void)
     CHECK_EQ_U64(front->hop_timeouts, 19);
     CHECK_EQ_U64(front->hop_late, 0);
     CHECK_EQ_U64(slow->dropped, 20);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* A CDN edge with a 50 ms upstream timeout before a 100 ms origin: every
@@ -502,10 +432,10 @@ static void test_hop_timeout_lost_downstream(void)
  * the rest are hits. One object, one user, region a (1 ms a hop). */
 static void edge_timeout_run(sim_time_t timeout, uint64_t *done, uint64_t *hits, uint64_t *tos, double *objects)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_one("edge", 1000);
-    component *cl = tenv_add(&t, &client_kind, "cl", 0, &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     cdn_edge_conf ec;
     memset(&ec, 0, sizeof ec);
     ec.st.servers = 1;
@@ -516,17 +446,17 @@ static void edge_timeout_run(sim_time_t timeout, uint64_t *done, uint64_t *hits,
     ec.upstream = strdup("origin");
     ec.collapse = true;
     ec.timeout = timeout;
-    component *edge = tenv_add(&t, &cdn_edge_kind, "edge", 0, &ec);
+    component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
     server_conf sc = server_const(100e6, 1);
-    tenv_add(&t, &server_kind, "origin", 0, &sc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    model_env_add(&t, &server_kind, "origin", 0, &sc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, SIM_S);
     *done = t.done;
     *hits = cache_get_stats(edge->cache)->hits;
     *tos = edge->hop_timeouts;
     *objects = report_num(edge, "cache_objects");
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 static void test_hop_timeout_edge_no_fill(void)
@@ -553,7 +483,7 @@ static void test_hop_timeout_edge_no_fill(void)
  * crashed hop the waiting request is dropped there and the stand-in freed. */
 static void test_hop_timeout_crashed_hop(void)
 {
-    tenv t;
+    model_env t;
     component *slow;
     component *front = hop_timeout_world(&t, 50 * SIM_MS, &slow);
     sim_run(&t.eng, 10 * SIM_MS); /* request 0 waits at the front, its stand-in at slow */
@@ -564,7 +494,7 @@ static void test_hop_timeout_crashed_hop(void)
     CHECK_EQ_U64(front->hop_late, 0);
     CHECK_EQ_U64(front->dropped, 1);
     CHECK_EQ_U64(t.pool.live, 1); /* the dropped request, as any drop; the stand-in is freed */
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 void test_models_register(void)

@@ -1,0 +1,88 @@
+/* tests/model_env.c - the hand-wired test world (see tests/model_env.h). */
+#include "tests/model_env.h"
+
+#include <string.h>
+
+#include "sim/dist.h"
+#include "tests/harness.h"
+
+void model_env_completed(comp_env *env, request *r)
+{
+    model_env *t = env->world;
+    t->done++;
+    if (r->status == REQ_OK || r->status == REQ_PENDING) t->ok++;
+    if (r->status == REQ_FAILED) t->failed++;
+    if (r->status == REQ_REJECTED) t->rejected++;
+    t->last_latency = env->eng->now - r->issued;
+}
+
+void model_env_init(model_env *t, size_t nregions, const char *const *names, double same_ns, double same_bw,
+                    double cross_ns, double cross_bw, uint64_t seed)
+{
+    memset(t, 0, sizeof *t);
+    sim_engine_init(&t->eng);
+    req_pool_init(&t->pool);
+    net_link_conf same = { .bandwidth = same_bw }, cross = { .bandwidth = cross_bw };
+    sim_dist_const(&same.delay, same_ns);
+    sim_dist_const(&cross.delay, cross_ns);
+    CHECK_EQ_I64(net_init_simple(&t->nt, nregions, names, &same, &cross), 0);
+    sim_dist_free(&same.delay);
+    sim_dist_free(&cross.delay);
+    t->env.eng = &t->eng;
+    t->env.net = &t->nt;
+    t->env.reqs = &t->pool;
+    t->env.seed = seed;
+    t->env.end = SIM_TIME_MAX;
+    t->env.completed = model_env_completed;
+    t->env.world = t;
+    t->env.comps = t->c;
+}
+
+component *model_env_add(model_env *t, const comp_kind *k, const char *id, int region, const void *conf)
+{
+    if (t->n == MODEL_ENV_MAX) {
+        tests_fail(__FILE__, __LINE__, "model_env: more than %d components", MODEL_ENV_MAX);
+        return NULL;
+    }
+    conf_errors errs;
+    conf_errors_init(&errs);
+    component *c = NULL;
+    CHECK_EQ_I64(comp_create_with(k, id, region, conf, &t->env, &c, &errs), 0);
+    conf_errors_free(&errs);
+    if (!c) return NULL;
+    c->index = t->n;
+    t->c[t->n++] = c;
+    t->env.ncomps = t->n;
+    return c;
+}
+
+int model_env_link(model_env *t)
+{
+    conf_errors errs;
+    conf_errors_init(&errs);
+    int bad = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->c[i]->kind->ops->link && t->c[i]->kind->ops->link(t->c[i], &errs) != 0) bad = 1;
+    conf_errors_free(&errs);
+    return bad;
+}
+
+void model_env_run(model_env *t, sim_time_t until)
+{
+    conf_errors errs;
+    conf_errors_init(&errs);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->c[i]->kind->ops->link) CHECK_EQ_I64(t->c[i]->kind->ops->link(t->c[i], &errs), 0);
+    conf_errors_free(&errs);
+    for (size_t i = 0; i < t->n; i++)
+        if (t->c[i]->kind->ops->start) t->c[i]->kind->ops->start(t->c[i]);
+    sim_run(&t->eng, until);
+}
+
+void model_env_free(model_env *t)
+{
+    for (size_t i = 0; i < t->n; i++) comp_free(t->c[i]);
+    net_free(&t->nt);
+    req_pool_free(&t->pool);
+    sim_engine_free(&t->eng);
+}
