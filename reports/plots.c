@@ -75,26 +75,33 @@ static void time_axis(rbuf *m, double sim_s)
     rbuf_printf(m, "set xrange [0:%.9g]\n", sim_s);
 }
 
-/* A dashed line (into m) and a label (into l) per event time of events.csv;
- * events at the same time share one line and one label ("crash web-2 /
- * drop web-2"), so their texts do not print over each other. */
-static void markers(rbuf *m, rbuf *l, const reports_csv *ev)
+/* A dashed line (into m) per event time of events.csv, and a label (into l)
+ * per group of events closer together than 1.5% of the run (span_s, about 12
+ * pixels of the 900-pixel plots: less than the height of a rotated 9-point
+ * line): "crash web-2 / drop web-2" at one time, or the two health_down of
+ * edge-outage.json 0.3 s apart, share one label at the group's first time,
+ * so their texts do not print over each other. */
+static void markers(rbuf *m, rbuf *l, const reports_csv *ev, double span_s)
 {
     int ct = reports_csv_col(ev, "t_s"), ce = reports_csv_col(ev, "event"), cg = reports_csv_col(ev, "target");
     if (ct < 0) return;
+    double near = span_s > 0 && isfinite(span_s) ? 0.015 * span_s : 0;
     rbuf_puts(m, "# one dashed line per event time of events.csv\n");
     rbuf_puts(l, "# the events' labels\n");
-    double open_t = NAN;
+    double open_t = NAN, line_t = NAN;
     for (size_t r = 0; r < ev->nrows; r++) {
         double t = reports_csv_num(ev, r, (size_t)ct);
         if (!isfinite(t)) continue;
-        if (t == open_t) {
+        if (t != line_t) {
+            rbuf_printf(m, "set arrow from %.9g, graph 0 to %.9g, graph 1 nohead dt 2 lc rgb \"#cc0000\" front\n", t, t);
+            line_t = t;
+        }
+        if (!isnan(open_t) && t >= open_t && t - open_t <= near) {
             rbuf_puts(l, " / ");
         } else {
             if (!isnan(open_t))
                 rbuf_printf(l, "\" at %.9g, graph 0.98 right rotate by 90 offset -0.7,0 font \",9\" tc rgb \"#cc0000\" "
                                "front\n", open_t);
-            rbuf_printf(m, "set arrow from %.9g, graph 0 to %.9g, graph 1 nohead dt 2 lc rgb \"#cc0000\" front\n", t, t);
             rbuf_puts(l, "set label \"");
             open_t = t;
         }
@@ -180,8 +187,9 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     rbuf_init(&util);
     const char *name = reports_json_str(sum, "scenario.name");
     rbuf_gpstr(&title, name ? name : "cdnsim run");
+    double sim_s = reports_json_num(sum, "sim_s", 0);
     warmup_band(&mark, &labels, reports_json_num(sum, "warmup_s", 0));
-    time_axis(&mark, reports_json_num(sum, "sim_s", 0));
+    time_axis(&mark, sim_s);
     cJSON_Delete(sum);
 
     reports_csv ev = { 0 }, ts = { 0 };
@@ -189,7 +197,7 @@ int reports_plots_write(const char *outdir, const char *gnuplot_cmd, reports_plo
     if (reports_file_exists(path)) {
         rc = reports_csv_load(path, &ev, err, errlen);
         if (rc < 0) goto out;
-        markers(&mark, &labels, &ev);
+        markers(&mark, &labels, &ev, sim_s);
     }
     char window[64] = "1";
     int have_ts = 0;

@@ -307,6 +307,35 @@ static void test_plots_span_run(void)
     free(dir);
 }
 
+/* In edge-outage.json's report the two health_down events, 0.32 s apart,
+ * printed their rotated labels over each other (only events at exactly the
+ * same time shared a label). Events within 1.5% of the run now share one
+ * label; each still has its own dashed line. */
+static void test_plot_labels_merge_near_events(void)
+{
+    char *dir = tests_mkdtemp();
+    CHECK_TRUE(dir != NULL);
+    if (!dir) return;
+    char args[1200], path[1200];
+    snprintf(args, sizeof args, "run scenarios/faults/edge-outage.json -q --no-report --out %s/eo", dir);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    char *cmd = NULL;
+    CHECK_TRUE(asprintf(&cmd, "CDNSIM_GNUPLOT=true %s report %s/eo", tests_cdnsim_bin(), dir) > 0);
+    CHECK_EQ_I64(tests_run(cmd, NULL, NULL), 0);
+    free(cmd);
+    snprintf(path, sizeof path, "%s/eo/plots/timeline.gp", dir);
+    char *gp = tests_read_file(path, NULL);
+    CHECK_CONTAINS(gp, "set label \"health_down edge-eu-west-1 / health_down edge-eu-west-2\" at 33.1");
+    CHECK_CONTAINS(gp, "set arrow from 33.1");
+    CHECK_CONTAINS(gp, "set arrow from 33.4");
+    int labels = 0;
+    for (const char *p = gp; p && (p = strstr(p, "\nset label \"")); p++) labels++;
+    CHECK_EQ_I64(labels, 2); /* the crash (with its drops) and the detection */
+    free(gp);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 void test_e2e_review2_register(void)
 {
     static const tests_case cases[] = {
@@ -317,6 +346,7 @@ void test_e2e_review2_register(void)
         { "cache_outage_story", test_cache_outage_story },
         { "cache_herd_story", test_cache_herd_story },
         { "plots_span_run", test_plots_span_run },
+        { "plot_labels_merge_near_events", test_plot_labels_merge_near_events },
         { NULL, NULL },
     };
     tests_add_suite("e2e_review2", cases);
