@@ -16,6 +16,7 @@
 #include "sim/errors.h"
 #include "tests/harness.h"
 #include "tests/model_env.h"
+#include "tests/scenario_world.h"
 
 /* One region, 1 ms one way, 1 GB/s. */
 static void eenv_init(model_env *t)
@@ -293,22 +294,12 @@ static void test_herd_scenario(void)
     for (int col = 0; col < 2; col++) {
         const char *sets[] = { col ? "components.edge.collapse=true" : "components.edge.collapse=false", "duration=40s" };
         world_opts o;
-        world_opts_init(&o);
-        o.progress = WORLD_PROGRESS_OFF;
-        o.handle_sigint = false;
-        o.log = NULL;
-        o.sets = sets;
-        o.nsets = 2;
+        scenario_world_opts(&o, sets, 2);
         world w;
-        conf_errors errs;
-        conf_errors_init(&errs);
-        int rc = world_load(&w, "scenarios/cache-herd.json", &o, &errs);
-        if (rc != 0) conf_errors_print(&errs, stderr);
-        conf_errors_free(&errs);
-        CHECK_EQ_I64(rc, 0);
+        int rc = scenario_world_load(&w, "scenarios/cache-herd.json", &o);
         if (rc == 0) CHECK_EQ_I64(world_run(&w, &o), 0);
-        for (size_t i = 0; rc == 0 && i < w.ncomps; i++)
-            if (!strcmp(w.comps[i]->id, "origin")) origin_requests[col] = w.comps[i]->requests;
+        component *origin = rc == 0 ? scenario_world_find(&w, "origin") : NULL;
+        if (origin) origin_requests[col] = origin->requests;
         world_free(&w);
     }
     /* measured after the 20 s warm-up: 20 s, two TTL periods */
