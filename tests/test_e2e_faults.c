@@ -457,6 +457,15 @@ static void test_hop_timeouts(void)
         CHECK_NEAR(e2e_sum_between(&r, "timed_out", 20, 31), to, 0);
     }
     e2e_run_free(&r);
+    /* a malformed timeout is refused where it is written */
+    char *cmd = NULL, *err = NULL;
+    if (asprintf(&cmd, "%s run scenarios/writes.json -q --no-report --out /nonexistent/x "
+                 "--set components.gateway.timeout=soon", tests_cdnsim_bin()) > 0) {
+        CHECK_EQ_I64(tests_run(cmd, NULL, &err), 2);
+        CHECK_CONTAINS(err ? err : "", "].timeout: expected a duration like");
+    }
+    free(cmd);
+    free(err);
 }
 
 void test_e2e_faults_register(void)

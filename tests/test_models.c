@@ -426,6 +426,77 @@ static void test_hop_timeout_lost_downstream(void)
     model_env_free(&t);
 }
 
+/* A CDN edge with a 50 ms upstream timeout before a 100 ms origin: every
+ * miss times out, and a timed-out fetch fills nothing (the next request for
+ * the object misses again); with 150 ms the first fetch fills the cache and
+ * the rest are hits. One object, one user, region a (1 ms a hop). */
+static void edge_timeout_run(sim_time_t timeout, uint64_t *done, uint64_t *hits, uint64_t *tos, double *objects)
+{
+    model_env t;
+    tenv_init(&t);
+    client_conf cc = client_one("edge", 1000);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
+    cdn_edge_conf ec;
+    memset(&ec, 0, sizeof ec);
+    ec.st.servers = 1;
+    ec.st.queue_limit = -1;
+    sim_dist_const(&ec.st.service, 0);
+    ec.read_bandwidth = 1e9;
+    ec.cache_size = 1 << 20;
+    ec.upstream = strdup("origin");
+    ec.collapse = true;
+    ec.timeout = timeout;
+    component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
+    server_conf sc = server_const(100e6, 1);
+    model_env_add(&t, &server_kind, "origin", 0, &sc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, SIM_S);
+    *done = t.done;
+    *hits = cache_get_stats(edge->cache)->hits;
+    *tos = edge->hop_timeouts;
+    *objects = report_num(edge, "cache_objects");
+    model_env_free(&t);
+}
+
+static void test_hop_timeout_edge_no_fill(void)
+{
+    uint64_t done, hits, tos;
+    double objects;
+    edge_timeout_run(50 * SIM_MS, &done, &hits, &tos, &objects);
+    CHECK_EQ_U64(done, 19); /* 52 ms each, as in hop_timeout_fires */
+    CHECK_EQ_U64(tos, 19);
+    CHECK_EQ_U64(hits, 0);
+    CHECK_NEAR(objects, 0, 0);
+    edge_timeout_run(150 * SIM_MS, &done, &hits, &tos, &objects);
+    CHECK_EQ_U64(tos, 0);
+    CHECK_NEAR(objects, 1, 0);
+    /* the first answer (104 ms + 2 us for 1000 bytes twice) filled it; a hit
+     * then takes 1 + 0.001 (read) + 1 + 0.001 ms = 2.002 ms: 447 hits done by
+     * 1 s and the 448th counted at the edge but still on its way back */
+    CHECK_EQ_U64(done, 448);
+    CHECK_EQ_U64(hits, 448);
+}
+
+/* The hop crashes while its stand-in is out: its timeout does nothing (a
+ * crashed box answers nothing), and when the stand-in comes back to the
+ * crashed hop the waiting request is dropped there and the stand-in freed. */
+static void test_hop_timeout_crashed_hop(void)
+{
+    model_env t;
+    component *slow;
+    component *front = hop_timeout_world(&t, 50 * SIM_MS, &slow);
+    sim_run(&t.eng, 10 * SIM_MS); /* request 0 waits at the front, its stand-in at slow */
+    comp_crash(front);
+    sim_run(&t.eng, SIM_S);
+    CHECK_EQ_U64(t.done, 0);
+    CHECK_EQ_U64(front->hop_timeouts, 0);
+    CHECK_EQ_U64(front->hop_late, 0);
+    CHECK_EQ_U64(front->dropped, 1);
+    CHECK_EQ_U64(t.pool.live, 1); /* the dropped request, as any drop; the stand-in is freed */
+    model_env_free(&t);
+}
+
 void test_models_register(void)
 {
     static const tests_case cases[] = {
@@ -440,6 +511,8 @@ void test_models_register(void)
         { "hop_timeout_fires", test_hop_timeout_fires },
         { "hop_timeout_in_time", test_hop_timeout_in_time },
         { "hop_timeout_lost_downstream", test_hop_timeout_lost_downstream },
+        { "hop_timeout_edge_no_fill", test_hop_timeout_edge_no_fill },
+        { "hop_timeout_crashed_hop", test_hop_timeout_crashed_hop },
         { NULL, NULL },
     };
     tests_add_suite("models", cases);
