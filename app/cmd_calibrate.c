@@ -166,7 +166,7 @@ int cmd_calibrate(int argc, char **argv)
                     snprintf(names + nl, sizeof names - nl, "%s%s", nl ? ", " : "", name);
                 }
             if (!found) {
-                fprintf(stderr, "cdnsim calibrate: --primary '%s' is not a series this run measures (%s)\n", primary,
+                fprintf(stderr, "cdnsim calibrate: --primary '%s' is not a measured series; this run measures %s\n", primary,
                         names);
                 ex = APP_EXIT_USAGE;
             } else {
@@ -183,7 +183,7 @@ int cmd_calibrate(int argc, char **argv)
         else *slash = 0;
         if (access(dir, W_OK | X_OK) != 0) {
             fprintf(stderr, "cdnsim calibrate: --out %s: cannot write into %s: %s\n", out, dir, strerror(errno));
-            ex = APP_EXIT_USAGE;
+            ex = APP_EXIT_FAIL; /* as a failed write at the end always was: exit 1 */
         }
     }
     if (ex >= 0) {
