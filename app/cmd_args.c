@@ -110,3 +110,27 @@ int cmd_report_errors(const char *cmd, int rc, const conf_errors *errs)
     fprintf(stderr, "cdnsim %s: %s\n", cmd, sim_strerror(rc));
     return APP_EXIT_FAIL;
 }
+
+int cmd_args_begin(cmd_args *a, int argc, char **argv, void (*help)(void))
+{
+    if (cmd_args_parse(a, argc, argv) != 0) {
+        cmd_args_free(a);
+        return APP_EXIT_USAGE;
+    }
+    if (a->help) {
+        help();
+        cmd_args_free(a);
+        return APP_EXIT_OK;
+    }
+    return -1;
+}
+
+int cmd_load_world(const char *cmd, const cmd_args *a, world *w)
+{
+    conf_errors errs;
+    conf_errors_init(&errs);
+    int rc = world_load(w, a->scenario, &a->opts, &errs);
+    int code = cmd_report_errors(cmd, rc, &errs);
+    conf_errors_free(&errs);
+    return code;
+}

@@ -32,4 +32,17 @@ void cmd_args_free(cmd_args *a);
 /* Prints the located errors and returns the exit code for a load result. */
 int cmd_report_errors(const char *cmd, int rc, const conf_errors *errs);
 
+/* What every command using cmd_args does first: parses argv (as
+ * cmd_args_parse) and answers --help with help(). Returns -1 when the
+ * command goes on with *a filled in (the caller frees it); otherwise *a is
+ * freed already and the command returns the result, APP_EXIT_USAGE after a
+ * usage error or APP_EXIT_OK after the help. */
+int cmd_args_begin(cmd_args *a, int argc, char **argv, void (*help)(void));
+
+/* Loads a->scenario with a's options into *w (world_load), printing the
+ * located errors as cmd_report_errors does for `cdnsim CMD`. Returns the
+ * exit code: APP_EXIT_OK when *w is loaded. Either way the caller releases
+ * *w with world_free(). */
+int cmd_load_world(const char *cmd, const cmd_args *a, world *w);
+
 #endif

@@ -102,15 +102,8 @@ int cmd_run(int argc, char **argv)
 {
     struct run_flags fl = { 1, 0, 0 };
     cmd_args a = { .allowed = CMD_ARG_SEED | CMD_ARG_OUT | CMD_ARG_QUIET, .extra = run_extra, .extra_ctx = &fl };
-    if (cmd_args_parse(&a, argc, argv) != 0) {
-        cmd_args_free(&a);
-        return APP_EXIT_USAGE;
-    }
-    if (a.help) {
-        run_help();
-        cmd_args_free(&a);
-        return APP_EXIT_OK;
-    }
+    int early = cmd_args_begin(&a, argc, argv, run_help);
+    if (early >= 0) return early;
     if (fl.jobs && fl.reps <= 1) /* easy to forget --reps and believe in an interval */
         fprintf(stderr, "cdnsim run: warning: --jobs has no effect without --reps R (R >= 2): this is one run\n");
     conf_errors errs;

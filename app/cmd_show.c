@@ -87,26 +87,15 @@ int cmd_show(int argc, char **argv)
         return APP_EXIT_OK;
     }
     cmd_args a = { .allowed = CMD_ARG_SEED, .extra = show_extra, .extra_ctx = &fl };
-    if (cmd_args_parse(&a, argc, argv) != 0) {
-        cmd_args_free(&a);
-        return APP_EXIT_USAGE;
-    }
-    if (a.help) {
-        show_help();
-        cmd_args_free(&a);
-        return APP_EXIT_OK;
-    }
-    conf_errors errs;
-    conf_errors_init(&errs);
+    int early = cmd_args_begin(&a, argc, argv, show_help);
+    if (early >= 0) return early;
     world w;
-    int rc = world_load(&w, a.scenario, &a.opts, &errs);
-    int code = cmd_report_errors("show", rc, &errs);
+    int code = cmd_load_world("show", &a, &w);
     if (code == APP_EXIT_OK) {
         if (fl.paths) world_print_paths(&w, stdout);
         else world_show(&w, stdout);
     }
     world_free(&w);
-    conf_errors_free(&errs);
     cmd_args_free(&a);
     return code;
 }

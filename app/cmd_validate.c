@@ -23,25 +23,14 @@ static void validate_help(void)
 int cmd_validate(int argc, char **argv)
 {
     cmd_args a = { .allowed = 0 };
-    if (cmd_args_parse(&a, argc, argv) != 0) {
-        cmd_args_free(&a);
-        return APP_EXIT_USAGE;
-    }
-    if (a.help) {
-        validate_help();
-        cmd_args_free(&a);
-        return APP_EXIT_OK;
-    }
-    conf_errors errs;
-    conf_errors_init(&errs);
+    int early = cmd_args_begin(&a, argc, argv, validate_help);
+    if (early >= 0) return early;
     world w;
-    int rc = world_load(&w, a.scenario, &a.opts, &errs);
-    int code = cmd_report_errors("validate", rc, &errs);
+    int code = cmd_load_world("validate", &a, &w);
     if (code == APP_EXIT_OK)
         printf("ok: %s (%zu component%s, %zu region%s)\n", a.scenario, w.ncomps, w.ncomps == 1 ? "" : "s",
                w.net.n, w.net.n == 1 ? "" : "s");
     world_free(&w);
-    conf_errors_free(&errs);
     cmd_args_free(&a);
     return code;
 }

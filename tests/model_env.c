@@ -9,11 +9,13 @@
 void model_env_completed(comp_env *env, request *r)
 {
     model_env *t = env->world;
-    t->done++;
+    sim_time_t lat = env->eng->now - r->issued;
+    if (t->done++ == 0) t->first_latency = lat;
+    if (r->op < REQ_NOPS && !t->first_by_op[r->op]) t->first_by_op[r->op] = lat;
+    t->last_latency = lat;
     if (r->status == REQ_OK || r->status == REQ_PENDING) t->ok++;
     if (r->status == REQ_FAILED) t->failed++;
     if (r->status == REQ_REJECTED) t->rejected++;
-    t->last_latency = env->eng->now - r->issued;
 }
 
 void model_env_init(model_env *t, size_t nregions, const char *const *names, double same_ns, double same_bw,

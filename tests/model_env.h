@@ -33,10 +33,11 @@ typedef struct model_env {
     component *c[MODEL_ENV_MAX];  /* in the order added; c[i]->index == i */
     size_t n;
     /* Counted by the default completion hook (model_env_completed): answers
-     * that came back, by status (REQ_PENDING counts as ok), and the latency
-     * of the last one. */
+     * that came back, by status (REQ_PENDING counts as ok), the latency of
+     * the first and of the last one, and of the first one of each operation. */
     uint64_t done, ok, failed, rejected;
-    sim_time_t last_latency;
+    sim_time_t first_latency, last_latency;
+    sim_time_t first_by_op[REQ_NOPS];
 } model_env;
 
 /* Builds an empty world on `nregions` regions named `names`: every message
@@ -50,7 +51,9 @@ void model_env_init(model_env *t, size_t nregions, const char *const *names, dou
                     double cross_ns, double cross_bw, uint64_t seed);
 
 /* The default env.completed: counts the answer in t->done/ok/failed/rejected
- * and keeps its latency in t->last_latency (env->world must be the model_env). */
+ * and keeps its latency in t->first_latency (the first answer),
+ * t->first_by_op[r->op] (the first of its operation) and t->last_latency
+ * (env->world must be the model_env). */
 void model_env_completed(comp_env *env, request *r);
 
 /* Creates a component of kind k from its config struct (comp_create_with;

@@ -20,84 +20,23 @@
 #include "models/server.h"
 #include "sim/errors.h"
 #include "tests/harness.h"
+#include "tests/model_env.h"
 
-typedef struct tenv {
-    sim_engine eng;
-    net nt;
-    req_pool pool;
-    comp_env env;
-    component *c[24];
-    size_t n;
-    uint64_t done, ok, failed;
-    sim_time_t first_latency, last_latency;
-    sim_time_t first_by_op[REQ_NOPS];
-} tenv;
-
+/* Here a rejected request counts as failed too. */
 static void t_completed(comp_env *env, request *r)
 {
-    tenv *t = env->world;
-    sim_time_t lat = env->eng->now - r->issued;
-    if (t->done++ == 0) t->first_latency = lat;
-    if (r->op < REQ_NOPS && !t->first_by_op[r->op]) t->first_by_op[r->op] = lat;
-    t->last_latency = lat;
-    if (r->status == REQ_OK || r->status == REQ_PENDING) t->ok++;
-    if (r->status == REQ_FAILED || r->status == REQ_REJECTED) t->failed++;
+    model_env *t = env->world;
+    model_env_completed(env, r);
+    t->failed += t->rejected;
+    t->rejected = 0;
 }
 
 /* One region: 1 ms between components, 1 GB/s (1 MB takes 1 ms). */
-static void tenv_init(tenv *t)
+static void tenv_init(model_env *t)
 {
-    memset(t, 0, sizeof *t);
-    sim_engine_init(&t->eng);
-    req_pool_init(&t->pool);
-    const char *names[] = { "a" };
-    net_link_conf same = { .bandwidth = 1e9 }, cross = { .bandwidth = 1e9 };
-    sim_dist_const(&same.delay, 1e6);
-    sim_dist_const(&cross.delay, 1e6);
-    CHECK_EQ_I64(net_init_simple(&t->nt, 1, names, &same, &cross), 0);
-    sim_dist_free(&same.delay);
-    sim_dist_free(&cross.delay);
-    t->env.eng = &t->eng;
-    t->env.net = &t->nt;
-    t->env.reqs = &t->pool;
-    t->env.seed = 42;
-    t->env.end = SIM_TIME_MAX;
+    static const char *const names[] = { "a" };
+    model_env_init(t, 1, names, 1e6, 1e9, 1e6, 1e9, 42);
     t->env.completed = t_completed;
-    t->env.world = t;
-    t->env.comps = t->c;
-}
-
-static component *tenv_add(tenv *t, const comp_kind *k, const char *id, const void *conf)
-{
-    conf_errors errs;
-    conf_errors_init(&errs);
-    component *c = NULL;
-    CHECK_EQ_I64(comp_create_with(k, id, 0, conf, &t->env, &c, &errs), 0);
-    conf_errors_free(&errs);
-    if (!c) return NULL;
-    c->index = t->n;
-    t->c[t->n++] = c;
-    t->env.ncomps = t->n;
-    return c;
-}
-
-static int tenv_link(tenv *t)
-{
-    conf_errors errs;
-    conf_errors_init(&errs);
-    int bad = 0;
-    for (size_t i = 0; i < t->n; i++)
-        if (t->c[i]->kind->ops->link && t->c[i]->kind->ops->link(t->c[i], &errs) != 0) bad = 1;
-    conf_errors_free(&errs);
-    return bad;
-}
-
-static void tenv_free(tenv *t)
-{
-    for (size_t i = 0; i < t->n; i++) comp_free(t->c[i]);
-    net_free(&t->nt);
-    req_pool_free(&t->pool);
-    sim_engine_free(&t->eng);
 }
 
 static conf_strlist list_of(int n, const char *const *ids)
@@ -153,10 +92,10 @@ static disk_conf disk_const(double access_ns, double write_ns, double bandwidth,
  * object, for op GET or PUT; returns the first request's latency. */
 static sim_time_t one_request(double put)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_conf_of("gw", 1e6, 1, put);
-    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     gateway_conf gc;
     memset(&gc, 0, sizeof gc);
     gc.st.servers = 1;
@@ -164,16 +103,16 @@ static sim_time_t one_request(double put)
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("meta");
     gc.datanodes = list_of(1, (const char *[]){ "dn" });
-    tenv_add(&t, &gateway_kind, "gw", &gc);
+    model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     server_conf mc = server_const(2e6, 1);
     sim_dist_const(&mc.write_service, 5e6); /* metadata's "update" */
-    tenv_add(&t, comp_kind_find("metadata"), "meta", &mc);
+    model_env_add(&t, comp_kind_find("metadata"), "meta", 0, &mc);
     server_conf dnc = server_const(3e6, 1);
     dnc.next = list_of(1, (const char *[]){ "disk" });
-    tenv_add(&t, comp_kind_find("datanode"), "dn", &dnc);
+    model_env_add(&t, comp_kind_find("datanode"), "dn", 0, &dnc);
     disk_conf dkc = disk_const(4e6, 7e6, 1e9, 1);
-    component *disk = tenv_add(&t, &disk_kind, "disk", &dkc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 200 * SIM_MS);
     CHECK_TRUE(t.done >= 5);
@@ -181,7 +120,7 @@ static sim_time_t one_request(double put)
     CHECK_EQ_I64(t.last_latency, t.first_latency); /* one user, constant times: all the same */
     CHECK_TRUE(disk->requests >= t.done);
     sim_time_t lat = t.first_latency;
-    tenv_free(&t);
+    model_env_free(&t);
     return lat;
 }
 
@@ -208,10 +147,10 @@ static void test_put_exact_time(void)
  * of an early answer still finish). */
 static void quorum_case(int64_t w, sim_time_t expect)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_conf_of("gw", 1e6, 1, 1.0);
-    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     gateway_conf gc;
     memset(&gc, 0, sizeof gc);
     gc.st.servers = 1;
@@ -221,7 +160,7 @@ static void quorum_case(int64_t w, sim_time_t expect)
     gc.datanodes = list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
     gc.replicas = 3;
     gc.write_quorum = w;
-    component *gw = tenv_add(&t, &gateway_kind, "gw", &gc);
+    component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     const double wt[3] = { 2e6, 5e6, 9e6 };
     component *disk[3];
     for (int i = 0; i < 3; i++) {
@@ -230,11 +169,11 @@ static void quorum_case(int64_t w, sim_time_t expect)
         snprintf(dk, sizeof dk, "dk%d", i + 1);
         server_conf dnc = server_const(0, 8);
         dnc.next = list_of(1, (const char *[]){ dk });
-        tenv_add(&t, comp_kind_find("datanode"), dn, &dnc);
+        model_env_add(&t, comp_kind_find("datanode"), dn, 0, &dnc);
         disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
-        disk[i] = tenv_add(&t, &disk_kind, dk, &dkc);
+        disk[i] = model_env_add(&t, &disk_kind, dk, 0, &dkc);
     }
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     /* stop between answers so that the copies of the last PUT are back */
     sim_run(&t.eng, 10 * expect + expect / 2);
@@ -258,7 +197,7 @@ static void quorum_case(int64_t w, sim_time_t expect)
         }
         cJSON_Delete(o);
     }
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 static void test_quorum_times(void)
@@ -276,11 +215,11 @@ static void test_quorum_times(void)
  * (w = 2 of copies written in 2, 5, 9 ms). */
 static void test_gateway_crash_mid_write(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_conf_of("gw", 1e6, 1, 1.0);
     cc.timeout = 50 * SIM_MS;
-    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     gateway_conf gc;
     memset(&gc, 0, sizeof gc);
     gc.st.servers = 1;
@@ -290,7 +229,7 @@ static void test_gateway_crash_mid_write(void)
     gc.datanodes = list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
     gc.replicas = 3;
     gc.write_quorum = 2;
-    component *gw = tenv_add(&t, &gateway_kind, "gw", &gc);
+    component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     const double wt[3] = { 2e6, 5e6, 9e6 };
     for (int i = 0; i < 3; i++) {
         char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
@@ -298,11 +237,11 @@ static void test_gateway_crash_mid_write(void)
         snprintf(dk, sizeof dk, "dk%d", i + 1);
         server_conf dnc = server_const(0, 8);
         dnc.next = list_of(1, (const char *[]){ dk });
-        tenv_add(&t, comp_kind_find("datanode"), dn, &dnc);
+        model_env_add(&t, comp_kind_find("datanode"), dn, 0, &dnc);
         disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
-        tenv_add(&t, &disk_kind, dk, &dkc);
+        model_env_add(&t, &disk_kind, dk, 0, &dkc);
     }
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 6 * SIM_MS);
     comp_crash(gw);
@@ -315,7 +254,7 @@ static void test_gateway_crash_mid_write(void)
     CHECK_EQ_I64(t.first_latency, 50 * SIM_MS); /* the lost one, timed out */
     CHECK_EQ_U64(t.ok, t.done - 1);
     CHECK_EQ_I64(t.last_latency, 12 * SIM_MS);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* Two users PUT the same object at once through a gateway with one worker
@@ -326,10 +265,10 @@ static void test_gateway_crash_mid_write(void)
  * fails. */
 static uint64_t rejected_copy_failures(int64_t w)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_conf_of("gw", 1000, 2, 1.0);
-    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     gateway_conf gc;
     memset(&gc, 0, sizeof gc);
     gc.st.servers = 1;
@@ -339,18 +278,18 @@ static uint64_t rejected_copy_failures(int64_t w)
     gc.datanodes = list_of(2, (const char *[]){ "dnA", "dnB" });
     gc.replicas = 2;
     gc.write_quorum = w;
-    tenv_add(&t, &gateway_kind, "gw", &gc);
+    model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     server_conf a = server_const(5e6, 8);
-    tenv_add(&t, comp_kind_find("datanode"), "dnA", &a); /* no disks: answers after service */
+    model_env_add(&t, comp_kind_find("datanode"), "dnA", 0, &a); /* no disks: answers after service */
     server_conf b = server_const(5e6, 1);
     b.st.queue_limit = 0;
-    tenv_add(&t, comp_kind_find("datanode"), "dnB", &b);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    model_env_add(&t, comp_kind_find("datanode"), "dnB", 0, &b);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 12 * SIM_MS); /* the first two answers only */
     CHECK_EQ_U64(t.done, 2);
     uint64_t failed = t.failed;
-    tenv_free(&t);
+    model_env_free(&t);
     return failed;
 }
 
@@ -364,7 +303,7 @@ static void test_quorum_failure(void)
  * naming the key. */
 static void test_quorum_errors(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     gateway_conf gc;
     memset(&gc, 0, sizeof gc);
@@ -391,13 +330,13 @@ static void test_quorum_errors(void)
     gc.metadata = strdup("");
     gc.datanodes = list_of(2, (const char *[]){ "d1", "d2" });
     gc.replicas = 3;
-    tenv_add(&t, &gateway_kind, "gw", &gc);
+    model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     server_conf d = server_const(1e6, 1);
-    tenv_add(&t, comp_kind_find("datanode"), "d1", &d);
+    model_env_add(&t, comp_kind_find("datanode"), "d1", 0, &d);
     d = server_const(1e6, 1);
-    tenv_add(&t, comp_kind_find("datanode"), "d2", &d);
-    CHECK_EQ_I64(tenv_link(&t), 1);
-    tenv_free(&t);
+    model_env_add(&t, comp_kind_find("datanode"), "d2", 0, &d);
+    CHECK_EQ_I64(model_env_link(&t), 1);
+    model_env_free(&t);
 
     /* DELETE in a client's mix: not modelled, refused at the mix key */
     tenv_init(&t);
@@ -413,14 +352,14 @@ static void test_quorum_errors(void)
         CHECK_CONTAINS(errs.msgs[0], "mix.DELETE");
     }
     conf_errors_free(&errs);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* A PUT through a CDN edge: never served there, forwarded with its payload
  * and the cached copy dropped, so the next GET misses. Requests are injected
  * by hand from an open-loop client that was never started (it issues
  * nothing of its own). */
-static void inject(tenv *t, component *cl, component *to, req_op op)
+static void inject(model_env *t, component *cl, component *to, req_op op)
 {
     request *r = req_new(&t->pool);
     r->op = (uint8_t)op;
@@ -435,12 +374,12 @@ static void inject(tenv *t, component *cl, component *to, req_op op)
 
 static void test_edge_put_invalidates(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_conf_of("edge", 1e6, 1, 0);
     cc.mode = CLIENT_OPEN;
     cc.rate = 1;
-    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     cdn_edge_conf ec;
     memset(&ec, 0, sizeof ec);
     ec.st.servers = 4;
@@ -450,10 +389,10 @@ static void test_edge_put_invalidates(void)
     ec.cache_size = 10 << 20;
     ec.policy = 0; /* lru */
     ec.upstream = strdup("origin");
-    component *edge = tenv_add(&t, &cdn_edge_kind, "edge", &ec);
+    component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
     server_conf sc = server_const(5e6, 1);
-    component *origin = tenv_add(&t, &server_kind, "origin", &sc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     inject(&t, cl, edge, REQ_GET); /* miss, fills */
     inject(&t, cl, edge, REQ_GET); /* hit */
     CHECK_EQ_U64(origin->requests, 1);
@@ -469,7 +408,7 @@ static void test_edge_put_invalidates(void)
     CHECK_EQ_U64(cache_objects(edge->cache), 1);
     CHECK_EQ_U64(t.done, 4);
     CHECK_EQ_U64(t.ok, 4);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* A disk with a journal: write 10 ms, journal 3 ms, 8 channels, clients
@@ -483,14 +422,14 @@ static void test_edge_put_invalidates(void)
  * 10 + 3k ms for k = 0..330, 331 of them. */
 static void journal_case(int64_t users, uint64_t want_done, sim_time_t want_last)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_conf_of("disk", 1e6, users, 1.0);
-    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     disk_conf dkc = disk_const(1e6, 10e6, 0, 8);
     dkc.journal = 3 * SIM_MS;
-    component *disk = tenv_add(&t, &disk_kind, "disk", &dkc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 1001 * SIM_MS);
     CHECK_EQ_U64(t.done, want_done);
@@ -499,7 +438,7 @@ static void journal_case(int64_t users, uint64_t want_done, sim_time_t want_last
     cJSON *o = comp_report(disk);
     CHECK_TRUE(o && cJSON_GetObjectItemCaseSensitive(o, "journal_utilization"));
     cJSON_Delete(o);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 static void test_disk_journal(void)
@@ -515,21 +454,21 @@ static void test_disk_journal(void)
  * ends at 5 ms - a lone write's time - and the second's at 7 ms. */
 static void test_disk_journal_gate(void)
 {
-    tenv t;
+    model_env t;
     tenv_init(&t);
     client_conf cc = client_conf_of("disk", 1e6, 2, 1.0);
-    component *cl = tenv_add(&t, &client_kind, "cl", &cc);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     disk_conf dkc = disk_const(1e6, 5e6, 0, 8);
     dkc.shared_bw = 1e9;
     dkc.journal = 2 * SIM_MS;
-    tenv_add(&t, &disk_kind, "disk", &dkc);
-    CHECK_EQ_I64(tenv_link(&t), 0);
+    model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 7500 * SIM_US);
     CHECK_EQ_U64(t.done, 2);
     CHECK_EQ_I64(t.first_latency, 5 * SIM_MS);
     CHECK_EQ_I64(t.last_latency, 7 * SIM_MS);
-    tenv_free(&t);
+    model_env_free(&t);
 }
 
 /* Weighted sharing of the disk's bandwidth: B = 1 GB/s, 1 MB objects whose
@@ -543,24 +482,24 @@ static void test_disk_journal_gate(void)
 static void test_disk_write_weight(void)
 {
     for (int k = 0; k < 2; k++) {
-        tenv t;
+        model_env t;
         tenv_init(&t);
         client_conf rc = client_conf_of("disk", 1e6, 1, 0.0), wc = client_conf_of("disk", 1e6, 1, 1.0);
         sim_dist_const(&rc.think, 10e6);
         sim_dist_const(&wc.think, 10e6);
-        component *rd = tenv_add(&t, &client_kind, "reader", &rc);
-        component *wr = tenv_add(&t, &client_kind, "writer", &wc);
+        component *rd = model_env_add(&t, &client_kind, "reader", 0, &rc);
+        component *wr = model_env_add(&t, &client_kind, "writer", 0, &wc);
         disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
         dkc.shared_bw = 1e9;
         dkc.write_weight = k ? 1 : 0.25;
-        tenv_add(&t, &disk_kind, "disk", &dkc);
-        CHECK_EQ_I64(tenv_link(&t), 0);
+        model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+        CHECK_EQ_I64(model_env_link(&t), 0);
         rd->kind->ops->start(rd);
         wr->kind->ops->start(wr);
         sim_run(&t.eng, 15 * SIM_MS);
         CHECK_EQ_I64(t.first_by_op[REQ_GET], k ? 2 * SIM_MS : 1250 * SIM_US);
         CHECK_EQ_I64(t.first_by_op[REQ_PUT], 2 * SIM_MS);
-        tenv_free(&t);
+        model_env_free(&t);
     }
 }
 
