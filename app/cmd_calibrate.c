@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app/commands.h"
 #include "chunkio/bench.h"
@@ -103,6 +104,10 @@ int cmd_calibrate(int argc, char **argv)
             char copy[256], *save = NULL;
             nsizes = 0;
             snprintf(copy, sizeof copy, "%s", v);
+            /* strtok_r would drop an empty item ("4KiB,,8KiB") silently */
+            size_t vl = strlen(v);
+            if (!*v || *v == ',' || v[vl - 1] == ',' || strstr(v, ",,"))
+                ex = bad("--sizes has an empty item: '%s'", v);
             for (char *t = strtok_r(copy, ",", &save); t && ex < 0; t = strtok_r(NULL, ",", &save)) {
                 uint64_t b;
                 if (nsizes == MAX_SIZES || chunkio_parse_size(t, &b) || b < 4096 || b > CHUNKIO_MAX_CHUNK)
@@ -136,6 +141,51 @@ int cmd_calibrate(int argc, char **argv)
     }
     if (ex < 0 && ndirs == 0) ex = bad("--dir is required%s", "");
     if (ex < 0 && !out) ex = bad("--out is required%s", "");
+    /* Everything that can be refused is refused before the measurement (which
+     * takes minutes at the default --ops), not after it: the --primary series
+     * must be one that will be measured, and OUT's directory must be writable. */
+    char want_prim[64] = "";
+    if (ex < 0) {
+        /* the default: the reads (the writes with --only write) at the largest size */
+        uint64_t largest = 0;
+        for (unsigned s = 0; s < nsizes; s++)
+            if (sizes[s] > largest) largest = sizes[s];
+        char sz[32];
+        size_name(sz, sizeof sz, largest);
+        snprintf(want_prim, sizeof want_prim, "%s-%s", only == 1 ? "write" : "read", sz);
+        if (primary) {
+            int found = 0;
+            char names[MAX_SIZES * 2 * 24] = "", name[64];
+            for (unsigned s = 0; s < nsizes; s++)
+                for (int op = 0; op < 2; op++) {
+                    if (only >= 0 && op != only) continue;
+                    size_name(sz, sizeof sz, sizes[s]);
+                    snprintf(name, sizeof name, "%s-%s", op == 0 ? "read" : "write", sz);
+                    if (!strcmp(name, primary)) found = 1;
+                    size_t nl = strlen(names);
+                    snprintf(names + nl, sizeof names - nl, "%s%s", nl ? ", " : "", name);
+                }
+            if (!found) {
+                fprintf(stderr, "cdnsim calibrate: --primary '%s' is not a measured series; this run measures %s\n", primary,
+                        names);
+                ex = APP_EXIT_USAGE;
+            } else {
+                snprintf(want_prim, sizeof want_prim, "%s", primary);
+            }
+        }
+    }
+    if (ex < 0) {
+        char dir[4096];
+        snprintf(dir, sizeof dir, "%s", out);
+        char *slash = strrchr(dir, '/');
+        if (!slash) snprintf(dir, sizeof dir, ".");
+        else if (slash == dir) dir[1] = 0;
+        else *slash = 0;
+        if (access(dir, W_OK | X_OK) != 0) {
+            fprintf(stderr, "cdnsim calibrate: --out %s: cannot write into %s: %s\n", out, dir, strerror(errno));
+            ex = APP_EXIT_FAIL; /* as a failed write at the end always was: exit 1 */
+        }
+    }
     if (ex >= 0) {
         for (unsigned i = 0; i < ndirs; i++) free(dirbuf[i]);
         return ex;
@@ -204,16 +254,14 @@ int cmd_calibrate(int argc, char **argv)
                 rc = SIM_EIO;
             }
             cJSON_AddItemToObject(series, name, j);
-            if ((primary && !strcmp(primary, name)) || (!primary && (op == 0 || only == 1)))
-                snprintf(prim, sizeof prim, "%s", name);
+            if (!strcmp(want_prim, name)) snprintf(prim, sizeof prim, "%s", name);
         }
     }
     chunkio_store_close(&st);
     for (unsigned i = 0; i < ndirs; i++) free(dirbuf[i]);
-    if (rc == 0 && !prim[0]) {
-        fprintf(stderr, "cdnsim calibrate: --primary '%s' is not a measured series (like read-1MiB)\n", primary);
-        cJSON_Delete(root);
-        return APP_EXIT_USAGE;
+    if (rc == 0 && !prim[0]) { /* cannot happen: want_prim is one of the measured series */
+        fprintf(stderr, "cdnsim calibrate: series %s was not measured\n", want_prim);
+        rc = SIM_EINVAL;
     }
     if (rc == 0) {
         cJSON *pq = cJSON_GetObjectItem(cJSON_GetObjectItem(series, prim), "quantiles");

@@ -468,6 +468,41 @@ static void test_hop_timeouts(void)
     free(err);
 }
 
+/* Deletes the keys that legitimately differ between two runs of one
+ * scenario: wall-clock measures, and the per-hop timeout fields. */
+static void strip_run_keys(cJSON *summary)
+{
+    cJSON_DeleteItemFromObjectCaseSensitive(summary, "wall_s");
+    cJSON_DeleteItemFromObjectCaseSensitive(summary, "events_per_s");
+    cJSON *comps = cJSON_GetObjectItemCaseSensitive(summary, "components");
+    cJSON *c;
+    cJSON_ArrayForEach(c, comps) {
+        cJSON_DeleteItemFromObjectCaseSensitive(c, "timeout_ms");
+        cJSON_DeleteItemFromObjectCaseSensitive(c, "hop_timeouts");
+        cJSON_DeleteItemFromObjectCaseSensitive(c, "late_discarded");
+    }
+}
+
+/* A per-hop timeout that never fires changes nothing: the stand-ins are
+ * transparent (same answers, same times, same draws), so the summary equals
+ * the run without timeouts apart from the three timeout fields. */
+static void test_hop_timeouts_transparent(void)
+{
+    e2e_run a, b;
+    if (e2e_run_scenario(&a, "scenarios/writes.json", NULL) == 0 &&
+        e2e_run_scenario(&b, "scenarios/writes.json",
+                         "--set components.gateway.timeout=1h --set components.edge.timeout=1h") == 0) {
+        const cJSON *g = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(b.summary, "components"), "edge");
+        CHECK_NEAR(e2e_num(g, "timeout_ms"), 3600e3, 0);
+        CHECK_NEAR(e2e_num(g, "hop_timeouts"), 0, 0);
+        strip_run_keys(a.summary);
+        strip_run_keys(b.summary);
+        CHECK_TRUE(cJSON_Compare(a.summary, b.summary, 1));
+    }
+    e2e_run_free(&a);
+    e2e_run_free(&b);
+}
+
 void test_e2e_faults_register(void)
 {
     static const tests_case cases[] = {
@@ -480,6 +515,7 @@ void test_e2e_faults_register(void)
         { "link_faults", test_link_faults },
         { "combined_accounting", test_combined_accounting },
         { "hop_timeouts", test_hop_timeouts },
+        { "hop_timeouts_transparent", test_hop_timeouts_transparent },
         { NULL, NULL },
     };
     tests_add_suite("e2e_faults", cases);

@@ -154,6 +154,57 @@ static void test_chunkio_range_past_end(void)
     free(dir);
 }
 
+/* calibrate checked --primary only after measuring every series (minutes at
+ * the default --ops) and then threw the measurement away; an --out in a
+ * missing directory also failed only at the end; "--sizes 4KiB,,8KiB"
+ * dropped the empty item; and with --sizes 8KiB,4KiB the default primary was
+ * the reads at 4KiB (the last listed), not at the largest size as --help says.
+ * The bad cases now exit (2, or 1 for the unwritable --out, as before) before anything is measured (nothing on stdout,
+ * no store directory created); the good case measures 4 buffered reads per
+ * size, a few milliseconds. */
+static void test_calibrate_checks_first(void)
+{
+    char *dir = tests_mkdtemp();
+    CHECK_TRUE(dir != NULL);
+    if (!dir) return;
+    static const struct {
+        const char *args, *msg;
+        int code; /* 2 bad arguments, 1 a write that cannot succeed */
+    } bad[] = {
+        { "--primary bogus", "--primary 'bogus' is not a measured series; this run measures read-4KiB, write-4KiB", 2 },
+        { "--only read --primary write-4KiB", "is not a measured series; this run measures read-4KiB\n", 2 },
+        { "--sizes 4KiB,,8KiB", "--sizes has an empty item: '4KiB,,8KiB'", 2 },
+        { "--out /nonexistent-review2/c.json", "--out /nonexistent-review2/c.json: cannot write into /nonexistent-review2", 1 },
+    };
+    char args[1200], path[1200];
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(args, sizeof args, "calibrate --dir %s/store --out %s/c.json --sizes 4KiB --ops 4 --keys 2 --buffered %s",
+                 dir, dir, bad[i].args);
+        char *out = NULL, *err = NULL;
+        CHECK_EQ_I64(cdnsim(args, &out, &err), bad[i].code);
+        CHECK_CONTAINS(err, bad[i].msg);
+        CHECK_TRUE(out && !*out); /* not even the table's header: nothing was measured */
+        free(out), free(err);
+        snprintf(path, sizeof path, "%s/store", dir);
+        char *cmd = NULL;
+        CHECK_TRUE(asprintf(&cmd, "test -e %s", path) > 0);
+        CHECK_EQ_I64(tests_run(cmd, NULL, NULL), 1);
+        free(cmd);
+    }
+    snprintf(args, sizeof args, "calibrate --dir %s/store --out %s/c.json --sizes 8KiB,4KiB --only read --ops 4 "
+             "--keys 2 --buffered", dir, dir);
+    char *err = NULL;
+    CHECK_EQ_I64(cdnsim(args, NULL, &err), 0);
+    CHECK_CONTAINS(err, "(primary read-8KiB)");
+    free(err);
+    snprintf(path, sizeof path, "%s/c.json", dir);
+    char *j = tests_read_file(path, NULL);
+    CHECK_CONTAINS(j, "\"_primary\":\t\"read-8KiB\"");
+    free(j);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 /* Parses DIR/summary.json (caller frees), or NULL. */
 static cJSON *summary(const char *dir)
 {
@@ -343,6 +394,7 @@ void test_e2e_review2_register(void)
         { "cachesim_args", test_cachesim_args },
         { "chunkio_hex_key", test_chunkio_hex_key },
         { "chunkio_range_past_end", test_chunkio_range_past_end },
+        { "calibrate_checks_first", test_calibrate_checks_first },
         { "cache_outage_story", test_cache_outage_story },
         { "cache_herd_story", test_cache_herd_story },
         { "plots_span_run", test_plots_span_run },
