@@ -197,13 +197,7 @@ static int client_create(component *c, conf_errors *errs)
 static int client_link(component *c, conf_errors *errs)
 {
     client_state *s = c->state;
-    component **t;
-    size_t n;
-    int rc = comp_resolve(c, "to", true, &t, &n, errs);
-    if (rc != 0) return rc;
-    s->to = t[0];
-    free(t);
-    return 0;
+    return workload_link(c, &s->to, errs);
 }
 
 static void client_issue(component *c, uint64_t user);

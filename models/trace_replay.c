@@ -130,13 +130,7 @@ static int replay_create(component *c, conf_errors *errs)
 static int replay_link(component *c, conf_errors *errs)
 {
     replay_state *s = c->state;
-    component **t;
-    size_t n;
-    int rc = comp_resolve(c, "to", true, &t, &n, errs);
-    if (rc != 0) return rc;
-    s->to = t[0];
-    free(t);
-    return 0;
+    return workload_link(c, &s->to, errs);
 }
 
 static void ev_send(sim_engine *eng, sim_event *ev)

@@ -2,6 +2,19 @@
  * workload.h). */
 #include "models/workload.h"
 
+#include <stdlib.h>
+
+int workload_link(component *c, component **to, conf_errors *errs)
+{
+    component **t;
+    size_t n;
+    int rc = comp_resolve(c, "to", true, &t, &n, errs);
+    if (rc != 0) return rc;
+    *to = t[0];
+    free(t);
+    return 0;
+}
+
 void workload_issue(component *c, request *r)
 {
     comp_env *env = c->env;

@@ -6,8 +6,13 @@
 #ifndef MODELS_WORKLOAD_H
 #define MODELS_WORKLOAD_H
 
+#include "app/conf.h"
 #include "models/component.h"
 #include "models/request.h"
+
+/* Resolves the workload's `to` parameter (one component, required) into
+ * *to. Returns 0, or the error of comp_resolve (reported in errs). */
+int workload_link(component *c, component **to, conf_errors *errs);
 
 /* r, filled in by workload c, leaves now: sets its issue and arrival times
  * to now; after warm-up marks it REQ_F_MEASURED and counts it in

@@ -1,6 +1,8 @@
 /* tests/model_env.c - the hand-wired test world (see tests/model_env.h). */
 #include "tests/model_env.h"
 
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "sim/dist.h"
@@ -87,4 +89,48 @@ void model_env_free(model_env *t)
     net_free(&t->nt);
     req_pool_free(&t->pool);
     sim_engine_free(&t->eng);
+}
+
+conf_strlist model_env_list_of(size_t n, const char *const *ids)
+{
+    conf_strlist l;
+    l.n = n;
+    l.v = malloc(n * sizeof *l.v);
+    for (size_t i = 0; i < n; i++) l.v[i] = strdup(ids[i]);
+    return l;
+}
+
+conf_strlist model_env_list(size_t n, ...)
+{
+    const char *ids[16];
+    va_list ap;
+    va_start(ap, n);
+    for (size_t i = 0; i < n && i < 16; i++) ids[i] = va_arg(ap, const char *);
+    va_end(ap);
+    return model_env_list_of(n < 16 ? n : 16, ids);
+}
+
+server_conf model_env_server(double service_ns, int64_t servers)
+{
+    server_conf sc;
+    memset(&sc, 0, sizeof sc);
+    sc.st.servers = servers;
+    sc.st.queue_limit = -1;
+    sim_dist_const(&sc.st.service, service_ns);
+    return sc;
+}
+
+client_conf model_env_client(const char *to, int64_t users, int64_t objects, double size)
+{
+    client_conf cc;
+    memset(&cc, 0, sizeof cc);
+    cc.mode = CLIENT_CLOSED;
+    cc.concurrency = users;
+    cc.to = strdup(to);
+    cc.objects = objects;
+    cc.zipf = 0;
+    sim_dist_const(&cc.think, 0);
+    sim_dist_const(&cc.size, size);
+    sim_dist_const(&cc.last_mile, 0);
+    return cc;
 }

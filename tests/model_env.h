@@ -18,9 +18,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "app/conf.h"
+#include "models/client.h"
 #include "models/component.h"
 #include "models/net.h"
 #include "models/request.h"
+#include "models/server.h"
 #include "sim/engine.h"
 
 #define MODEL_ENV_MAX 24
@@ -72,5 +75,23 @@ void model_env_run(model_env *t, sim_time_t until);
 
 /* Frees the components, the network, the pool and the engine. */
 void model_env_free(model_env *t);
+
+/* ---- configurations with constant times, for model_env_add ---- */
+
+/* A list of n ids (the const char * arguments), each strdup'd: the
+ * component that receives it in its conf owns it. */
+conf_strlist model_env_list(size_t n, ...);
+
+/* The same from an array of n ids. */
+conf_strlist model_env_list_of(size_t n, const char *const *ids);
+
+/* A server with `servers` servers, a constant service time of service_ns
+ * and an unlimited queue (the rest zero: defaults). */
+server_conf model_env_server(double service_ns, int64_t servers);
+
+/* A closed-loop client of `users` users sending to `to` (strdup'd): no
+ * think time, no last mile, `objects` objects chosen uniformly (zipf 0),
+ * every one of `size` bytes. */
+client_conf model_env_client(const char *to, int64_t users, int64_t objects, double size);
 
 #endif

@@ -21,6 +21,7 @@
 #include "models/cache/che.h"
 #include "sim/errors.h"
 #include "tests/harness.h"
+#include "tests/scenario_world.h"
 
 static void test_uniform_exact(void)
 {
@@ -89,23 +90,11 @@ static void test_scenario_against_theory(void)
         snprintf(s4, sizeof s4, "duration=%s", asan ? "350s" : "600s");
         const char *sets[] = { s1, s2, s3, s4 };
         world_opts o;
-        world_opts_init(&o);
-        o.progress = WORLD_PROGRESS_OFF;
-        o.handle_sigint = false;
-        o.log = NULL;
-        o.sets = sets;
-        o.nsets = 4;
+        scenario_world_opts(&o, sets, 4);
         world w;
-        conf_errors errs;
-        conf_errors_init(&errs);
-        int rc = world_load(&w, "scenarios/validation/che.json", &o, &errs);
-        if (rc != 0) conf_errors_print(&errs, stderr);
-        conf_errors_free(&errs);
-        CHECK_EQ_I64(rc, 0);
+        int rc = scenario_world_load(&w, "scenarios/validation/che.json", &o);
         if (rc == 0) CHECK_EQ_I64(world_run(&w, &o), 0);
-        component *edge = NULL;
-        for (size_t k = 0; rc == 0 && k < w.ncomps; k++)
-            if (!strcmp(w.comps[k]->id, "edge")) edge = w.comps[k];
+        component *edge = rc == 0 ? scenario_world_find(&w, "edge") : NULL;
         CHECK_TRUE(edge != NULL && edge->cache != NULL);
         if (edge && edge->cache) {
             const cache_stats *st = cache_get_stats(edge->cache);

@@ -16,29 +16,13 @@
 #include "sim/errors.h"
 #include "tests/harness.h"
 #include "tests/model_env.h"
+#include "tests/scenario_world.h"
 
 /* One region, 1 ms one way, 1 GB/s. */
 static void eenv_init(model_env *t)
 {
     static const char *const names[] = { "a" };
     model_env_init(t, 1, names, 1e6, 1e9, 1e6, 1e9, 7);
-}
-
-/* Closed loop: `users` users, no think time, `objects` objects (uniform),
- * 1000-byte objects, no last mile. */
-static client_conf users(const char *to, int64_t n, int64_t objects)
-{
-    client_conf cc;
-    memset(&cc, 0, sizeof cc);
-    cc.mode = CLIENT_CLOSED;
-    cc.concurrency = n;
-    cc.to = strdup(to);
-    cc.objects = objects;
-    cc.zipf = 0;
-    sim_dist_const(&cc.think, 0);
-    sim_dist_const(&cc.size, 1000);
-    sim_dist_const(&cc.last_mile, 0);
-    return cc;
 }
 
 static cdn_edge_conf edge_conf(const char *up, uint64_t cache_size, bool collapse, sim_time_t ttl)
@@ -55,16 +39,6 @@ static cdn_edge_conf edge_conf(const char *up, uint64_t cache_size, bool collaps
     ec.collapse = collapse;
     ec.ttl = ttl;
     return ec;
-}
-
-static server_conf origin_conf(double service_ns)
-{
-    server_conf sc;
-    memset(&sc, 0, sizeof sc);
-    sc.st.servers = 100;
-    sc.st.queue_limit = -1;
-    sim_dist_const(&sc.st.service, service_ns);
-    return sc;
 }
 
 /* A number the summary wrote (comp_json_num adds raw JSON text), or -1. */
@@ -84,11 +58,11 @@ static void test_collapse(void)
     for (int on = 0; on < 2; on++) {
         model_env t;
         eenv_init(&t);
-        client_conf cc = users("edge", 10, 1);
+        client_conf cc = model_env_client("edge", 10, 1, 1000);
         model_env_add(&t, &client_kind, "users", 0, &cc);
         cdn_edge_conf ec = edge_conf("origin", 1 << 20, on, 0);
         component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
-        server_conf sc = origin_conf(20e6);
+        server_conf sc = model_env_server(20e6, 100);
         component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
         model_env_run(&t, SIM_S);
         CHECK_EQ_U64(origin->requests, on ? 1 : 10);
@@ -111,13 +85,13 @@ static void test_tiers(void)
 {
     model_env t;
     eenv_init(&t);
-    client_conf cc = users("edge", 1, 5);
+    client_conf cc = model_env_client("edge", 1, 5, 1000);
     model_env_add(&t, &client_kind, "users", 0, &cc);
     cdn_edge_conf e1 = edge_conf("shield", 0, false, 0);
     component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &e1);
     cdn_edge_conf e2 = edge_conf("origin", 1 << 20, false, 0);
     component *shield = model_env_add(&t, &cdn_edge_kind, "shield", 0, &e2);
-    server_conf sc = origin_conf(1e6);
+    server_conf sc = model_env_server(1e6, 100);
     component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
     model_env_run(&t, SIM_S);
     const cache_stats *es = cache_get_stats(edge->cache), *ss = cache_get_stats(shield->cache);
@@ -140,11 +114,11 @@ static void test_ttl(void)
     for (int ttl = 0; ttl < 2; ttl++) {
         model_env t;
         eenv_init(&t);
-        client_conf cc = users("edge", 1, 1);
+        client_conf cc = model_env_client("edge", 1, 1, 1000);
         model_env_add(&t, &client_kind, "users", 0, &cc);
         cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, ttl ? 50 * SIM_MS : 0);
         component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
-        server_conf sc = origin_conf(1e6);
+        server_conf sc = model_env_server(1e6, 100);
         component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
         model_env_run(&t, SIM_S);
         if (ttl) {
@@ -173,14 +147,14 @@ static void test_ttl_by_size(void)
     for (int k = 0; k < 2; k++) {
         model_env t;
         eenv_init(&t);
-        client_conf cc = users("edge", 1, 1);
+        client_conf cc = model_env_client("edge", 1, 1, 1000);
         model_env_add(&t, &client_kind, "users", 0, &cc);
         cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
         cJSON *classes = cJSON_Parse(k ? "[{\"up_to\": \"100B\", \"ttl\": \"1ms\"}, {\"up_to\": \"2KB\", \"ttl\": \"50ms\"}]"
                                        : "[{\"up_to\": \"500B\", \"ttl\": \"10ms\"}]");
         ec.ttl_by_size = classes;
         component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
-        server_conf sc = origin_conf(1e6);
+        server_conf sc = model_env_server(1e6, 100);
         component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
         model_env_run(&t, SIM_S);
         if (k) CHECK_TRUE(origin->requests >= 19 && origin->requests <= 20);
@@ -214,13 +188,13 @@ static void test_admission(void)
     for (int k = 0; k < 3; k++) {
         model_env t;
         eenv_init(&t);
-        client_conf cc = users("edge", 1, 1);
+        client_conf cc = model_env_client("edge", 1, 1, 1000);
         model_env_add(&t, &client_kind, "users", 0, &cc);
         cdn_edge_conf ec = edge_conf("origin", 1 << 20, false, 0);
         ec.admit_one_in = k == 0 ? 1 : k == 1 ? 1000000000000 : 2;
         ec.admit_max_size = k == 0 ? 500 : 0;
         component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
-        server_conf sc = origin_conf(1e6);
+        server_conf sc = model_env_server(1e6, 100);
         component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
         model_env_run(&t, SIM_S);
         const cache_stats *st = cache_get_stats(edge->cache);
@@ -245,7 +219,7 @@ static void test_app_cache(void)
     for (int ttl = 0; ttl < 2; ttl++) {
         model_env t;
         eenv_init(&t);
-        client_conf cc = users("cache", 1, 3);
+        client_conf cc = model_env_client("cache", 1, 3, 1000);
         model_env_add(&t, &client_kind, "app", 0, &cc);
         app_cache_conf ac;
         memset(&ac, 0, sizeof ac);
@@ -258,7 +232,7 @@ static void test_app_cache(void)
         ac.database = strdup("db");
         ac.ttl = ttl ? 100 * SIM_MS : 0;
         component *cache = model_env_add(&t, &app_cache_kind, "cache", 0, &ac);
-        server_conf sc = origin_conf(2e6);
+        server_conf sc = model_env_server(2e6, 100);
         component *db = model_env_add(&t, &server_kind, "db", 0, &sc);
         model_env_run(&t, SIM_S);
         const cache_stats *st = cache_get_stats(cache->cache);
@@ -293,22 +267,12 @@ static void test_herd_scenario(void)
     for (int col = 0; col < 2; col++) {
         const char *sets[] = { col ? "components.edge.collapse=true" : "components.edge.collapse=false", "duration=40s" };
         world_opts o;
-        world_opts_init(&o);
-        o.progress = WORLD_PROGRESS_OFF;
-        o.handle_sigint = false;
-        o.log = NULL;
-        o.sets = sets;
-        o.nsets = 2;
+        scenario_world_opts(&o, sets, 2);
         world w;
-        conf_errors errs;
-        conf_errors_init(&errs);
-        int rc = world_load(&w, "scenarios/cache-herd.json", &o, &errs);
-        if (rc != 0) conf_errors_print(&errs, stderr);
-        conf_errors_free(&errs);
-        CHECK_EQ_I64(rc, 0);
+        int rc = scenario_world_load(&w, "scenarios/cache-herd.json", &o);
         if (rc == 0) CHECK_EQ_I64(world_run(&w, &o), 0);
-        for (size_t i = 0; rc == 0 && i < w.ncomps; i++)
-            if (!strcmp(w.comps[i]->id, "origin")) origin_requests[col] = w.comps[i]->requests;
+        component *origin = rc == 0 ? scenario_world_find(&w, "origin") : NULL;
+        if (origin) origin_requests[col] = origin->requests;
         world_free(&w);
     }
     /* measured after the 20 s warm-up: 20 s, two TTL periods */

@@ -9,6 +9,7 @@
 #include "models/cache/cache.h"
 #include "models/trace.h"
 #include "tests/harness.h"
+#include "tests/scenario_world.h"
 
 static char *dir;
 static char trace_path[PATH_MAX];
@@ -48,10 +49,7 @@ static world *run(const char *replay, const char *duration, char *err, size_t er
              duration, replay);
     CHECK_EQ_I64(tests_write_file(path, text), 0);
     world_opts o;
-    world_opts_init(&o);
-    o.progress = WORLD_PROGRESS_OFF;
-    o.handle_sigint = false;
-    o.log = NULL;
+    scenario_world_opts(&o, NULL, 0);
     world *w = calloc(1, sizeof *w);
     conf_errors errs;
     conf_errors_init(&errs);
@@ -72,13 +70,6 @@ static world *run(const char *replay, const char *duration, char *err, size_t er
     }
     CHECK_EQ_I64(world_run(w, &o), 0);
     return w;
-}
-
-static component *find(world *w, const char *id)
-{
-    for (size_t i = 0; i < w->ncomps; i++)
-        if (!strcmp(w->comps[i]->id, id)) return w->comps[i];
-    return NULL;
 }
 
 /* Requests of sdsc-http.csv with time < limit, counted independently. */
@@ -105,7 +96,7 @@ static void test_times_honoured_and_compressed(void)
     world *w = run(replay, "2000s", NULL, 0);
     CHECK_TRUE(w != NULL);
     if (w) {
-        CHECK_EQ_U64(find(w, "trace")->requests, want);
+        CHECK_EQ_U64(scenario_world_find(w, "trace")->requests, want);
         world_free(w);
         free(w);
     }
@@ -114,7 +105,7 @@ static void test_times_honoured_and_compressed(void)
     w = run(replay, "200s", NULL, 0);
     CHECK_TRUE(w != NULL);
     if (w) {
-        CHECK_EQ_U64(find(w, "trace")->requests, want);
+        CHECK_EQ_U64(scenario_world_find(w, "trace")->requests, want);
         world_free(w);
         free(w);
     }
@@ -123,7 +114,7 @@ static void test_times_honoured_and_compressed(void)
     w = run(replay, "20s", NULL, 0);
     CHECK_TRUE(w != NULL);
     if (w) {
-        CHECK_EQ_U64(find(w, "trace")->requests, want);
+        CHECK_EQ_U64(scenario_world_find(w, "trace")->requests, want);
         world_free(w);
         free(w);
     }
@@ -140,7 +131,7 @@ static void test_rate_matches_cachesim(void)
     world *w = run(replay, "60s", NULL, 0);
     CHECK_TRUE(w != NULL);
     if (!w) return;
-    component *edge = find(w, "edge");
+    component *edge = scenario_world_find(w, "edge");
     const cache_stats *st = cache_get_stats(edge->cache);
     CHECK_EQ_U64(st->requests, 25050);
 
@@ -183,7 +174,7 @@ static void test_bad_trace(void)
     w = run(replay, "10s", err, sizeof err);
     CHECK_TRUE(w != NULL);
     if (w) {
-        CHECK_EQ_U64(find(w, "trace")->requests, 1);
+        CHECK_EQ_U64(scenario_world_find(w, "trace")->requests, 1);
         world_free(w);
         free(w);
     }

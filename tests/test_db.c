@@ -47,17 +47,6 @@ static void t_event(comp_env *env, const char *event, const component *target, c
              target ? target->id : "", detail ? detail : "");
 }
 
-static conf_strlist list3(const char *a, const char *b, const char *c)
-{
-    conf_strlist l;
-    l.n = 3;
-    l.v = malloc(3 * sizeof *l.v);
-    l.v[0] = strdup(a);
-    l.v[1] = strdup(b);
-    l.v[2] = strdup(c);
-    return l;
-}
-
 /* A db with nodes n1 (primary), n2, n3; health checks with the defaults
  * (every 1 s, timeout 1 s, 3 failures, 2 successes). Returns 0 when built. */
 static int tdb_init(tdb *t, int read_from, int during, int64_t qlimit, double lag_ns, sim_time_t promotion)
@@ -70,7 +59,7 @@ static int tdb_init(tdb *t, int read_from, int during, int64_t qlimit, double la
     t->m.env.world = t;
     db_conf dc;
     memset(&dc, 0, sizeof dc);
-    dc.nodes = list3("n1", "n2", "n3");
+    dc.nodes = model_env_list(3, "n1", "n2", "n3");
     dc.read_from = read_from;
     sim_dist_const(&dc.replication_lag, lag_ns);
     dc.health_check = NULL;

@@ -29,53 +29,6 @@ static void tenv_init(model_env *t)
     model_env_init(t, 2, names, 1e6, 1e9, 1e7, 1e8, 42);
 }
 
-static conf_strlist list1(const char *a)
-{
-    conf_strlist l;
-    l.n = 1;
-    l.v = malloc(sizeof *l.v);
-    l.v[0] = strdup(a);
-    return l;
-}
-
-static conf_strlist list3(const char *a, const char *b, const char *c)
-{
-    conf_strlist l;
-    l.n = 3;
-    l.v = malloc(3 * sizeof *l.v);
-    l.v[0] = strdup(a);
-    l.v[1] = strdup(b);
-    l.v[2] = strdup(c);
-    return l;
-}
-
-static server_conf server_const(double service_ns, int64_t servers)
-{
-    server_conf sc;
-    memset(&sc, 0, sizeof sc);
-    sc.st.servers = servers;
-    sc.st.queue_limit = -1;
-    sim_dist_const(&sc.st.service, service_ns);
-    return sc;
-}
-
-/* A closed-loop client with one user and no think time, no last mile,
- * a single object of `size` bytes. */
-static client_conf client_one(const char *to, double size)
-{
-    client_conf cc;
-    memset(&cc, 0, sizeof cc);
-    cc.mode = CLIENT_CLOSED;
-    cc.concurrency = 1;
-    cc.to = strdup(to);
-    cc.objects = 1;
-    cc.zipf = 0;
-    sim_dist_const(&cc.think, 0);
-    sim_dist_const(&cc.size, size);
-    sim_dist_const(&cc.last_mile, 0);
-    return cc;
-}
-
 static void test_net_delays(void)
 {
     model_env t;
@@ -100,8 +53,8 @@ static void test_round_trip_through_net(void)
 {
     model_env t;
     tenv_init(&t);
-    client_conf cc = client_one("srv", 1e6);
-    server_conf sc = server_const(2e6, 1);
+    client_conf cc = model_env_client("srv", 1, 1, 1e6);
+    server_conf sc = model_env_server(2e6, 1);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     model_env_add(&t, &server_kind, "srv", 1, &sc);
     CHECK_EQ_I64(model_env_link(&t), 0);
@@ -119,10 +72,10 @@ static void test_lb_round_robin(void)
 {
     model_env t;
     tenv_init(&t);
-    lb_conf lc = { .policy = LB_ROUND_ROBIN, .backends = list3("s1", "s2", "s3") };
+    lb_conf lc = { .policy = LB_ROUND_ROBIN, .backends = model_env_list(3, "s1", "s2", "s3") };
     component *lb = model_env_add(&t, &lb_kind, "lb", 0, &lc);
     for (int i = 0; i < 3; i++) {
-        server_conf sc = server_const(1e6, 1);
+        server_conf sc = model_env_server(1e6, 1);
         char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         model_env_add(&t, &server_kind, id, 0, &sc);
@@ -154,16 +107,16 @@ static void test_lb_least_connections(void)
     model_env t;
     tenv_init(&t);
     /* s1 is 10x slower than s2 and s3: least connections sends it less */
-    lb_conf lc = { .policy = LB_LEAST_CONN, .backends = list3("s1", "s2", "s3") };
+    lb_conf lc = { .policy = LB_LEAST_CONN, .backends = model_env_list(3, "s1", "s2", "s3") };
     component *lb = model_env_add(&t, &lb_kind, "lb", 0, &lc);
     double svc[] = { 10e6, 1e6, 1e6 };
     for (int i = 0; i < 3; i++) {
-        server_conf sc = server_const(svc[i], 1);
+        server_conf sc = model_env_server(svc[i], 1);
         char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         model_env_add(&t, &server_kind, id, 0, &sc);
     }
-    client_conf cc = client_one("lb", 0);
+    client_conf cc = model_env_client("lb", 1, 1, 0);
     cc.concurrency = 6;
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     CHECK_EQ_I64(model_env_link(&t), 0);
@@ -180,15 +133,15 @@ static void test_lb_least_connections(void)
     /* the same with round robin: every backend gets a third */
     tenv_init(&t);
     lc.policy = LB_ROUND_ROBIN;
-    lc.backends = list3("s1", "s2", "s3");
+    lc.backends = model_env_list(3, "s1", "s2", "s3");
     lb = model_env_add(&t, &lb_kind, "lb", 0, &lc);
     for (int i = 0; i < 3; i++) {
-        server_conf sc = server_const(svc[i], 1);
+        server_conf sc = model_env_server(svc[i], 1);
         char id[16];
         snprintf(id, sizeof id, "s%d", i + 1);
         model_env_add(&t, &server_kind, id, 0, &sc);
     }
-    cc = client_one("lb", 0);
+    cc = model_env_client("lb", 1, 1, 0);
     cc.concurrency = 6;
     cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     CHECK_EQ_I64(model_env_link(&t), 0);
@@ -206,11 +159,11 @@ static void test_edge_hit_miss_path(void)
 {
     model_env t;
     tenv_init(&t);
-    client_conf cc = client_one("dns", 100000);
+    client_conf cc = model_env_client("dns", 1, 1, 100000);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     dns_conf dc;
     memset(&dc, 0, sizeof dc);
-    dc.to = list3("edge-b", "edge-a", "edge-b");
+    dc.to = model_env_list(3, "edge-b", "edge-a", "edge-b");
     free(dc.to.v[2]); /* two targets */
     dc.to.n = 2;
     sim_dist_const(&dc.resolve, 0);
@@ -228,7 +181,7 @@ static void test_edge_hit_miss_path(void)
         ec[i].upstream = strdup("origin");
         edge[i] = model_env_add(&t, &cdn_edge_kind, i ? "edge-b" : "edge-a", i, &ec[i]);
     }
-    server_conf sc = server_const(5e6, 1);
+    server_conf sc = model_env_server(5e6, 1);
     component *origin = model_env_add(&t, &server_kind, "origin", 1, &sc);
     CHECK_EQ_I64(model_env_link(&t), 0);
     /* geo routing: region a goes to edge-a, region b to edge-b */
@@ -257,7 +210,7 @@ static void test_gateway_two_steps(void)
 {
     model_env t;
     tenv_init(&t);
-    client_conf cc = client_one("gw", 0);
+    client_conf cc = model_env_client("gw", 1, 1, 0);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     gateway_conf gc;
     memset(&gc, 0, sizeof gc);
@@ -265,14 +218,14 @@ static void test_gateway_two_steps(void)
     gc.st.queue_limit = -1;
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("meta");
-    gc.datanodes = list1("dn");
+    gc.datanodes = model_env_list(1, "dn");
     component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
-    server_conf mc = server_const(2e6, 1);
+    server_conf mc = model_env_server(2e6, 1);
     component *meta = model_env_add(&t, comp_kind_find("metadata"), "meta", 0, &mc);
-    server_conf dnc = server_const(3e6, 1);
-    dnc.next = list1("disk");
+    server_conf dnc = model_env_server(3e6, 1);
+    dnc.next = model_env_list(1, "disk");
     component *dn = model_env_add(&t, comp_kind_find("datanode"), "dn", 0, &dnc);
-    disk_conf dkc = { .base = server_const(4e6, 1) }; /* a disk_conf: it has more fields */
+    disk_conf dkc = { .base = model_env_server(4e6, 1) }; /* a disk_conf: it has more fields */
     component *disk = model_env_add(&t, comp_kind_find("disk"), "disk", 0, &dkc);
     CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
@@ -327,13 +280,13 @@ static void test_object_size_stable(void)
 static component *hop_timeout_world(model_env *t, sim_time_t timeout, component **slow_out)
 {
     tenv_init(t);
-    client_conf cc = client_one("front", 0);
+    client_conf cc = model_env_client("front", 1, 1, 0);
     model_env_add(t, &client_kind, "cl", 0, &cc);
-    server_conf fc = server_const(0, 1);
-    fc.next = list1("slow");
+    server_conf fc = model_env_server(0, 1);
+    fc.next = model_env_list(1, "slow");
     fc.timeout = timeout;
     component *front = model_env_add(t, &server_kind, "front", 0, &fc);
-    server_conf sc = server_const(100e6, 1);
+    server_conf sc = model_env_server(100e6, 1);
     *slow_out = model_env_add(t, &server_kind, "slow", 0, &sc);
     CHECK_EQ_I64(model_env_link(t), 0);
     t->c[0]->kind->ops->start(t->c[0]);
@@ -434,7 +387,7 @@ static void edge_timeout_run(sim_time_t timeout, uint64_t *done, uint64_t *hits,
 {
     model_env t;
     tenv_init(&t);
-    client_conf cc = client_one("edge", 1000);
+    client_conf cc = model_env_client("edge", 1, 1, 1000);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     cdn_edge_conf ec;
     memset(&ec, 0, sizeof ec);
@@ -447,7 +400,7 @@ static void edge_timeout_run(sim_time_t timeout, uint64_t *done, uint64_t *hits,
     ec.collapse = true;
     ec.timeout = timeout;
     component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
-    server_conf sc = server_const(100e6, 1);
+    server_conf sc = model_env_server(100e6, 1);
     model_env_add(&t, &server_kind, "origin", 0, &sc);
     CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);

@@ -21,6 +21,7 @@
 #include "models/station.h"
 #include "sim/errors.h"
 #include "tests/harness.h"
+#include "tests/scenario_world.h"
 
 #define NBATCH 20
 
@@ -67,21 +68,9 @@ static void batch_means(double *mean, double *hw)
 static int run_scenario(world *w, const char *path, const char *short_duration)
 {
     world_opts o;
-    world_opts_init(&o);
-    o.progress = WORLD_PROGRESS_OFF;
-    o.handle_sigint = false;
-    o.log = NULL;
     const char *sets[1] = { short_duration };
-    if (tests_under_asan()) {
-        o.sets = sets;
-        o.nsets = 1;
-    }
-    conf_errors errs;
-    conf_errors_init(&errs);
-    int rc = world_load(w, path, &o, &errs);
-    if (rc != 0) conf_errors_print(&errs, stderr);
-    conf_errors_free(&errs);
-    CHECK_EQ_I64(rc, 0);
+    scenario_world_opts(&o, tests_under_asan() ? sets : NULL, tests_under_asan() ? 1 : 0);
+    int rc = scenario_world_load(w, path, &o);
     if (rc != 0) return rc;
     g_log.n = 0;
     g_log.inner = w->env.completed;
@@ -90,13 +79,6 @@ static int run_scenario(world *w, const char *path, const char *short_duration)
     CHECK_EQ_I64(rc, 0);
     CHECK_TRUE(g_log.n >= 20 * NBATCH);
     return rc;
-}
-
-static component *find(world *w, const char *id)
-{
-    for (size_t i = 0; i < w->ncomps; i++)
-        if (!strcmp(w->comps[i]->id, id)) return w->comps[i];
-    return NULL;
 }
 
 static void test_mm1(void)
@@ -113,7 +95,7 @@ static void test_mm1(void)
         CHECK_NEAR(sim_hist_mean(&w.all.latency) / 1e6, mean, 0.01 * mean);
         /* utilisation lambda/mu = 0.8: over T seconds the busy fraction's
          * standard error is well below 0.01 here; 0.02 is a loose bound */
-        component *srv = find(&w, "server");
+        component *srv = scenario_world_find(&w, "server");
         CHECK_TRUE(srv != NULL);
         if (srv) CHECK_NEAR(station_utilization(srv->st), lambda / mu, 0.02);
     }
@@ -159,7 +141,7 @@ static void test_little(void)
 {
     world w;
     if (run_scenario(&w, "scenarios/validation/mm1.json", "duration=60s") == 0) {
-        component *srv = find(&w, "server");
+        component *srv = scenario_world_find(&w, "server");
         CHECK_TRUE(srv != NULL);
         if (srv) {
             station *st = srv->st;

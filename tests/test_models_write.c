@@ -39,38 +39,11 @@ static void tenv_init(model_env *t)
     t->env.completed = t_completed;
 }
 
-static conf_strlist list_of(int n, const char *const *ids)
-{
-    conf_strlist l;
-    l.n = (size_t)n;
-    l.v = malloc((size_t)n * sizeof *l.v);
-    for (int i = 0; i < n; i++) l.v[i] = strdup(ids[i]);
-    return l;
-}
-
-static server_conf server_const(double service_ns, int64_t servers)
-{
-    server_conf sc;
-    memset(&sc, 0, sizeof sc);
-    sc.st.servers = servers;
-    sc.st.queue_limit = -1;
-    sim_dist_const(&sc.st.service, service_ns);
-    return sc;
-}
-
 /* A closed-loop client: `users` users, no think time, no last mile, one
  * object of `size` bytes; `put` is the share of PUTs. */
 static client_conf client_conf_of(const char *to, double size, int64_t users, double put)
 {
-    client_conf cc;
-    memset(&cc, 0, sizeof cc);
-    cc.mode = CLIENT_CLOSED;
-    cc.concurrency = users;
-    cc.to = strdup(to);
-    cc.objects = 1;
-    sim_dist_const(&cc.think, 0);
-    sim_dist_const(&cc.size, size);
-    sim_dist_const(&cc.last_mile, 0);
+    client_conf cc = model_env_client(to, users, 1, size);
     cc.mix.share[REQ_GET] = 1 - put;
     cc.mix.share[REQ_PUT] = put;
     return cc;
@@ -82,7 +55,7 @@ static disk_conf disk_const(double access_ns, double write_ns, double bandwidth,
 {
     disk_conf d;
     memset(&d, 0, sizeof d);
-    d.base = server_const(access_ns, channels);
+    d.base = model_env_server(access_ns, channels);
     d.base.bandwidth = bandwidth;
     sim_dist_const(&d.write, write_ns);
     return d;
@@ -102,13 +75,13 @@ static sim_time_t one_request(double put)
     gc.st.queue_limit = -1;
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("meta");
-    gc.datanodes = list_of(1, (const char *[]){ "dn" });
+    gc.datanodes = model_env_list_of(1, (const char *[]){ "dn" });
     model_env_add(&t, &gateway_kind, "gw", 0, &gc);
-    server_conf mc = server_const(2e6, 1);
+    server_conf mc = model_env_server(2e6, 1);
     sim_dist_const(&mc.write_service, 5e6); /* metadata's "update" */
     model_env_add(&t, comp_kind_find("metadata"), "meta", 0, &mc);
-    server_conf dnc = server_const(3e6, 1);
-    dnc.next = list_of(1, (const char *[]){ "disk" });
+    server_conf dnc = model_env_server(3e6, 1);
+    dnc.next = model_env_list_of(1, (const char *[]){ "disk" });
     model_env_add(&t, comp_kind_find("datanode"), "dn", 0, &dnc);
     disk_conf dkc = disk_const(4e6, 7e6, 1e9, 1);
     component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
@@ -157,7 +130,7 @@ static void quorum_case(int64_t w, sim_time_t expect)
     gc.st.queue_limit = -1;
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("");
-    gc.datanodes = list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
+    gc.datanodes = model_env_list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
     gc.replicas = 3;
     gc.write_quorum = w;
     component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
@@ -167,8 +140,8 @@ static void quorum_case(int64_t w, sim_time_t expect)
         char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
         snprintf(dn, sizeof dn, "dn%d", i + 1);
         snprintf(dk, sizeof dk, "dk%d", i + 1);
-        server_conf dnc = server_const(0, 8);
-        dnc.next = list_of(1, (const char *[]){ dk });
+        server_conf dnc = model_env_server(0, 8);
+        dnc.next = model_env_list_of(1, (const char *[]){ dk });
         model_env_add(&t, comp_kind_find("datanode"), dn, 0, &dnc);
         disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
         disk[i] = model_env_add(&t, &disk_kind, dk, 0, &dkc);
@@ -226,7 +199,7 @@ static void test_gateway_crash_mid_write(void)
     gc.st.queue_limit = -1;
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("");
-    gc.datanodes = list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
+    gc.datanodes = model_env_list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
     gc.replicas = 3;
     gc.write_quorum = 2;
     component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
@@ -235,8 +208,8 @@ static void test_gateway_crash_mid_write(void)
         char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
         snprintf(dn, sizeof dn, "dn%d", i + 1);
         snprintf(dk, sizeof dk, "dk%d", i + 1);
-        server_conf dnc = server_const(0, 8);
-        dnc.next = list_of(1, (const char *[]){ dk });
+        server_conf dnc = model_env_server(0, 8);
+        dnc.next = model_env_list_of(1, (const char *[]){ dk });
         model_env_add(&t, comp_kind_find("datanode"), dn, 0, &dnc);
         disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
         model_env_add(&t, &disk_kind, dk, 0, &dkc);
@@ -275,13 +248,13 @@ static uint64_t rejected_copy_failures(int64_t w)
     gc.st.queue_limit = -1;
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("");
-    gc.datanodes = list_of(2, (const char *[]){ "dnA", "dnB" });
+    gc.datanodes = model_env_list_of(2, (const char *[]){ "dnA", "dnB" });
     gc.replicas = 2;
     gc.write_quorum = w;
     model_env_add(&t, &gateway_kind, "gw", 0, &gc);
-    server_conf a = server_const(5e6, 8);
+    server_conf a = model_env_server(5e6, 8);
     model_env_add(&t, comp_kind_find("datanode"), "dnA", 0, &a); /* no disks: answers after service */
-    server_conf b = server_const(5e6, 1);
+    server_conf b = model_env_server(5e6, 1);
     b.st.queue_limit = 0;
     model_env_add(&t, comp_kind_find("datanode"), "dnB", 0, &b);
     CHECK_EQ_I64(model_env_link(&t), 0);
@@ -311,7 +284,7 @@ static void test_quorum_errors(void)
     gc.st.queue_limit = -1;
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("");
-    gc.datanodes = list_of(2, (const char *[]){ "d1", "d2" });
+    gc.datanodes = model_env_list_of(2, (const char *[]){ "d1", "d2" });
     gc.replicas = 2;
     gc.write_quorum = 3;
     conf_errors errs;
@@ -328,12 +301,12 @@ static void test_quorum_errors(void)
     gc.st.queue_limit = -1;
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("");
-    gc.datanodes = list_of(2, (const char *[]){ "d1", "d2" });
+    gc.datanodes = model_env_list_of(2, (const char *[]){ "d1", "d2" });
     gc.replicas = 3;
     model_env_add(&t, &gateway_kind, "gw", 0, &gc);
-    server_conf d = server_const(1e6, 1);
+    server_conf d = model_env_server(1e6, 1);
     model_env_add(&t, comp_kind_find("datanode"), "d1", 0, &d);
-    d = server_const(1e6, 1);
+    d = model_env_server(1e6, 1);
     model_env_add(&t, comp_kind_find("datanode"), "d2", 0, &d);
     CHECK_EQ_I64(model_env_link(&t), 1);
     model_env_free(&t);
@@ -390,7 +363,7 @@ static void test_edge_put_invalidates(void)
     ec.policy = 0; /* lru */
     ec.upstream = strdup("origin");
     component *edge = model_env_add(&t, &cdn_edge_kind, "edge", 0, &ec);
-    server_conf sc = server_const(5e6, 1);
+    server_conf sc = model_env_server(5e6, 1);
     component *origin = model_env_add(&t, &server_kind, "origin", 0, &sc);
     CHECK_EQ_I64(model_env_link(&t), 0);
     inject(&t, cl, edge, REQ_GET); /* miss, fills */
