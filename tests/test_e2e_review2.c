@@ -159,9 +159,10 @@ static void test_chunkio_range_past_end(void)
  * missing directory also failed only at the end; "--sizes 4KiB,,8KiB"
  * dropped the empty item; and with --sizes 8KiB,4KiB the default primary was
  * the reads at 4KiB (the last listed), not at the largest size as --help says.
- * The bad cases now exit (2, or 1 for the unwritable --out, as before) before anything is measured (nothing on stdout,
- * no store directory created); the good case measures 4 buffered reads per
- * size, a few milliseconds. */
+ * The bad cases now exit (2, or 1 for the unwritable --out, as before)
+ * before anything is measured (nothing on stdout, no store directory
+ * created); the good case measures 4 buffered reads per size, a few
+ * milliseconds. */
 static void test_calibrate_checks_first(void)
 {
     char *dir = tests_mkdtemp();
