@@ -312,6 +312,10 @@ static int start(trace_reader *r)
     static const unsigned char zstd[4] = { 0x28, 0xb5, 0x2f, 0xfd };
     if (r->len >= 4 && !memcmp(r->buf, zstd, 4))
         return fail(r, SIM_EPARSE, "%s: zstd-compressed; decompress it first (zstd -d FILE)", r->path);
+    /* A UTF-8 byte order mark (spreadsheets write one) is not part of the
+     * first field: without this, --no-header read "\xef\xbb\xbf0" as a time. */
+    static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
+    if (r->o.format == TRACE_CSV && r->len >= 3 && !memcmp(r->buf, bom, 3)) r->pos = 3;
     if (r->o.format != TRACE_CSV || r->o.no_header) return 0;
     const char *s;
     size_t n;
