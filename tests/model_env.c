@@ -91,7 +91,7 @@ void model_env_free(model_env *t)
     sim_engine_free(&t->eng);
 }
 
-conf_strlist model_env_list_of(size_t n, const char *const *ids)
+static conf_strlist list_of(size_t n, const char *const *ids)
 {
     conf_strlist l;
     l.n = n;
@@ -107,7 +107,7 @@ conf_strlist model_env_list(size_t n, ...)
     va_start(ap, n);
     for (size_t i = 0; i < n && i < 16; i++) ids[i] = va_arg(ap, const char *);
     va_end(ap);
-    return model_env_list_of(n < 16 ? n : 16, ids);
+    return list_of(n < 16 ? n : 16, ids);
 }
 
 server_conf model_env_server(double service_ns, int64_t servers)
@@ -118,6 +118,18 @@ server_conf model_env_server(double service_ns, int64_t servers)
     sc.st.queue_limit = -1;
     sim_dist_const(&sc.st.service, service_ns);
     return sc;
+}
+
+gateway_conf model_env_gateway(double service_ns, const char *metadata, conf_strlist datanodes)
+{
+    gateway_conf gc;
+    memset(&gc, 0, sizeof gc);
+    gc.st.servers = 1;
+    gc.st.queue_limit = -1;
+    sim_dist_const(&gc.st.service, service_ns);
+    gc.metadata = strdup(metadata);
+    gc.datanodes = datanodes;
+    return gc;
 }
 
 client_conf model_env_client(const char *to, int64_t users, int64_t objects, double size)

@@ -21,6 +21,7 @@
 #include "app/conf.h"
 #include "models/client.h"
 #include "models/component.h"
+#include "models/gateway.h"
 #include "models/net.h"
 #include "models/request.h"
 #include "models/server.h"
@@ -78,16 +79,18 @@ void model_env_free(model_env *t);
 
 /* ---- configurations with constant times, for model_env_add ---- */
 
-/* A list of n ids (the const char * arguments), each strdup'd: the
- * component that receives it in its conf owns it. */
+/* A list of n ids (the const char * arguments, at most 16), each
+ * strdup'd: the component that receives it in its conf owns it. */
 conf_strlist model_env_list(size_t n, ...);
-
-/* The same from an array of n ids. */
-conf_strlist model_env_list_of(size_t n, const char *const *ids);
 
 /* A server with `servers` servers, a constant service time of service_ns
  * and an unlimited queue (the rest zero: defaults). */
 server_conf model_env_server(double service_ns, int64_t servers);
+
+/* A gateway with one server, a constant service time of service_ns, an
+ * unlimited queue, `metadata` (strdup'd; "" = none) and `datanodes` (taken
+ * over); the rest zero (defaults). */
+gateway_conf model_env_gateway(double service_ns, const char *metadata, conf_strlist datanodes);
 
 /* A closed-loop client of `users` users sending to `to` (strdup'd): no
  * think time, no last mile, `objects` objects chosen uniformly (zipf 0),

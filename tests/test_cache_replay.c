@@ -10,8 +10,8 @@
 #include "models/trace.h"
 #include "tests/harness.h"
 #include "tests/scenario_world.h"
+#include "tests/suite_dir.h"
 
-static char *dir;
 static char trace_path[PATH_MAX];
 
 static int setup(void)
@@ -19,15 +19,7 @@ static int setup(void)
     char rel[512];
     snprintf(rel, sizeof rel, "%s/traces/sdsc-http.csv", tests_shared_dir());
     if (!realpath(rel, trace_path)) return 1;
-    dir = tests_mkdtemp();
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    tests_rmtree(dir);
-    free(dir);
-    return 0;
+    return suite_dir_setup();
 }
 
 /* Writes a scenario: the replay (extra JSON members in `replay`) -> edge
@@ -37,7 +29,7 @@ static int teardown(void)
 static world *run(const char *replay, const char *duration, char *err, size_t errn)
 {
     char path[600], text[PATH_MAX + 1200];
-    snprintf(path, sizeof path, "%s/replay.json", dir);
+    snprintf(path, sizeof path, "%s/replay.json", suite_dir);
     snprintf(text, sizeof text,
              "{\"name\": \"replay\", \"duration\": \"%s\", \"regions\": {\"dc\": {}},\n"
              " \"network\": {\"same_region\": {\"delay\": \"0\", \"bandwidth\": \"1TB/s\"}},\n"
@@ -156,7 +148,7 @@ static void test_bad_trace(void)
 {
     char replay[PATH_MAX + 200], err[4096];
     char bad[600];
-    snprintf(bad, sizeof bad, "%s/bad.csv", dir);
+    snprintf(bad, sizeof bad, "%s/bad.csv", suite_dir);
     tests_write_file(bad, "time,id,size\n1,1,1\n2,x\n");
     snprintf(replay, sizeof replay, "\"trace\": \"%s\"", bad);
     /* The first batch is read when the scenario loads: the bad line is
@@ -188,6 +180,6 @@ void test_cache_replay_register(void)
         { "bad_trace", test_bad_trace },
         { NULL, NULL },
     };
-    CU_pSuite s = CU_add_suite("cache_replay", setup, teardown);
+    CU_pSuite s = CU_add_suite("cache_replay", setup, suite_dir_teardown);
     for (const tests_case *c = cases; c->name; c++) CU_add_test(s, c->name, c->fn);
 }

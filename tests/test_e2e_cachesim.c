@@ -5,21 +5,8 @@
 #include "models/cache/cache.h"
 #include "models/trace.h"
 #include "tests/harness.h"
+#include "tests/suite_dir.h"
 
-static char *dir;
-
-static int setup(void)
-{
-    dir = tests_mkdtemp();
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    tests_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
 /* Runs `cdnsim cachesim ARGS`; returns the exit status. */
 static int sim(const char *args, char **out, char **err)
@@ -119,7 +106,7 @@ static void test_bad_traces(void)
 {
     char p[600], args[1024];
     char *out = NULL, *err = NULL;
-    snprintf(p, sizeof p, "%s/bad.csv", dir);
+    snprintf(p, sizeof p, "%s/bad.csv", suite_dir);
     tests_write_file(p, "time,id,size\n1,1,10\n2,2,ten\n3,1,10\n");
     snprintf(args, sizeof args, "--trace %s --policy lru --cache-size 100", p);
     CHECK_EQ_I64(sim(args, &out, &err), 2);
@@ -132,7 +119,7 @@ static void test_bad_traces(void)
     CHECK_CONTAINS(out, "\"skipped\":1,");
     free(out), free(err);
 
-    snprintf(p, sizeof p, "%s/empty.csv", dir);
+    snprintf(p, sizeof p, "%s/empty.csv", suite_dir);
     tests_write_file(p, "time,id,size\n");
     snprintf(args, sizeof args, "--trace %s --policy lru --cache-size 100", p);
     CHECK_EQ_I64(sim(args, &out, &err), 2);
@@ -140,7 +127,7 @@ static void test_bad_traces(void)
     free(out), free(err);
 
     /* oracleGeneral, recognised by name; a truncated tail is reported. */
-    snprintf(p, sizeof p, "%s/t.oracleGeneral.bin", dir);
+    snprintf(p, sizeof p, "%s/t.oracleGeneral.bin", suite_dir);
     FILE *f = fopen(p, "wb");
     for (uint32_t i = 0; i < 10; i++) {
         uint32_t t = i, size = 100;
@@ -173,7 +160,7 @@ static void test_options(void)
     char *out = NULL, *err = NULL;
     /* No header, tab separated, string ids; times 0..5 s. Requests:
      * a(10 B) b(20 B) a a b c(500 B). */
-    snprintf(p, sizeof p, "%s/opts.tsv", dir);
+    snprintf(p, sizeof p, "%s/opts.tsv", suite_dir);
     tests_write_file(p, "0\ta\t10\n1\tb\t20\n2\ta\t10\n3\ta\t10\n4\tb\t20\n5\tc\t500\n");
     /* a, b miss; a, a, b hit; c misses: 3 misses, 40 of 570 bytes hit. */
     snprintf(args, sizeof args, "--trace %s --no-header --delim tab --policy lru --cache-size 1000", p);
@@ -203,7 +190,7 @@ static void test_options(void)
     free(out), free(err);
     /* Column choice and --id-str: ids 7 and 007 are one object as numbers,
      * two as text. */
-    snprintf(p, sizeof p, "%s/cols.csv", dir);
+    snprintf(p, sizeof p, "%s/cols.csv", suite_dir);
     tests_write_file(p, "size,id\n5,7\n5,007\n");
     snprintf(args, sizeof args, "--trace %s --time-col 0 --id-col 2 --size-col 1 --policy lru --cache-size 100", p);
     CHECK_EQ_I64(sim(args, &out, &err), 0);
@@ -229,6 +216,6 @@ void test_e2e_cachesim_register(void)
         { "options", test_options },
         { NULL, NULL },
     };
-    CU_pSuite s = CU_add_suite("e2e_cachesim", setup, teardown);
+    CU_pSuite s = CU_add_suite("e2e_cachesim", suite_dir_setup, suite_dir_teardown);
     for (const tests_case *c = cases; c->name; c++) CU_add_test(s, c->name, c->fn);
 }

@@ -212,13 +212,7 @@ static void test_gateway_two_steps(void)
     tenv_init(&t);
     client_conf cc = model_env_client("gw", 1, 1, 0);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
-    gateway_conf gc;
-    memset(&gc, 0, sizeof gc);
-    gc.st.servers = 1;
-    gc.st.queue_limit = -1;
-    sim_dist_const(&gc.st.service, 1e6);
-    gc.metadata = strdup("meta");
-    gc.datanodes = model_env_list(1, "dn");
+    gateway_conf gc = model_env_gateway(1e6, "meta", model_env_list(1, "dn"));
     component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     server_conf mc = model_env_server(2e6, 1);
     component *meta = model_env_add(&t, comp_kind_find("metadata"), "meta", 0, &mc);

@@ -69,19 +69,13 @@ static sim_time_t one_request(double put)
     tenv_init(&t);
     client_conf cc = client_conf_of("gw", 1e6, 1, put);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
-    gateway_conf gc;
-    memset(&gc, 0, sizeof gc);
-    gc.st.servers = 1;
-    gc.st.queue_limit = -1;
-    sim_dist_const(&gc.st.service, 1e6);
-    gc.metadata = strdup("meta");
-    gc.datanodes = model_env_list_of(1, (const char *[]){ "dn" });
+    gateway_conf gc = model_env_gateway(1e6, "meta", model_env_list(1, "dn"));
     model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     server_conf mc = model_env_server(2e6, 1);
     sim_dist_const(&mc.write_service, 5e6); /* metadata's "update" */
     model_env_add(&t, comp_kind_find("metadata"), "meta", 0, &mc);
     server_conf dnc = model_env_server(3e6, 1);
-    dnc.next = model_env_list_of(1, (const char *[]){ "disk" });
+    dnc.next = model_env_list(1, "disk");
     model_env_add(&t, comp_kind_find("datanode"), "dn", 0, &dnc);
     disk_conf dkc = disk_const(4e6, 7e6, 1e9, 1);
     component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
@@ -124,13 +118,7 @@ static void quorum_case(int64_t w, sim_time_t expect)
     tenv_init(&t);
     client_conf cc = client_conf_of("gw", 1e6, 1, 1.0);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
-    gateway_conf gc;
-    memset(&gc, 0, sizeof gc);
-    gc.st.servers = 1;
-    gc.st.queue_limit = -1;
-    sim_dist_const(&gc.st.service, 1e6);
-    gc.metadata = strdup("");
-    gc.datanodes = model_env_list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
+    gateway_conf gc = model_env_gateway(1e6, "", model_env_list(3, "dn1", "dn2", "dn3"));
     gc.replicas = 3;
     gc.write_quorum = w;
     component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
@@ -141,7 +129,7 @@ static void quorum_case(int64_t w, sim_time_t expect)
         snprintf(dn, sizeof dn, "dn%d", i + 1);
         snprintf(dk, sizeof dk, "dk%d", i + 1);
         server_conf dnc = model_env_server(0, 8);
-        dnc.next = model_env_list_of(1, (const char *[]){ dk });
+        dnc.next = model_env_list(1, dk);
         model_env_add(&t, comp_kind_find("datanode"), dn, 0, &dnc);
         disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
         disk[i] = model_env_add(&t, &disk_kind, dk, 0, &dkc);
@@ -193,13 +181,7 @@ static void test_gateway_crash_mid_write(void)
     client_conf cc = client_conf_of("gw", 1e6, 1, 1.0);
     cc.timeout = 50 * SIM_MS;
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
-    gateway_conf gc;
-    memset(&gc, 0, sizeof gc);
-    gc.st.servers = 1;
-    gc.st.queue_limit = -1;
-    sim_dist_const(&gc.st.service, 1e6);
-    gc.metadata = strdup("");
-    gc.datanodes = model_env_list_of(3, (const char *[]){ "dn1", "dn2", "dn3" });
+    gateway_conf gc = model_env_gateway(1e6, "", model_env_list(3, "dn1", "dn2", "dn3"));
     gc.replicas = 3;
     gc.write_quorum = 2;
     component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
@@ -209,7 +191,7 @@ static void test_gateway_crash_mid_write(void)
         snprintf(dn, sizeof dn, "dn%d", i + 1);
         snprintf(dk, sizeof dk, "dk%d", i + 1);
         server_conf dnc = model_env_server(0, 8);
-        dnc.next = model_env_list_of(1, (const char *[]){ dk });
+        dnc.next = model_env_list(1, dk);
         model_env_add(&t, comp_kind_find("datanode"), dn, 0, &dnc);
         disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
         model_env_add(&t, &disk_kind, dk, 0, &dkc);
@@ -242,13 +224,7 @@ static uint64_t rejected_copy_failures(int64_t w)
     tenv_init(&t);
     client_conf cc = client_conf_of("gw", 1000, 2, 1.0);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
-    gateway_conf gc;
-    memset(&gc, 0, sizeof gc);
-    gc.st.servers = 1;
-    gc.st.queue_limit = -1;
-    sim_dist_const(&gc.st.service, 1e6);
-    gc.metadata = strdup("");
-    gc.datanodes = model_env_list_of(2, (const char *[]){ "dnA", "dnB" });
+    gateway_conf gc = model_env_gateway(1e6, "", model_env_list(2, "dnA", "dnB"));
     gc.replicas = 2;
     gc.write_quorum = w;
     model_env_add(&t, &gateway_kind, "gw", 0, &gc);
@@ -278,13 +254,7 @@ static void test_quorum_errors(void)
 {
     model_env t;
     tenv_init(&t);
-    gateway_conf gc;
-    memset(&gc, 0, sizeof gc);
-    gc.st.servers = 1;
-    gc.st.queue_limit = -1;
-    sim_dist_const(&gc.st.service, 1e6);
-    gc.metadata = strdup("");
-    gc.datanodes = model_env_list_of(2, (const char *[]){ "d1", "d2" });
+    gateway_conf gc = model_env_gateway(1e6, "", model_env_list(2, "d1", "d2"));
     gc.replicas = 2;
     gc.write_quorum = 3;
     conf_errors errs;
@@ -301,7 +271,7 @@ static void test_quorum_errors(void)
     gc.st.queue_limit = -1;
     sim_dist_const(&gc.st.service, 1e6);
     gc.metadata = strdup("");
-    gc.datanodes = model_env_list_of(2, (const char *[]){ "d1", "d2" });
+    gc.datanodes = model_env_list(2, "d1", "d2");
     gc.replicas = 3;
     model_env_add(&t, &gateway_kind, "gw", 0, &gc);
     server_conf d = model_env_server(1e6, 1);

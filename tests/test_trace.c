@@ -7,33 +7,20 @@
 #include "sim/errors.h"
 #include "sim/rng.h"
 #include "tests/harness.h"
+#include "tests/suite_dir.h"
 
-static char *dir;
 static char path[512];
-
-static int setup(void)
-{
-    dir = tests_mkdtemp();
-    return dir ? 0 : 1;
-}
-
-static int teardown(void)
-{
-    tests_rmtree(dir);
-    free(dir);
-    return 0;
-}
 
 static const char *put(const char *name, const char *text)
 {
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", suite_dir, name);
     CHECK_EQ_I64(tests_write_file(path, text), 0);
     return path;
 }
 
 static const char *put_bin(const char *name, const void *data, size_t n)
 {
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    snprintf(path, sizeof path, "%s/%s", suite_dir, name);
     FILE *f = fopen(path, "wb");
     CHECK_TRUE(f != NULL);
     if (f) {
@@ -351,6 +338,6 @@ void test_trace_register(void)
         { "hash", test_hash },
         { NULL, NULL },
     };
-    CU_pSuite s = CU_add_suite("trace", setup, teardown);
+    CU_pSuite s = CU_add_suite("trace", suite_dir_setup, suite_dir_teardown);
     for (const tests_case *c = cases; c->name; c++) CU_add_test(s, c->name, c->fn);
 }
