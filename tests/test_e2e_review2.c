@@ -307,6 +307,15 @@ static void test_cache_outage_story(void)
     CHECK_TRUE(desc && !strstr(desc, "almost every read misses") && !strstr(desc, "back 2 s later"));
     CHECK_CONTAINS(desc, "time_to_recover_s 20");
     free(desc);
+    /* The same overstatement in the story's second telling: 0.37 over the first second. */
+    snprintf(out1, sizeof out1, "%s/replicas", dir);
+    snprintf(args, sizeof args, "run scenarios/faults/cache-outage-replicas.json -q --no-report --out %s", out1);
+    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_NEAR(ts_value(out1, "hit_ratio:cache", 30), 0.37, 0.05);
+    desc = tests_read_file("scenarios/faults/cache-outage-replicas.json", NULL);
+    CHECK_TRUE(desc && !strstr(desc, "almost every read misses"));
+    CHECK_CONTAINS(desc, "about 0.37");
+    free(desc);
     tests_rmtree(dir);
     free(dir);
 }
