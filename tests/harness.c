@@ -6,6 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "app/conf.h"
+
 void tests_add_suite(const char *name, const tests_case *cases)
 {
     CU_pSuite s = CU_add_suite(name, NULL, NULL);
@@ -128,4 +130,14 @@ int tests_run(const char *cmd, char **out, char **err)
     free(dir);
     if (st == -1 || !WIFEXITED(st)) return -1;
     return WEXITSTATUS(st);
+}
+
+const char *tests_errors_joined(const struct conf_errors *e)
+{
+    static char buf[16384];
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t i = 0; i < e->n && used < sizeof buf; i++)
+        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s\n", e->msgs[i]);
+    return buf;
 }

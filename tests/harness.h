@@ -80,6 +80,12 @@ char *tests_read_file(const char *path, size_t *len);
  * root: $CDNSIM_SHARED, else "../shared". */
 const char *tests_shared_dir(void);
 
+/* All the messages of a conf_errors list (app/conf.h), each followed by a
+ * newline, in a static buffer of 16 KiB that the next call overwrites
+ * (longer lists are cut). */
+struct conf_errors;
+const char *tests_errors_joined(const struct conf_errors *e);
+
 /* True when running the sanitizer build (CDNSIM_ASAN set): slow statistical
  * tests may shrink their sample sizes (and widen tolerances accordingly). */
 int tests_under_asan(void);

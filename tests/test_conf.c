@@ -11,17 +11,6 @@
 #include "sim/rng.h"
 #include "tests/harness.h"
 
-/* All messages joined by newlines (owned by a static buffer). */
-static const char *joined(const conf_errors *e)
-{
-    static char buf[16384];
-    size_t used = 0;
-    buf[0] = 0;
-    for (size_t i = 0; i < e->n && used < sizeof buf; i++)
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s\n", e->msgs[i]);
-    return buf;
-}
-
 static void test_errors_list(void)
 {
     conf_errors e;
@@ -131,7 +120,7 @@ static conf_doc parse_ok(const char *text)
     conf_errors_init(&e);
     int r = conf_doc_parse(&d, "t.json", text, strlen(text), &e);
     CHECK_EQ_I64(r, 0);
-    if (e.n) tests_fail(__FILE__, __LINE__, "unexpected errors: %s", joined(&e));
+    if (e.n) tests_fail(__FILE__, __LINE__, "unexpected errors: %s", tests_errors_joined(&e));
     conf_errors_free(&e);
     return d;
 }
@@ -413,7 +402,7 @@ static void test_fields_values_and_defaults(void)
     const char *ignore[] = { "id", NULL };
     int r = conf_read_fields(&d, cJSON_GetObjectItem(d.root, "c"), "components[0]", all_fields, ignore, &v, &e);
     CHECK_EQ_I64(r, 0);
-    if (e.n) tests_fail(__FILE__, __LINE__, "%s", joined(&e));
+    if (e.n) tests_fail(__FILE__, __LINE__, "%s", tests_errors_joined(&e));
     CHECK_TRUE(!v.b);
     CHECK_EQ_I64(v.i, 10);
     CHECK_NEAR(v.d, -0.25, 0);
@@ -487,7 +476,7 @@ static void fields_errors(const char *obj_text, const char *want, int line)
     conf_errors e;
     conf_errors_init(&e);
     if (conf_doc_parse(&d, "f.json", text, strlen(text), &e)) {
-        tests_fail(__FILE__, line, "did not parse: %s", joined(&e));
+        tests_fail(__FILE__, line, "did not parse: %s", tests_errors_joined(&e));
         free(text);
         conf_errors_free(&e);
         return;
@@ -495,7 +484,7 @@ static void fields_errors(const char *obj_text, const char *want, int line)
     all_t v;
     int r = conf_read_fields(&d, cJSON_GetObjectItem(d.root, "c"), "components[3]", all_fields, NULL, &v, &e);
     if (r != SIM_EPARSE) tests_fail(__FILE__, line, "conf_read_fields returned %d", r);
-    const char *got = joined(&e);
+    const char *got = tests_errors_joined(&e);
     if (strcmp(got, want)) tests_fail(__FILE__, line, "got:\n%swant:\n%s", got, want);
     else CU_PASS(want);
     conf_free_fields(all_fields, &v);
@@ -573,18 +562,18 @@ static int dist_of(const char *obj_text, conf_unit u, sim_dist *out, const char 
     conf_errors e;
     conf_errors_init(&e);
     if (conf_doc_parse(&d, "d.json", obj_text, strlen(obj_text), &e)) {
-        tests_fail(__FILE__, line, "did not parse: %s", joined(&e));
+        tests_fail(__FILE__, line, "did not parse: %s", tests_errors_joined(&e));
         conf_errors_free(&e);
         return -100;
     }
     int r = conf_read_dist(&d, cJSON_GetObjectItem(d.root, "d"), "x.d", u, out, &e);
     if (want) {
         if (r != SIM_EPARSE) tests_fail(__FILE__, line, "conf_read_dist returned %d, want an error", r);
-        const char *got = joined(&e);
+        const char *got = tests_errors_joined(&e);
         if (strcmp(got, want)) tests_fail(__FILE__, line, "got:\n%swant:\n%s", got, want);
         else CU_PASS(want);
     } else if (r) {
-        tests_fail(__FILE__, line, "conf_read_dist failed: %s", joined(&e));
+        tests_fail(__FILE__, line, "conf_read_dist failed: %s", tests_errors_joined(&e));
     }
     conf_doc_free(&d);
     conf_errors_free(&e);
@@ -779,18 +768,18 @@ static void test_dist_empirical_file(void)
     snprintf(want, sizeof want, "%s/calib/bad.json:2:29: quantiles[1][1]: expected a duration like \"2ms\", found the "
              "negative value -3\n%s:2:23: bad.empirical: the empirical file %s/calib/bad.json is invalid (see above)\n",
              dir, scn, dir);
-    CHECK_STR(joined(&e), want);
+    CHECK_STR(tests_errors_joined(&e), want);
     conf_errors_free(&e);
     conf_errors_init(&e);
     CHECK_EQ_I64(conf_read_dist(&doc, cJSON_GetObjectItem(doc.root, "noschema"), "n", CONF_UNIT_TIME, &d, &e), SIM_EPARSE);
     snprintf(want, sizeof want, "%s/calib/noschema.json:1:1: missing \"schema\": \"cdnsim.empirical/1\" (an empirical "
              "file says what it is)\n", dir);
-    CHECK_CONTAINS(joined(&e), want);
+    CHECK_CONTAINS(tests_errors_joined(&e), want);
     conf_errors_free(&e);
     conf_errors_init(&e);
     CHECK_EQ_I64(conf_read_dist(&doc, cJSON_GetObjectItem(doc.root, "broken"), "b", CONF_UNIT_TIME, &d, &e), SIM_EPARSE);
     snprintf(want, sizeof want, "%s/calib/broken.json:2:26: unexpected end of file", dir);
-    CHECK_CONTAINS(joined(&e), want);
+    CHECK_CONTAINS(tests_errors_joined(&e), want);
     conf_errors_free(&e);
     conf_doc_free(&doc);
     tests_rmtree(dir);
@@ -827,7 +816,7 @@ static void test_fields_dist(void)
     cJSON_Delete(j);
     conf_free_fields(dist_fields, &v);
     CHECK_EQ_I64(conf_read_fields(&d, cJSON_GetObjectItem(d.root, "bad"), "c.bad", dist_fields, NULL, &v, &e), SIM_EPARSE);
-    CHECK_STR(joined(&e), "t.json:1:69: c.bad.size: a distribution is an object with one key naming its family (const, "
+    CHECK_STR(tests_errors_joined(&e), "t.json:1:69: c.bad.size: a distribution is an object with one key naming its family (const, "
               "uniform, exp, normal, lognormal, gamma, weibull, pareto, bounded_pareto, empirical), found 2 keys\n");
     conf_free_fields(dist_fields, &v);
     conf_errors_free(&e);

@@ -11,16 +11,6 @@
 #include "sim/rng.h"
 #include "tests/harness.h"
 
-static const char *joined(const conf_errors *e)
-{
-    static char buf[16384];
-    size_t used = 0;
-    buf[0] = 0;
-    for (size_t i = 0; i < e->n && used < sizeof buf; i++)
-        used += (size_t)snprintf(buf + used, sizeof buf - used, "%s\n", e->msgs[i]);
-    return buf;
-}
-
 /* The photo scenario in miniature. Line numbers matter to the tests below. */
 static const char good[] =
     "{\n"                                                                                     /* 1 */
@@ -57,7 +47,7 @@ static void test_load_good(void)
     conf_errors_init(&e);
     CHECK_EQ_I64(load_good(&s, NULL, 0, &e), 0);
     CHECK_EQ_U64(e.n, 0);
-    if (e.n) tests_fail(__FILE__, __LINE__, "%s", joined(&e));
+    if (e.n) tests_fail(__FILE__, __LINE__, "%s", tests_errors_joined(&e));
     CHECK_STR(s.name, "photo");
     CHECK_STR(s.description, "browser -> edge -> lb -> origin");
     CHECK_EQ_U64(s.seed, 1); /* default */
@@ -136,7 +126,7 @@ static void test_load_good(void)
     CHECK_EQ_I64(scenario_check_kinds(&s, kinds, &e), 0);
     const char *kinds2[] = { "cdn_edge", "lb", "gatway", NULL };
     CHECK_EQ_I64(scenario_check_kinds(&s, kinds2, &e), SIM_EPARSE);
-    CHECK_STR(joined(&e), "photo.json:15:30: components[2].kind: unknown kind \"gateway\" (did you mean \"gatway\"?)\n");
+    CHECK_STR(tests_errors_joined(&e), "photo.json:15:30: components[2].kind: unknown kind \"gateway\" (did you mean \"gatway\"?)\n");
 
     /* The effective scenario. */
     cJSON *eff = scenario_effective_json(&s);
@@ -189,7 +179,7 @@ static const char *read_edges(const scenario *s, conf_errors *e)
         conf_read_fields(&s->doc, s->comps[i].node, s->comps[i].jpath, edge_fields, scenario_component_keys, &ec, e);
         conf_free_fields(edge_fields, &ec);
     }
-    return joined(e);
+    return tests_errors_joined(e);
 }
 
 static void test_sets(void)
@@ -210,7 +200,7 @@ static void test_sets(void)
         "description=",                        /* empty string */
     };
     CHECK_EQ_I64(load_good(&s, sets, sizeof sets / sizeof sets[0], &e), 0);
-    if (e.n) tests_fail(__FILE__, __LINE__, "%s", joined(&e));
+    if (e.n) tests_fail(__FILE__, __LINE__, "%s", tests_errors_joined(&e));
     CHECK_EQ_I64(s.duration, 600 * SIM_S);
     CHECK_EQ_U64(s.seed, 42);
     CHECK_STR(s.description, "");
@@ -235,7 +225,7 @@ static void test_sets(void)
     const char *bad_value[] = { "components.edge.cache.size=20 parsecs", "components.solo.cache.sise=1GiB",
                                 "warmup=1h" };
     CHECK_EQ_I64(load_good(&s, bad_value, 3, &e), SIM_EPARSE);
-    CHECK_STR(joined(&e), "--set warmup: warmup: the warm-up (1h) must be shorter than the duration (5min), which "
+    CHECK_STR(tests_errors_joined(&e), "--set warmup: warmup: the warm-up (1h) must be shorter than the duration (5min), which "
                           "includes it\n");
     conf_errors_free(&e);
     conf_errors_init(&e);
@@ -262,7 +252,7 @@ static void test_sets(void)
         "components[1.x=1",
     };
     CHECK_EQ_I64(load_good(&s, bad_paths, sizeof bad_paths / sizeof bad_paths[0], &e), SIM_EPARSE);
-    CHECK_STR(joined(&e),
+    CHECK_STR(tests_errors_joined(&e),
               "--set durration: unknown top-level key \"durration\" (did you mean \"duration\"?)\n"
               "--set components..x: malformed path (expected keys separated by '.', with [N] for a list index, e.g. "
               "components[2].cache_size)\n"
@@ -304,7 +294,7 @@ static void test_defaults_errors_located(void)
         " \"components\": [{\"id\": \"e\", \"kind\": \"cdn_edge\", \"region\": \"r\", \"count\": 3}]}";
     conf_errors_init(&e);
     CHECK_EQ_I64(scenario_parse(&s, "d.json", NULL, text, sizeof text - 1, NULL, 0, &e), SIM_EPARSE);
-    CHECK_STR(joined(&e), "d.json:1:93: defaults.lb: expected an object of parameters for kind \"lb\", found 3\n");
+    CHECK_STR(tests_errors_joined(&e), "d.json:1:93: defaults.lb: expected an object of parameters for kind \"lb\", found 3\n");
     CHECK_EQ_U64(s.ncomps, 3);
     const char *kinds[] = { "cdn_edge", "lb", NULL };
     CHECK_EQ_I64(scenario_check_kinds(&s, kinds, &e), SIM_EPARSE);
@@ -347,7 +337,7 @@ static void test_seed_and_names(void)
     const char t4[] = "{\"name\": \"../../etc\", \"duration\": \"1s\", "
                       "\"components\": [{\"id\": \"a\", \"kind\": \"k\", \"region\": \"r\"}]}";
     CHECK_EQ_I64(scenario_parse(&s, "x.json", NULL, t4, sizeof t4 - 1, NULL, 0, &e), SIM_EPARSE);
-    CHECK_STR(joined(&e), "x.json:1:10: name: the name becomes a directory name: it cannot contain '/', '\\' or "
+    CHECK_STR(tests_errors_joined(&e), "x.json:1:10: name: the name becomes a directory name: it cannot contain '/', '\\' or "
                           "control characters, or be \".\" or \"..\", found \"../../etc\"\n");
     CHECK_STR(s.name, "x");
     scenario_free(&s);
@@ -362,7 +352,7 @@ static void test_seed_and_names(void)
                       "\"count\": 1}, {\"id\": \"a-1\", \"kind\": \"k\", \"region\": \"r\"}, "
                       "{\"id\": \"a\", \"kind\": \"k\", \"region\": \"r\"}]}";
     CHECK_EQ_I64(scenario_parse(&s, "x.json", NULL, t3, sizeof t3 - 1, NULL, 0, &e), SIM_EPARSE);
-    CHECK_STR(joined(&e), "x.json:1:138: components[2].id: duplicate name \"a\" (also the group of components[0], by its "
+    CHECK_STR(tests_errors_joined(&e), "x.json:1:138: components[2].id: duplicate name \"a\" (also the group of components[0], by its "
                           "count at 1:42)\n"
                           "x.json:1:95: components[1].id: duplicate id \"a-1\" (also components[0], by its count at 1:42)\n");
     scenario_free(&s);
@@ -384,7 +374,7 @@ static void check_bad(const char *file, const char *const *sets, size_t nsets, c
     snprintf(path, sizeof path, BAD "%s", file);
     int r = scenario_load(&s, path, sets, nsets, &e);
     if (r != SIM_EPARSE) tests_fail(__FILE__, line, "%s: scenario_load returned %d, want SIM_EPARSE", file, r);
-    const char *got = joined(&e);
+    const char *got = tests_errors_joined(&e);
     if (strcmp(got, want)) tests_fail(__FILE__, line, "%s: got:\n%swant:\n%s", file, got, want);
     else CU_PASS(file);
     scenario_free(&s);
@@ -471,7 +461,7 @@ static void test_bad_files(void)
     conf_errors e;
     conf_errors_init(&e);
     CHECK_EQ_I64(scenario_load(&s, BAD "no-such-file.json", NULL, 0, &e), SIM_ENOENT);
-    CHECK_STR(joined(&e), BAD "no-such-file.json: cannot open: No such file or directory\n");
+    CHECK_STR(tests_errors_joined(&e), BAD "no-such-file.json: cannot open: No such file or directory\n");
     scenario_free(&s);
     conf_errors_free(&e);
 }
