@@ -8,16 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tests/e2e.h"
 #include "tests/harness.h"
-
-static int cdnsim(const char *args, char **out, char **err)
-{
-    char *cmd = NULL;
-    if (asprintf(&cmd, "%s %s", tests_cdnsim_bin(), args) < 0) return -1;
-    int rc = tests_run(cmd, out, err);
-    free(cmd);
-    return rc;
-}
 
 /* cachesim printed no count of expirations, admission refusals or objects
  * too large for the cache, so --ttl and --admit-* could not be checked. The
@@ -29,7 +21,7 @@ static int cdnsim(const char *args, char **out, char **err)
 static void test_cachesim_counts(void)
 {
     char *out = NULL, *err = NULL;
-    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/ttl.csv --policy lru,fifo,clock,sieve,lfu,s3fifo "
+    CHECK_EQ_I64(e2e_cdnsim("cachesim --trace tests/data/review2/ttl.csv --policy lru,fifo,clock,sieve,lfu,s3fifo "
                         "--cache-size 10 --ttl 10", &out, &err), 0);
     int lines = 0;
     for (const char *p = out; p && (p = strstr(p, "\"hits\":2,\"misses\":3,")); p++) lines++;
@@ -40,7 +32,7 @@ static void test_cachesim_counts(void)
         lines++;
     CHECK_EQ_I64(lines, 6);
     free(out), free(err);
-    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/sizes.csv --policy lru --cache-size 16 --admit-size 6",
+    CHECK_EQ_I64(e2e_cdnsim("cachesim --trace tests/data/review2/sizes.csv --policy lru --cache-size 16 --admit-size 6",
                         &out, &err), 0);
     CHECK_CONTAINS(out, "\"requests\":6,\"hits\":1,\"misses\":5,");
     CHECK_CONTAINS(out, "\"expirations\":0,\"rejected\":2,\"too_large\":2,\"skipped\":0,");
@@ -73,18 +65,18 @@ static void test_cachesim_args(void)
         char args[600];
         snprintf(args, sizeof args, "cachesim %s", cases[i].args);
         char *out = NULL, *err = NULL;
-        CHECK_EQ_I64(cdnsim(args, &out, &err), 2);
+        CHECK_EQ_I64(e2e_cdnsim(args, &out, &err), 2);
         CHECK_CONTAINS(err, cases[i].msg);
         CHECK_TRUE(out && !*out);
         free(out), free(err);
     }
     /* The same trace without the column option runs; --time-col 0 on a CSV is fine. */
     char *out = NULL;
-    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/two.oracleGeneral.bin --policy lru --cache-size 1KiB",
+    CHECK_EQ_I64(e2e_cdnsim("cachesim --trace tests/data/review2/two.oracleGeneral.bin --policy lru --cache-size 1KiB",
                         &out, NULL), 0);
     CHECK_CONTAINS(out, "\"requests\":2,\"hits\":1,");
     free(out);
-    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/ttl.csv --policy lru --cache-size 10 --time-col 0",
+    CHECK_EQ_I64(e2e_cdnsim("cachesim --trace tests/data/review2/ttl.csv --policy lru --cache-size 10 --time-col 0",
                         &out, NULL), 0);
     CHECK_CONTAINS(out, "\"requests\":5,\"hits\":4,");
     free(out);
@@ -96,7 +88,7 @@ static void test_cachesim_args(void)
 static void test_cachesim_bom(void)
 {
     char *out = NULL, *err = NULL;
-    CHECK_EQ_I64(cdnsim("cachesim --trace tests/data/review2/bom.csv --no-header --policy lru,fifo --cache-size 10",
+    CHECK_EQ_I64(e2e_cdnsim("cachesim --trace tests/data/review2/bom.csv --no-header --policy lru,fifo --cache-size 10",
                         &out, &err), 0);
     int lines = 0;
     for (const char *p = out; p && (p = strstr(p, "\"requests\":2,\"hits\":1,")); p++) lines++;
@@ -116,7 +108,7 @@ static void test_chunkio_hex_key(void)
     static const char *const bad[] = { "zz", "abc", "0g" };
     for (size_t i = 0; i < 3; i++) {
         snprintf(args, sizeof args, "chunkio put --dir %s/d --hex %s tests/data/review2/ttl.csv", dir, bad[i]);
-        CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+        CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 2);
         CHECK_CONTAINS(err, "with --hex, KEY must be hex digits, two per byte");
         CHECK_TRUE(err && !strstr(err, "at most 1024"));
         free(err);
@@ -126,15 +118,15 @@ static void test_chunkio_hex_key(void)
     memset(key, 'a', sizeof key - 1);
     key[sizeof key - 1] = 0;
     snprintf(args, sizeof args, "chunkio get --dir %s/d --hex %s", dir, key);
-    CHECK_EQ_I64(cdnsim(args, NULL, &err), 2);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 2);
     CHECK_CONTAINS(err, "KEY must be at most 1024 bytes (2048 hex digits)");
     free(err);
     /* A good hex key with a NUL and a slash round-trips. */
     char *out = NULL;
     snprintf(args, sizeof args, "chunkio put --dir %s/d --hex 002f2e2e tests/data/review2/ttl.csv", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     snprintf(args, sizeof args, "chunkio get --dir %s/d --hex 002f2e2e", dir);
-    CHECK_EQ_I64(cdnsim(args, &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, &out, NULL), 0);
     char *want = tests_read_file("tests/data/review2/ttl.csv", NULL);
     CHECK_STR(out, want);
     free(want), free(out);
@@ -153,13 +145,13 @@ static void test_chunkio_range_past_end(void)
     snprintf(args, sizeof args, "sh -c 'printf abc | %s chunkio put --dir %s/d k -'", tests_cdnsim_bin(), dir);
     CHECK_EQ_I64(tests_run(args, NULL, NULL), 0);
     snprintf(args, sizeof args, "chunkio get --dir %s/d --offset 1 --length 100 k", dir);
-    CHECK_EQ_I64(cdnsim(args, &out, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, &out, NULL), 0);
     CHECK_STR(out, "bc"); /* clipped to the end */
     free(out);
     static const char *const past[] = { "3", "10" };
     for (int i = 0; i < 2; i++) {
         snprintf(args, sizeof args, "chunkio get --dir %s/d --offset %s k", dir, past[i]);
-        CHECK_EQ_I64(cdnsim(args, &out, &err), 1);
+        CHECK_EQ_I64(e2e_cdnsim(args, &out, &err), 1);
         CHECK_CONTAINS(err, "is at or past the end of the chunk (3 bytes)");
         CHECK_TRUE(out && !*out);
         free(out), free(err);
@@ -196,7 +188,7 @@ static void test_calibrate_checks_first(void)
         snprintf(args, sizeof args, "calibrate --dir %s/store --out %s/c.json --sizes 4KiB --ops 4 --keys 2 --buffered %s",
                  dir, dir, bad[i].args);
         char *out = NULL, *err = NULL;
-        CHECK_EQ_I64(cdnsim(args, &out, &err), bad[i].code);
+        CHECK_EQ_I64(e2e_cdnsim(args, &out, &err), bad[i].code);
         CHECK_CONTAINS(err, bad[i].msg);
         CHECK_TRUE(out && !*out); /* not even the table's header: nothing was measured */
         free(out), free(err);
@@ -209,7 +201,7 @@ static void test_calibrate_checks_first(void)
     snprintf(args, sizeof args, "calibrate --dir %s/store --out %s/c.json --sizes 8KiB,4KiB --only read --ops 4 "
              "--keys 2 --buffered", dir, dir);
     char *err = NULL;
-    CHECK_EQ_I64(cdnsim(args, NULL, &err), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, &err), 0);
     CHECK_CONTAINS(err, "(primary read-8KiB)");
     free(err);
     snprintf(path, sizeof path, "%s/c.json", dir);
@@ -284,7 +276,7 @@ static void test_cache_outage_story(void)
     char args[1200], out1[600], out2[600];
     snprintf(out1, sizeof out1, "%s/flush", dir);
     snprintf(args, sizeof args, "run scenarios/faults/cache-outage.json -q --no-report --out %s", out1);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     double before = ts_value(out1, "hit_ratio:cache", 29), first = ts_value(out1, "hit_ratio:cache", 30);
     CHECK_TRUE(before > 0.8);
     CHECK_TRUE(first > 0.45 && first < 0.6); /* "about 0.53": most reads miss, not almost every one */
@@ -294,7 +286,7 @@ static void test_cache_outage_story(void)
     snprintf(args, sizeof args,
              "run scenarios/faults/cache-outage.json -q --no-report --out %s "
              "--set 'faults=[{\"at\": \"30s\", \"crash\": \"cache\", \"recover\": \"35s\"}]'", out2);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     cJSON *s = summary(out2);
     CHECK_TRUE(s != NULL);
     double failed = num(s, "faults.0.requests_failed"), ttr = num(s, "faults.0.time_to_recover_s");
@@ -310,7 +302,7 @@ static void test_cache_outage_story(void)
     /* The same overstatement in the story's second telling: 0.37 over the first second. */
     snprintf(out1, sizeof out1, "%s/replicas", dir);
     snprintf(args, sizeof args, "run scenarios/faults/cache-outage-replicas.json -q --no-report --out %s", out1);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     CHECK_NEAR(ts_value(out1, "hit_ratio:cache", 30), 0.37, 0.05);
     desc = tests_read_file("scenarios/faults/cache-outage-replicas.json", NULL);
     CHECK_TRUE(desc && !strstr(desc, "almost every read misses"));
@@ -332,7 +324,7 @@ static void test_cache_herd_story(void)
     char args[1200], o[600];
     snprintf(o, sizeof o, "%s/off", dir);
     snprintf(args, sizeof args, "run scenarios/cache-herd.json -q --no-report --out %s", o);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     cJSON *s = summary(o);
     CHECK_TRUE(s != NULL);
     CHECK_TRUE(num(s, "availability") > 0.2 && num(s, "availability") < 0.3);
@@ -343,7 +335,7 @@ static void test_cache_herd_story(void)
     snprintf(o, sizeof o, "%s/on", dir);
     snprintf(args, sizeof args, "run scenarios/cache-herd.json -q --no-report --out %s "
              "--set components.edge.collapse=true", o);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     s = summary(o);
     CHECK_TRUE(s != NULL);
     CHECK_TRUE(num(s, "availability") > 0.999);
@@ -366,7 +358,7 @@ static void test_plots_span_run(void)
     if (!dir) return;
     char args[1200], path[1200];
     snprintf(args, sizeof args, "run scenarios/faults/retry-storm.json -q --no-report --out %s/rs", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     char *cmd = NULL;
     CHECK_TRUE(asprintf(&cmd, "CDNSIM_GNUPLOT=true %s report %s/rs", tests_cdnsim_bin(), dir) > 0);
     CHECK_EQ_I64(tests_run(cmd, NULL, NULL), 0);
@@ -393,7 +385,7 @@ static void test_plot_labels_merge_near_events(void)
     if (!dir) return;
     char args[1200], path[1200];
     snprintf(args, sizeof args, "run scenarios/faults/edge-outage.json -q --no-report --out %s/eo", dir);
-    CHECK_EQ_I64(cdnsim(args, NULL, NULL), 0);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
     char *cmd = NULL;
     CHECK_TRUE(asprintf(&cmd, "CDNSIM_GNUPLOT=true %s report %s/eo", tests_cdnsim_bin(), dir) > 0);
     CHECK_EQ_I64(tests_run(cmd, NULL, NULL), 0);
