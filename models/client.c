@@ -290,19 +290,11 @@ static bool client_retry(component *c, request *r, bool still_out)
     }
     request *n = r;
     if (still_out) {
-        n = req_new(c->env->reqs);
+        n = req_new_copy(c->env->reqs, r);
         if (!n) {
             c->env->eng->error = SIM_ENOMEM;
             return false;
         }
-        n->op = r->op;
-        n->object = r->object;
-        n->size = r->size;
-        n->issued = r->issued;
-        n->client = r->client;
-        n->region = r->region;
-        n->user = r->user;
-        n->flags = r->flags & REQ_F_MEASURED;
     } else {
         n->flags &= REQ_F_MEASURED;
     }
@@ -333,20 +325,13 @@ static void ev_hedge(sim_engine *eng, sim_event *ev)
         s->budget_denied++;
         return;
     }
-    request *h = req_new(c->env->reqs);
+    request *h = req_new_copy(c->env->reqs, r);
     if (!h) {
         eng->error = SIM_ENOMEM;
         return;
     }
-    h->op = r->op;
-    h->object = r->object;
-    h->size = r->size;
-    h->issued = r->issued;
-    h->client = r->client;
-    h->region = r->region;
-    h->user = r->user;
     h->retries = r->retries;
-    h->flags = (r->flags & REQ_F_MEASURED) | REQ_F_HEDGE;
+    h->flags |= REQ_F_HEDGE;
     h->partner = r;
     r->partner = h;
     s->hedges++;

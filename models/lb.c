@@ -216,19 +216,11 @@ static void lb_try(component *c, request *p, unsigned done, int avoid)
         comp_respond(c, p, 0);
         return;
     }
-    request *d = req_new(c->env->reqs);
+    request *d = req_new_copy(c->env->reqs, p);
     if (!d) {
         c->env->eng->error = SIM_ENOMEM;
         return;
     }
-    d->op = p->op;
-    d->object = p->object;
-    d->size = p->size;
-    d->issued = p->issued;
-    d->client = p->client;
-    d->region = p->region;
-    d->user = p->user;
-    d->flags = p->flags & REQ_F_MEASURED;
     d->partner = p;
     d->retries = (uint8_t)(done + 1);
     s->next = ((size_t)i + 1) % s->n;

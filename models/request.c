@@ -57,6 +57,21 @@ request *req_new(req_pool *p)
     return r;
 }
 
+request *req_new_copy(req_pool *p, const request *r)
+{
+    request *n = req_new(p);
+    if (!n) return NULL;
+    n->op = r->op;
+    n->object = r->object;
+    n->size = r->size;
+    n->issued = r->issued;
+    n->client = r->client;
+    n->region = r->region;
+    n->user = r->user;
+    n->flags = r->flags & REQ_F_MEASURED;
+    return n;
+}
+
 void req_free(req_pool *p, request *r)
 {
     r->gen++;

@@ -122,6 +122,12 @@ request *req_new(req_pool *p);
 /* Returns r to the pool; r must not be used afterwards (its gen changes). */
 void req_free(req_pool *p, request *r);
 
+/* A new request (req_new) for the same work as r, for a retry, a hedge or a
+ * mirror: op, object, size, issue time, client, region and user copied
+ * from r, and REQ_F_MEASURED if r has it; everything else zero as from
+ * req_new. NULL on out of memory. r is not changed. */
+request *req_new_copy(req_pool *p, const request *r);
+
 /* Pushes the forwarder c (with the time r arrived at c and a state) on the
  * return path. Returns 0, or SIM_ERANGE when the path is full (the graph is
  * deeper than REQ_PATH_MAX: the caller fails the request). */
