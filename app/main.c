@@ -10,16 +10,18 @@
 #define CDNSIM_VERSION "0.1.0"
 #endif
 
+/* In the order a newcomer needs them: scenarios first, then their reports,
+ * then the tools around them. */
 const app_command app_commands[] = {
-    { "bench", cmd_bench, "run an engine benchmark (PHOLD)" },
-    { "calibrate", cmd_calibrate, "measure this machine's disk and write service-time distributions" },
     { "run", cmd_run, "run a scenario and write summary.json, timeseries.csv, latency.csv" },
     { "validate", cmd_validate, "check a scenario without running it (exit 2 with every error)" },
     { "show", cmd_show, "print the effective scenario and the request paths" },
-    { "chunkio", cmd_chunkio, "the real chunk store: put, get, verify, bench" },
     { "report", cmd_report, "write the plots and report.html of a run directory" },
     { "compare", cmd_compare, "compare two runs metric by metric (exit 1 on a regression)" },
     { "cachesim", cmd_cachesim, "simulate one cache over a request trace (CSV or oracleGeneral)" },
+    { "chunkio", cmd_chunkio, "the real chunk store: put, get, verify, bench" },
+    { "calibrate", cmd_calibrate, "measure this machine's disk and write service-time distributions" },
+    { "bench", cmd_bench, "run an engine benchmark (PHOLD)" },
     { NULL, NULL, NULL },
 };
 
