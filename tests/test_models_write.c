@@ -106,6 +106,25 @@ static void test_put_exact_time(void)
     CHECK_EQ_I64(one_request(0.0), 19 * SIM_MS);
 }
 
+/* Data nodes dn1..dn3 (8 servers, no service time), each in front of its
+ * own disk dk1..dk3 (reads 1 ms; writes 2, 5 and 9 ms; 8 channels). The
+ * disks go to disk[0..2] unless disk is NULL. */
+static void add_replicas(model_env *t, component **disk)
+{
+    const double wt[3] = { 2e6, 5e6, 9e6 };
+    for (int i = 0; i < 3; i++) {
+        char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
+        snprintf(dn, sizeof dn, "dn%d", i + 1);
+        snprintf(dk, sizeof dk, "dk%d", i + 1);
+        server_conf dnc = model_env_server(0, 8);
+        dnc.next = model_env_list(1, dk);
+        model_env_add(t, comp_kind_find("datanode"), dn, 0, &dnc);
+        disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
+        component *d = model_env_add(t, &disk_kind, dk, 0, &dkc);
+        if (disk) disk[i] = d;
+    }
+}
+
 /* Three data nodes whose disks write in 2, 5 and 9 ms; replicas 3. The PUT is
  * answered at the w-th fastest copy:
  *   cl -> gw 1 + 1 (object), gw 1, -> dn 1 + 1, dn 0, disk write_k, -> gw 1,
@@ -122,18 +141,8 @@ static void quorum_case(int64_t w, sim_time_t expect)
     gc.replicas = 3;
     gc.write_quorum = w;
     component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
-    const double wt[3] = { 2e6, 5e6, 9e6 };
     component *disk[3];
-    for (int i = 0; i < 3; i++) {
-        char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
-        snprintf(dn, sizeof dn, "dn%d", i + 1);
-        snprintf(dk, sizeof dk, "dk%d", i + 1);
-        server_conf dnc = model_env_server(0, 8);
-        dnc.next = model_env_list(1, dk);
-        model_env_add(&t, comp_kind_find("datanode"), dn, 0, &dnc);
-        disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
-        disk[i] = model_env_add(&t, &disk_kind, dk, 0, &dkc);
-    }
+    add_replicas(&t, disk);
     CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     /* stop between answers so that the copies of the last PUT are back */
@@ -185,17 +194,7 @@ static void test_gateway_crash_mid_write(void)
     gc.replicas = 3;
     gc.write_quorum = 2;
     component *gw = model_env_add(&t, &gateway_kind, "gw", 0, &gc);
-    const double wt[3] = { 2e6, 5e6, 9e6 };
-    for (int i = 0; i < 3; i++) {
-        char dn[16], dk[16]; /* sized for any int: -O1 warns otherwise */
-        snprintf(dn, sizeof dn, "dn%d", i + 1);
-        snprintf(dk, sizeof dk, "dk%d", i + 1);
-        server_conf dnc = model_env_server(0, 8);
-        dnc.next = model_env_list(1, dk);
-        model_env_add(&t, comp_kind_find("datanode"), dn, 0, &dnc);
-        disk_conf dkc = disk_const(1e6, wt[i], 0, 8);
-        model_env_add(&t, &disk_kind, dk, 0, &dkc);
-    }
+    add_replicas(&t, NULL);
     CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
     sim_run(&t.eng, 6 * SIM_MS);
