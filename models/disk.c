@@ -32,6 +32,18 @@
  * `write_weight` w makes the sharing weighted: a write's transfer gets w
  * shares of B for a read's 1 (below 1 reads go first, above 1 writes).
  *
+ * `bandwidth_curve` [[n1, B1], [n2, B2], ...] replaces the one number B by
+ * B(n), n the number of transfers in progress: linear between the points,
+ * B1 below n1 and the last B beyond the last n. It is what `cdnsim calibrate
+ * --curve` measures (the device's throughput at each queue depth, like
+ * fio's curve), because one B cannot describe this machine's disk: chunkio
+ * moves 2.1 GB/s at 4 reads in flight but 1.56 GB/s at 32
+ * (docs/calibration.md). A lone request still takes exactly `access`: the
+ * channel part is access - size / B(1), and the journal gate moves J x B(1)
+ * bytes. B(n) changes only when a transfer starts or ends, which is where
+ * the virtual clock is already brought up to date, so the curve costs one
+ * short scan per transfer event and nothing per byte.
+ *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer of weight 1 has received since an arbitrary origin, growing
  * at B / W while transfers of total weight W are active. A transfer of s
@@ -42,6 +54,7 @@
 #include "models/disk.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "sim/errors.h"
@@ -79,6 +92,10 @@ static const conf_field disk_fields[] = {
       "device bandwidth shared by the transfers in progress, equally or by write_weight (0: off; see "
       "docs/calibration.md)", 0, 0,
       NULL, NULL },
+    { "bandwidth_curve", CONF_JSON, offsetof(disk_conf, bw_curve), "null",
+      "instead of shared_bandwidth: [[transfers_in_progress, bandwidth], ...], n increasing, e.g. "
+      "[[1, \"900MB/s\"], [4, \"2.1GB/s\"], [32, \"1.5GB/s\"]]; linear between points, constant beyond "
+      "the ends (at most 32 points; see docs/calibration.md)", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -105,11 +122,73 @@ typedef struct disk_state {
     sim_time_t vt;           /* when v was last advanced */
     sim_event_ref ev;        /* the earliest transfer end */
     uint64_t transfers;      /* completed since the last reset */
+    /* bandwidth_curve, parsed: ncurve points, n increasing; 0: B is fixed */
+    size_t ncurve;
+    double curve_n[DISK_CURVE_MAX];
+    double curve_bw[DISK_CURVE_MAX]; /* bytes/s */
 } disk_state;
 
 static void disk_access_done(void *owner, request *r);
 static void disk_journal_done(void *owner, request *r);
 static void disk_xfer_end(sim_engine *eng, sim_event *ev);
+
+/* B(n) of the parsed curve (s->ncurve > 0), bytes/s. */
+static double curve_bw(const disk_state *s, double n)
+{
+    if (n <= s->curve_n[0]) return s->curve_bw[0];
+    for (size_t i = 1; i < s->ncurve; i++)
+        if (n <= s->curve_n[i]) {
+            double f = (n - s->curve_n[i - 1]) / (s->curve_n[i] - s->curve_n[i - 1]);
+            return s->curve_bw[i - 1] + f * (s->curve_bw[i] - s->curve_bw[i - 1]);
+        }
+    return s->curve_bw[s->ncurve - 1];
+}
+
+/* Reads bandwidth_curve into s->curve_*. Errors are located at the element. */
+static int read_curve(component *c, disk_state *s, conf_errors *errs)
+{
+    disk_conf *cf = c->conf;
+    const cJSON *a = cf->bw_curve;
+    char jp[512];
+    snprintf(jp, sizeof jp, "%s.bandwidth_curve", c->jpath);
+    if (!a) return 0;
+    int len = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
+    if (len < 1 || len > DISK_CURVE_MAX) {
+        conf_error_at(errs, c->env->doc, a, jp,
+                      "expected a list of 1 to %d points like [4, \"2.1GB/s\"] (requests in flight, bandwidth)",
+                      DISK_CURVE_MAX);
+        return SIM_EPARSE;
+    }
+    int bad = 0, i = 0;
+    const cJSON *it;
+    cJSON_ArrayForEach(it, a)
+    {
+        char ep[560];
+        snprintf(ep, sizeof ep, "%s[%d]", jp, i++);
+        const cJSON *n = cJSON_GetArrayItem(it, 0), *b = cJSON_GetArrayItem(it, 1);
+        double bw = 0;
+        if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsNumber(n) || !isfinite(n->valuedouble) ||
+            n->valuedouble < 1 || (cJSON_IsString(b) ? conf_parse_bandwidth(b->valuestring, &bw) != 0
+                                                     : !cJSON_IsNumber(b) || !((bw = b->valuedouble) > 0)) ||
+            !(bw > 0) || !isfinite(bw)) {
+            conf_error_at(errs, c->env->doc, it, ep,
+                          "expected [n, bandwidth]: n >= 1 requests in flight, a bandwidth > 0 like \"2.1GB/s\" "
+                          "or a number of bytes/s");
+            bad = 1;
+            continue;
+        }
+        if (s->ncurve > 0 && !(n->valuedouble > s->curve_n[s->ncurve - 1])) {
+            conf_error_at(errs, c->env->doc, it, ep, "expected n greater than the previous point's %g, found %g",
+                          s->curve_n[s->ncurve - 1], n->valuedouble);
+            bad = 1;
+            continue;
+        }
+        s->curve_n[s->ncurve] = n->valuedouble;
+        s->curve_bw[s->ncurve++] = bw;
+    }
+    if (bad) s->ncurve = 0;
+    return bad ? SIM_EPARSE : 0;
+}
 
 static int disk_create(component *c, conf_errors *errs)
 {
@@ -117,8 +196,13 @@ static int disk_create(component *c, conf_errors *errs)
     disk_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
-    if (cf->shared_bw > 0) {
-        s->ns_per_byte = 1e9 / cf->shared_bw;
+    int rc = read_curve(c, s, errs);
+    if (rc != 0) return rc;
+    /* With a curve, B(1) stands for B wherever a lone request's time is
+     * split (channel part, journal gate); the clock uses B(n). */
+    double bw1 = s->ncurve > 0 ? curve_bw(s, 1) : cf->shared_bw;
+    if (bw1 > 0) {
+        s->ns_per_byte = 1e9 / bw1;
         s->write_w = cf->write_weight > 0 ? cf->write_weight : 1;
         /* The station's time is the access part: the drawn lone-request
          * time minus the transfer, floored at 0 by the station. */
@@ -126,7 +210,7 @@ static int disk_create(component *c, conf_errors *errs)
     } else {
         cf->base.st.per_byte_ns = station_ns_per_byte(cf->base.bandwidth);
     }
-    int rc = station_init(&s->st, c->env->eng, &cf->base.st, c->rng, disk_access_done, c);
+    rc = station_init(&s->st, c->env->eng, &cf->base.st, c->rng, disk_access_done, c);
     if (rc == SIM_EINVAL) {
         conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one channel");
         return SIM_EPARSE;
@@ -155,11 +239,18 @@ static int disk_create(component *c, conf_errors *errs)
     return 0;
 }
 
-/* Brings the virtual clock to now. */
+/* ns per byte of the device while s->n transfers are in progress. */
+static double cur_ns_per_byte(const disk_state *s)
+{
+    return s->ncurve > 0 ? 1e9 / curve_bw(s, (double)s->n) : s->ns_per_byte;
+}
+
+/* Brings the virtual clock to now (at the rate of the s->n transfers that
+ * were in progress since it was last advanced). */
 static void advance(component *c, disk_state *s)
 {
     sim_time_t now = c->env->eng->now;
-    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (s->ns_per_byte * c->slow * s->wsum);
+    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (cur_ns_per_byte(s) * c->slow * s->wsum);
     s->vt = now;
 }
 
@@ -178,7 +269,7 @@ static void reschedule(component *c, disk_state *s)
     s->ev = (sim_event_ref){ 0 };
     if (s->n == 0) return;
     double left = s->x[earliest(s)].end - s->v;
-    double ns = left > 0 ? ceil(left * s->ns_per_byte * c->slow * s->wsum) : 0;
+    double ns = left > 0 ? ceil(left * cur_ns_per_byte(s) * c->slow * s->wsum) : 0;
     s->ev = sim_schedule(eng, sim_time_from_ns(ns), disk_xfer_end, c, NULL, 0);
 }
 

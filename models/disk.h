@@ -14,11 +14,16 @@
  * J x B bytes in the shared bandwidth; without, a one-server FIFO station
  * after the write. The rest of the write is shortened by J, so a lone write
  * still takes exactly its `write` time (unless the drawn time is shorter:
- * the rest cannot be negative). */
+ * the rest cannot be negative).
+ * With `bandwidth_curve` the shared bandwidth is not one number but B(n),
+ * n the number of transfers in progress, interpolated between measured
+ * points (the device's throughput against queue depth). */
 #ifndef MODELS_DISK_H
 #define MODELS_DISK_H
 
 #include "models/server.h"
+
+#define DISK_CURVE_MAX 32 /* most points of a bandwidth_curve */
 
 extern const comp_kind disk_kind;
 
@@ -32,6 +37,8 @@ typedef struct disk_conf {
     double write_weight;     /* a write's share of shared_bw relative to a read's 1 (0: 1) */
     sim_time_t journal;      /* time each write holds the device's journal, one write at a
                                 time (0: no journal) */
+    const cJSON *bw_curve;   /* bandwidth_curve: [[n, bandwidth], ...] or NULL (borrowed from
+                                the scenario document; read at create) */
 } disk_conf;
 
 #endif

@@ -2,15 +2,17 @@
  * disk.c), used to model the chunk store (docs/calibration.md), checked
  * against processor-sharing results that hold exactly for these scenarios. */
 #include <cjson/cJSON.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tests/harness.h"
 
 /* Runs a closed loop of `conc` users reading 1 MiB objects from a disk with
  * the given access distribution (JSON) and shared bandwidth, with no network
  * and no data-node time; returns the summary's p50 (ms) and throughput. */
-static int run_model(int conc, const char *access, const char *shared, int channels, double *p50_ms, double *mean_ms,
-                     double *rps)
+static int run_model_x(int conc, const char *access, const char *shared, const char *extra, int channels,
+                       double *p50_ms, double *mean_ms, double *rps, char **errout)
 {
     char *dir = tests_mkdtemp(), path[4200], *cmd = NULL, *out = NULL, *err = NULL, *text = NULL;
     char json[2048];
@@ -23,13 +25,14 @@ static int run_model(int conc, const char *access, const char *shared, int chann
              "  {\"id\": \"dn\", \"kind\": \"datanode\", \"region\": \"r\", \"servers\": 100000, \"service\": \"0\",\n"
              "   \"disks\": \"d\"},\n"
              "  {\"id\": \"d\", \"kind\": \"disk\", \"region\": \"r\", \"channels\": %d, \"access\": %s,\n"
-             "   \"shared_bandwidth\": \"%s\"}]}\n",
-             conc, channels, access, shared);
+             "   \"shared_bandwidth\": \"%s\"%s}]}\n",
+             conc, channels, access, shared, extra);
     snprintf(path, sizeof path, "%s/s.json", dir);
     int rc = tests_write_file(path, json);
     if (!rc && asprintf(&cmd, "'%s' run '%s' --quiet --out '%s/out'", tests_cdnsim_bin(), path, dir) < 0) rc = -1;
     if (!rc) rc = tests_run(cmd, &out, &err);
-    if (rc) fprintf(stderr, "run failed: %s\n", err ? err : "");
+    if (rc && !errout) fprintf(stderr, "run failed: %s\n", err ? err : "");
+    if (errout) *errout = err ? strdup(err) : NULL;
     snprintf(path, sizeof path, "%s/out/summary.json", dir);
     if (!rc) text = tests_read_file(path, NULL);
     cJSON *j = text ? cJSON_Parse(text) : NULL;
@@ -46,6 +49,12 @@ static int run_model(int conc, const char *access, const char *shared, int chann
     tests_rmtree(dir);
     free(dir);
     return rc;
+}
+
+static int run_model(int conc, const char *access, const char *shared, int channels, double *p50_ms, double *mean_ms,
+                     double *rps)
+{
+    return run_model_x(conc, access, shared, "", channels, p50_ms, mean_ms, rps, NULL);
 }
 
 /* 1 MiB at 2 GB/s: 524.288 us of transfer when alone. */
@@ -95,12 +104,68 @@ static void test_saturation_is_bandwidth(void)
     CHECK_NEAR(mean, 0.3 + XFER_MS, 0.005);
 }
 
+/* A curve through 2 GB/s at n = 1, 3 GB/s at 3 and 5 GB/s at 5 (linear
+ * between, constant beyond): B(4) = 4 GB/s, B(8) = 5 GB/s. It replaces
+ * shared_bandwidth (set to a wrong 1 GB/s here to show it is ignored). */
+#define CURVE ", \"bandwidth_curve\": [[1, \"2GB/s\"], [3, 3e9], [5, \"5GB/s\"]]"
+
+static void test_curve_exact(void)
+{
+    double p50, mean, rps;
+    /* Alone: the channel part is 1 ms - 1 MiB / B(1), the transfer 1 MiB /
+     * B(1): exactly the access time. */
+    CHECK_EQ_I64(run_model_x(1, "\"1ms\"", "1GB/s", CURVE, 16, &p50, &mean, &rps, NULL), 0);
+    CHECK_NEAR(mean, 1.0, 1e-4);
+    /* Four synchronised users: 1 - 0.524288 ms on a channel, then four
+     * transfers of 1 MiB share B(4) = 4 GB/s and end together after
+     * 4 MiB / 4 GB/s = 1.048576 ms: 1.524288 ms each. */
+    CHECK_EQ_I64(run_model_x(4, "\"1ms\"", "1GB/s", CURVE, 16, &p50, &mean, &rps, NULL), 0);
+    double want = 1.0 - XFER_MS + 4 * 1048576 / 4e9 * 1e3;
+    CHECK_NEAR(mean, want, 1e-4); /* the summary's 4 decimals */
+    CHECK_NEAR(rps, 4 / want * 1000, 1.0);
+    /* Eight: beyond the last point B = 5 GB/s: 8 MiB / 5 GB/s = 1.6777216 ms. */
+    CHECK_EQ_I64(run_model_x(8, "\"1ms\"", "1GB/s", CURVE, 16, &p50, &mean, &rps, NULL), 0);
+    want = 1.0 - XFER_MS + 8 * 1048576 / 5e9 * 1e3;
+    CHECK_NEAR(mean, want, 1e-4);
+    /* A first point above 1 holds below it: [[2, 2GB/s]] alone is 2 GB/s. */
+    CHECK_EQ_I64(run_model_x(2, "\"1ms\"", "1GB/s", ", \"bandwidth_curve\": [[2, \"2GB/s\"]]", 16, &p50, &mean,
+                             &rps, NULL),
+                 0);
+    CHECK_NEAR(mean, 1.0 - XFER_MS + 2 * XFER_MS, 1e-4);
+}
+
+static void test_curve_bad_input(void)
+{
+    /* Each malformed curve is refused with its JSON path and what was expected. */
+    static const struct { const char *curve, *want; } cases[] = {
+        { ", \"bandwidth_curve\": 5", "bandwidth_curve: expected a list of 1 to 32 points" },
+        { ", \"bandwidth_curve\": []", "bandwidth_curve: expected a list of 1 to 32 points" },
+        { ", \"bandwidth_curve\": [[1, \"fast\"]]", "bandwidth_curve[0]: expected [n, bandwidth]" },
+        { ", \"bandwidth_curve\": [[0, \"1GB/s\"]]", "bandwidth_curve[0]: expected [n, bandwidth]" },
+        { ", \"bandwidth_curve\": [[1, -5]]", "bandwidth_curve[0]: expected [n, bandwidth]" },
+        { ", \"bandwidth_curve\": [[1, \"1GB/s\", 3]]", "bandwidth_curve[0]: expected [n, bandwidth]" },
+        { ", \"bandwidth_curve\": [[1, \"1GB/s\"], {\"n\": 2}]", "bandwidth_curve[1]: expected [n, bandwidth]" },
+        { ", \"bandwidth_curve\": [[4, \"1GB/s\"], [2, \"2GB/s\"]]",
+          "bandwidth_curve[1]: expected n greater than the previous point's 4, found 2" },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double p50, mean, rps;
+        char *err = NULL;
+        CHECK_TRUE(run_model_x(1, "\"1ms\"", "1GB/s", cases[i].curve, 16, &p50, &mean, &rps, &err) != 0);
+        CHECK_TRUE(err && strstr(err, cases[i].want));
+        if (!err || !strstr(err, cases[i].want)) fprintf(stderr, "case %zu: %s\n", i, err ? err : "(null)");
+        free(err);
+    }
+}
+
 void test_chunkio_model_register(void)
 {
     static const tests_case cases[] = {
         { "lone_request_takes_access", test_lone_request_takes_access },
         { "synchronised_sharing", test_synchronised_sharing },
         { "saturation_is_bandwidth", test_saturation_is_bandwidth },
+        { "curve_exact", test_curve_exact },
+        { "curve_bad_input", test_curve_bad_input },
         { NULL, NULL },
     };
     tests_add_suite("chunkio_model", cases);
