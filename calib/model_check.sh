@@ -1,7 +1,7 @@
 #!/bin/sh
 # calib/model_check.sh - the predicted-vs-measured table of docs/calibration.md.
 #
-#   calib/model_check.sh BIN STOREDIR WORKDIR SIZE CHANNELS [OPS] [BW]
+#   calib/model_check.sh BIN STOREDIR WORKDIR SIZE CHANNELS [OPS] [BW] [CURVE]
 #
 # For whole-chunk O_DIRECT reads of SIZE bytes:
 # 1. the device's bandwidth under load, the `shared_bandwidth` of the disk
@@ -9,6 +9,11 @@
 #    BW=chunkio (default), `cdnsim chunkio bench` at concurrency 32 (reads/s x
 #    (SIZE + 4 KiB), the bytes of chunkio's one read of header and data);
 #    with BW=fio, fio's random O_DIRECT reads of SIZE + 4 KiB by 16 threads;
+#    with CURVE (concurrencies like 1,2,4,8,16,32), instead a `bandwidth_curve`:
+#    `cdnsim chunkio bench` at each of those concurrencies, in separate runs
+#    with another seed (--seed 7: other payloads and draws) that the check
+#    does not use, each point [C, reads/s x SIZE] (the device's throughput at
+#    queue depth C, counted in the bytes the model moves per read);
 # 2. `cdnsim calibrate` measures the reads at concurrency 1 and writes
 #    WORKDIR/cal.read-SIZE.json (the disk's `access`: a lone read's time);
 # 3. `cdnsim chunkio bench` runs the same reads at concurrency 1, 4 and 16;
@@ -22,7 +27,8 @@
 # `nice -n -20` (root) so that other builds on the machine delay the
 # measuring threads less.
 set -eu
-BIN=$1 STORE=$2 WORK=$3 SIZE=$4 CH=$5 OPS=${6:-2000} BWSRC=${7:-chunkio}
+BIN=$1 STORE=$2 WORK=$3 SIZE=$4 CH=$5 OPS=${6:-2000} BWSRC=${7:-chunkio} CURVE=${8:-}
+curve=
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
 case $SIZE in 64KiB) bs=68k; fsz=4352k;; 1MiB) bs=1028k; fsz=65792k;; *) echo "SIZE is 64KiB or 1MiB" >&2; exit 2;; esac
@@ -31,6 +37,18 @@ if [ "$BWSRC" = fio ]; then
           --numjobs=16 --thread --group_reporting --time_based --runtime=3 --randrepeat=0 --output-format=json \
           2>/dev/null | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"]))')
   rm -f "$STORE/fio.dat"
+elif [ -n "$CURVE" ]; then
+  : >"$WORK/curve.jsonl"
+  for c in $(echo "$CURVE" | tr , ' '); do
+    "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "$OPS" --concurrency "$c" --mix read:100 --direct \
+        --seed 7 2>/dev/null >>"$WORK/curve.jsonl"
+  done
+  curve=$(python3 -c 'import json,sys
+pts = [json.loads(l) for l in open(sys.argv[1])]
+print("[" + ", ".join("[%d, %d]" % (p["concurrency"], int(p["read"]["ops_per_s"] * p["chunk"])) for p in pts) + "]")' \
+      "$WORK/curve.jsonl")
+  bw=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])[-1][1])' "$curve")
+  BWSRC="curve $curve"
 else
   bw=$("$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops $((OPS * 2)) --concurrency 32 --mix read:100 --direct \
           2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(d["read"]["ops_per_s"] * (d["chunk"] + 4096)))')
@@ -45,11 +63,16 @@ cp "$here/chunkio-model.json" "$WORK/model.json"
 for c in 1 4 16; do
   "$BIN" run "$WORK/model.json" --quiet --out "$WORK/sim-$c" --set components.bench.concurrency=$c \
       --set components.disk.channels=$CH --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
-      --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" >/dev/null
+      --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
+      ${curve:+--set "components.disk.bandwidth_curve=$curve"} >/dev/null
 done
 python3 - "$WORK" "$SIZE" "$CH" "$bw" "$BWSRC" <<'PY'
 import json, sys
 work, size, ch, bw, bwsrc = sys.argv[1:6]
+if bwsrc.startswith("curve "):
+    pts = json.loads(bwsrc[6:])
+    bwsrc = "bandwidth_curve " + ", ".join(f"{n}: {b / 1e6:.0f}" for n, b in pts) + " MB/s; shared_bandwidth unused"
+    bw = str(pts[-1][1])
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
 print(f"read {size}, O_DIRECT; model: access = calibrated lone read, {ch} channels, "
       f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s ({bwsrc}); load average {open('/proc/loadavg').read().split()[0]}")
