@@ -33,16 +33,21 @@
  * shares of B for a read's 1 (below 1 reads go first, above 1 writes).
  *
  * `bandwidth_curve` [[n1, B1], [n2, B2], ...] replaces the one number B by
- * B(n), n the number of transfers in progress: linear between the points,
- * B1 below n1 and the last B beyond the last n. It is what `cdnsim calibrate
- * --curve` measures (the device's throughput at each queue depth, like
- * fio's curve), because one B cannot describe this machine's disk: chunkio
- * moves 2.1 GB/s at 4 reads in flight but 1.56 GB/s at 32
- * (docs/calibration.md). A lone request still takes exactly `access`: the
- * channel part is access - size / B(1), and the journal gate moves J x B(1)
- * bytes. B(n) changes only when a transfer starts or ends, which is where
- * the virtual clock is already brought up to date, so the curve costs one
- * short scan per transfer event and nothing per byte.
+ * B(n), n the number of requests in service: linear between the points, B1
+ * below n1 and the last B beyond the last n. It is the device's measured
+ * throughput at each queue depth (like fio's curve; calib/model_check.sh
+ * measures it with chunkio), needed because one B cannot describe this
+ * machine's disk: chunkio moves 2.1 GB/s at 4 reads in flight but 1.56 GB/s
+ * at 32 (docs/calibration.md). With a curve there is no channel part: the
+ * whole drawn time t of a request (`access`, or `write` for a PUT) is work
+ * of t x B(1) bytes done in the shared bandwidth, so a lone request takes
+ * exactly t (no truncation when t is shorter than size / B(1), which the
+ * split above would cause when B(1) is itself measured from lone
+ * requests), and n requests in service progress together at B(n) / B(1)
+ * times a lone one's speed. `channels` then limits nothing (the curve says
+ * how the device scales); `journal` cannot be combined with a curve. B(n)
+ * changes only when a transfer starts or ends, where the virtual clock is
+ * already brought up to date: a short scan per transfer event.
  *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer of weight 1 has received since an arbitrary origin, growing
@@ -198,11 +203,32 @@ static int disk_create(component *c, conf_errors *errs)
     c->state = s;
     int rc = read_curve(c, s, errs);
     if (rc != 0) return rc;
-    /* With a curve, B(1) stands for B wherever a lone request's time is
-     * split (channel part, journal gate); the clock uses B(n). */
-    double bw1 = s->ncurve > 0 ? curve_bw(s, 1) : cf->shared_bw;
-    if (bw1 > 0) {
-        s->ns_per_byte = 1e9 / bw1;
+    if (s->ncurve > 0) {
+        if (cf->journal > 0) {
+            char jp[512];
+            snprintf(jp, sizeof jp, "%s.journal", c->jpath);
+            conf_error_at(errs, c->env->doc, c->node, jp, "journal cannot be combined with bandwidth_curve (use 0)");
+            return SIM_EPARSE;
+        }
+        /* The station only queues (0 ns per request); disk_access_done
+         * draws the request's time and turns it into shared work. */
+        s->ns_per_byte = 1e9 / curve_bw(s, 1);
+        s->write_w = cf->write_weight > 0 ? cf->write_weight : 1;
+        station_conf sc = cf->base.st;
+        sc.per_byte_ns = 0;
+        sim_dist_const(&sc.service, 0);
+        rc = station_init(&s->st, c->env->eng, &sc, c->rng, disk_access_done, c);
+        sim_dist_free(&sc.service);
+        if (rc == SIM_EINVAL) {
+            conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one channel");
+            return SIM_EPARSE;
+        }
+        if (rc != 0) return rc;
+        c->st = &s->st;
+        return 0;
+    }
+    if (cf->shared_bw > 0) {
+        s->ns_per_byte = 1e9 / cf->shared_bw;
         s->write_w = cf->write_weight > 0 ? cf->write_weight : 1;
         /* The station's time is the access part: the drawn lone-request
          * time minus the transfer, floored at 0 by the station. */
@@ -331,6 +357,12 @@ static void disk_access_done(void *owner, request *r)
     disk_state *s = c->state;
     if (s->ns_per_byte <= 0) {
         disk_finish(c, r);
+        return;
+    }
+    if (s->ncurve > 0) {
+        disk_conf *cf = c->conf;
+        double t = sim_dist_sample(r->op == REQ_PUT ? &cf->write : &cf->base.st.service, c->rng);
+        xfer_start(c, r, t > 0 ? t / s->ns_per_byte : 0); /* t x B(1) bytes */
         return;
     }
     if (s->gate && r->op == REQ_PUT) {

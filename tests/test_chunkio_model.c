@@ -112,26 +112,30 @@ static void test_saturation_is_bandwidth(void)
 static void test_curve_exact(void)
 {
     double p50, mean, rps;
-    /* Alone: the channel part is 1 ms - 1 MiB / B(1), the transfer 1 MiB /
-     * B(1): exactly the access time. */
+    /* With a curve a request's whole time is work: 1 ms x B(1) = 2e6 bytes.
+     * Alone it takes exactly the access time. */
     CHECK_EQ_I64(run_model_x(1, "\"1ms\"", "1GB/s", CURVE, 16, &p50, &mean, &rps, NULL), 0);
     CHECK_NEAR(mean, 1.0, 1e-4);
-    /* Four synchronised users: 1 - 0.524288 ms on a channel, then four
-     * transfers of 1 MiB share B(4) = 4 GB/s and end together after
-     * 4 MiB / 4 GB/s = 1.048576 ms: 1.524288 ms each. */
+    /* Four synchronised users: four works of 2e6 bytes share B(4) = 4 GB/s
+     * and end together after 8e6 / 4e9 s = 2 ms. */
     CHECK_EQ_I64(run_model_x(4, "\"1ms\"", "1GB/s", CURVE, 16, &p50, &mean, &rps, NULL), 0);
-    double want = 1.0 - XFER_MS + 4 * 1048576 / 4e9 * 1e3;
+    double want = 2.0;
     CHECK_NEAR(mean, want, 1e-4); /* the summary's 4 decimals */
     CHECK_NEAR(rps, 4 / want * 1000, 1.0);
-    /* Eight: beyond the last point B = 5 GB/s: 8 MiB / 5 GB/s = 1.6777216 ms. */
-    CHECK_EQ_I64(run_model_x(8, "\"1ms\"", "1GB/s", CURVE, 16, &p50, &mean, &rps, NULL), 0);
-    want = 1.0 - XFER_MS + 8 * 1048576 / 5e9 * 1e3;
-    CHECK_NEAR(mean, want, 1e-4);
-    /* A first point above 1 holds below it: [[2, 2GB/s]] alone is 2 GB/s. */
+    /* Eight: beyond the last point B = 5 GB/s: 16e6 / 5e9 s = 3.2 ms;
+     * channels (4 here) limit nothing with a curve. */
+    CHECK_EQ_I64(run_model_x(8, "\"1ms\"", "1GB/s", CURVE, 4, &p50, &mean, &rps, NULL), 0);
+    CHECK_NEAR(mean, 3.2, 1e-4);
+    /* An access time shorter than size / B(1) (100 us < 0.52 ms) is still
+     * the lone time: nothing is truncated. */
+    CHECK_EQ_I64(run_model_x(1, "\"100us\"", "1GB/s", CURVE, 16, &p50, &mean, &rps, NULL), 0);
+    CHECK_NEAR(mean, 0.1, 1e-4);
+    /* A first point above 1 holds below it: [[2, 2GB/s]]: B(1) = B(2), two
+     * users take 2 x 2e6 / 2e9 s = 2 ms. */
     CHECK_EQ_I64(run_model_x(2, "\"1ms\"", "1GB/s", ", \"bandwidth_curve\": [[2, \"2GB/s\"]]", 16, &p50, &mean,
                              &rps, NULL),
                  0);
-    CHECK_NEAR(mean, 1.0 - XFER_MS + 2 * XFER_MS, 1e-4);
+    CHECK_NEAR(mean, 2.0, 1e-4);
 }
 
 static void test_curve_bad_input(void)
@@ -147,6 +151,8 @@ static void test_curve_bad_input(void)
         { ", \"bandwidth_curve\": [[1, \"1GB/s\"], {\"n\": 2}]", "bandwidth_curve[1]: expected [n, bandwidth]" },
         { ", \"bandwidth_curve\": [[4, \"1GB/s\"], [2, \"2GB/s\"]]",
           "bandwidth_curve[1]: expected n greater than the previous point's 4, found 2" },
+        { ", \"journal\": \"1ms\", \"bandwidth_curve\": [[1, \"1GB/s\"]]",
+          "journal: journal cannot be combined with bandwidth_curve" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         double p50, mean, rps;
