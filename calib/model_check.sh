@@ -13,7 +13,8 @@
 #    `cdnsim chunkio bench` at each of those concurrencies, in separate runs
 #    with another seed (--seed 7: other payloads and draws) that the check
 #    does not use, each point [C, reads/s x SIZE] (the device's throughput at
-#    queue depth C, counted in the bytes the model moves per read);
+#    queue depth C, counted in the bytes the model moves per read; the
+#    model then ignores shared_bandwidth and CHANNELS, see models/disk.c);
 # 2. `cdnsim calibrate` measures the reads at concurrency 1 and writes
 #    WORKDIR/cal.read-SIZE.json (the disk's `access`: a lone read's time);
 # 3. `cdnsim chunkio bench` runs the same reads at concurrency 1, 4 and 16;
@@ -71,7 +72,7 @@ import json, sys
 work, size, ch, bw, bwsrc = sys.argv[1:6]
 if bwsrc.startswith("curve "):
     pts = json.loads(bwsrc[6:])
-    bwsrc = "bandwidth_curve " + ", ".join(f"{n}: {b / 1e6:.0f}" for n, b in pts) + " MB/s; shared_bandwidth unused"
+    bwsrc = "bandwidth_curve " + ", ".join(f"{n}: {b / 1e6:.0f}" for n, b in pts) + " MB/s; shared_bandwidth and channels unused"
     bw = str(pts[-1][1])
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
 print(f"read {size}, O_DIRECT; model: access = calibrated lone read, {ch} channels, "
