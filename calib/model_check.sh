@@ -12,9 +12,15 @@
 #    with CURVE (concurrencies like 1,2,4,8,16,32), instead a `bandwidth_curve`:
 #    `cdnsim chunkio bench` at each of those concurrencies, in separate runs
 #    with another seed (--seed 7: other payloads and draws) that the check
-#    does not use, each point [C, reads/s x SIZE] (the device's throughput at
+#    does not use (CURVE_OPS reads each, from the environment; default OPS),
+#    each point [C, reads/s x SIZE] (the device's throughput at
 #    queue depth C, counted in the bytes the model moves per read; the
-#    model then ignores shared_bandwidth and CHANNELS, see models/disk.c);
+#    model then ignores shared_bandwidth and CHANNELS, see models/disk.c).
+#    Without 1 in CURVE (e.g. 2,4,8,16,32) the point at n = 1 is the
+#    calibrated lone read's throughput x SIZE (the simulated C=1 run, which
+#    the curve does not affect): the model then moves exactly B(n) / SIZE
+#    reads/s at n in flight, where a measured B(1) would scale every
+#    point by the ratio of two C=1 runs (models/disk.c: work = t x B(1));
 # 2. `cdnsim calibrate` measures the reads at concurrency 1 and writes
 #    WORKDIR/cal.read-SIZE.json (the disk's `access`: a lone read's time);
 # 3. `cdnsim chunkio bench` runs the same reads at concurrency 1, 4 and 16;
@@ -32,6 +38,7 @@ BIN=$1 STORE=$2 WORK=$3 SIZE=$4 CH=$5 OPS=${6:-2000} BWSRC=${7:-chunkio} CURVE=$
 curve=
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
+bin_size() { case $1 in 64KiB) echo 65536;; 1MiB) echo 1048576;; esac; }
 case $SIZE in 64KiB) bs=68k; fsz=4352k;; 1MiB) bs=1028k; fsz=65792k;; *) echo "SIZE is 64KiB or 1MiB" >&2; exit 2;; esac
 if [ "$BWSRC" = fio ]; then
   bw=$(fio --name=bw --filename="$STORE/fio.dat" --size=$fsz --bs=$bs --rw=randread --direct=1 --ioengine=psync \
@@ -41,7 +48,7 @@ if [ "$BWSRC" = fio ]; then
 elif [ -n "$CURVE" ]; then
   : >"$WORK/curve.jsonl"
   for c in $(echo "$CURVE" | tr , ' '); do
-    "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "$OPS" --concurrency "$c" --mix read:100 --direct \
+    "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "${CURVE_OPS:-$OPS}" --concurrency "$c" --mix read:100 --direct \
         --seed 7 2>/dev/null >>"$WORK/curve.jsonl"
   done
   curve=$(python3 -c 'import json,sys
@@ -62,6 +69,16 @@ for c in 1 4 16; do
 done
 cp "$here/chunkio-model.json" "$WORK/model.json"
 for c in 1 4 16; do
+  if [ "$c" != 1 ] && [ -n "$curve" ] && [ "$(echo "$CURVE" | cut -d, -f1)" != 1 ]; then
+    # no measured point at 1: B(1) is the calibrated lone read's throughput
+    # (the model at C=1, which does not depend on the curve) x SIZE
+    curve=$(python3 -c 'import json,sys
+x = json.load(open(sys.argv[1]))["throughput_rps"]
+pts = json.loads(sys.argv[2])
+print(json.dumps([[1, int(x * int(sys.argv[3]))]] + [p for p in pts if p[0] != 1]))' \
+        "$WORK/sim-1/summary.json" "$curve" "$(bin_size "$SIZE")")
+    BWSRC="curve $curve"
+  fi
   "$BIN" run "$WORK/model.json" --quiet --out "$WORK/sim-$c" --set components.bench.concurrency=$c \
       --set components.disk.channels=$CH --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
       --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
