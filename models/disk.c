@@ -98,7 +98,7 @@ static const conf_field disk_fields[] = {
       "docs/calibration.md)", 0, 0,
       NULL, NULL },
     { "bandwidth_curve", CONF_JSON, offsetof(disk_conf, bw_curve), "null",
-      "instead of shared_bandwidth: [[transfers_in_progress, bandwidth], ...], n increasing, e.g. "
+      "instead of shared_bandwidth: [[requests_in_service, bandwidth], ...], n increasing, e.g. "
       "[[1, \"900MB/s\"], [4, \"2.1GB/s\"], [32, \"1.5GB/s\"]]; linear between points, constant beyond "
       "the ends (at most 32 points; see docs/calibration.md)", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
