@@ -115,8 +115,7 @@ static int client_create_resilience(component *c, conf_errors *errs)
             if (sim_hist_init(&s->seen) != 0) return SIM_ENOMEM;
         }
         s->has_retry = !bad;
-        snprintf(jp, sizeof jp, "%s/retry", c->id);
-        s->retry_rng = sim_rng_stream(c->env->seed, jp);
+        s->retry_rng = comp_stream(c, "retry");
         if (!s->retry_rng) return SIM_ENOMEM;
         retry_budget_init(&s->budget, &s->rc);
     }
@@ -139,11 +138,8 @@ static int client_create(component *c, conf_errors *errs)
     client_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
-    char name[512];
-    snprintf(name, sizeof name, "%s/arrivals", c->id);
-    s->arrivals = sim_rng_stream(c->env->seed, name);
-    snprintf(name, sizeof name, "%s/objects", c->id);
-    s->objects = sim_rng_stream(c->env->seed, name);
+    s->arrivals = comp_stream(c, "arrivals");
+    s->objects = comp_stream(c, "objects");
     if (!s->arrivals || !s->objects) return SIM_ENOMEM;
     if (sim_zipf_init(&s->zipf, (uint64_t)cf->objects, cf->zipf) != 0) {
         conf_error_at(errs, c->env->doc, c->node, c->jpath, "bad catalogue: objects %lld, zipf %g",
@@ -187,8 +183,7 @@ static int client_create(component *c, conf_errors *errs)
     /* a stream of its own, opened only when there is something to draw, so
      * that an all-GET client draws exactly what it drew before mixes existed */
     if (cf->mix.share[REQ_GET] < 1) {
-        snprintf(name, sizeof name, "%s/ops", c->id);
-        s->ops = sim_rng_stream(c->env->seed, name);
+        s->ops = comp_stream(c, "ops");
         if (!s->ops) return SIM_ENOMEM;
     }
     return client_create_resilience(c, errs);

@@ -28,10 +28,8 @@ static int comp_alloc(const comp_kind *kind, const char *id, const char *group, 
     c->jpath = strdup(jpath ? jpath : id);
     c->group = group ? strdup(group) : NULL;
     c->conf = calloc(1, kind->conf_size ? kind->conf_size : 1);
-    char sname[512];
-    snprintf(sname, sizeof sname, "%s/net", id);
     c->rng = sim_rng_stream(env->seed, id);
-    c->net_rng = sim_rng_stream(env->seed, sname);
+    c->net_rng = c->id ? comp_stream(c, "net") : NULL;
     if (!c->id || !c->jpath || (group && !c->group) || !c->conf || !c->rng || !c->net_rng ||
         sim_hist_init(&c->latency) != 0) {
         comp_free(c);
@@ -555,4 +553,12 @@ void comp_flush(component *c)
 {
     if (c->cache) cache_clear(c->cache);
     if (c->kind->ops->flush) c->kind->ops->flush(c);
+}
+
+gsl_rng *comp_stream(const component *c, const char *purpose)
+{
+    char name[512];
+    int n = snprintf(name, sizeof name, "%s/%s", c->id, purpose);
+    if (n < 0 || (size_t)n >= sizeof name) return NULL; /* ids are short; never cut a stream name */
+    return sim_rng_stream(c->env->seed, name);
 }

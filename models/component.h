@@ -231,6 +231,12 @@ void comp_respond(component *from, request *r, uint64_t bytes);
  * configured, completes it). */
 void comp_drop(component *c, request *r);
 
+/* A random stream of c's own for one purpose: sim_rng_stream(seed,
+ * "<id>/<purpose>"), so that each purpose draws independently of the others
+ * and of every other component. The caller owns it (gsl_rng_free); NULL on
+ * out of memory. */
+gsl_rng *comp_stream(const component *c, const char *purpose);
+
 /* Resets the base measurements and calls ops->reset_stats. */
 void comp_reset_stats(component *c);
 

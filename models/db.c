@@ -574,10 +574,9 @@ static int db_create(component *c, conf_errors *errs)
     c->hop_timeout = cf->timeout;
     s->primary = -1;
     s->last_commit = -1;
-    char name[512];
-    snprintf(name, sizeof name, "%s/replication", c->id);
-    s->lag_rng = sim_rng_stream(c->env->seed, name);
+    s->lag_rng = comp_stream(c, "replication");
     if (!s->lag_rng || km_init(&s->km, 1024) != 0) return SIM_ENOMEM;
+    char name[512];
     snprintf(name, sizeof name, "%s.health_check", c->jpath);
     return prober_init(&s->pr, c, cf->health_check, name, errs);
 }

@@ -20,9 +20,7 @@ int prober_init(prober *p, component *owner, const cJSON *json, const char *jpat
         conf_error_at(errs, owner->env->doc, json, jpath, "%s", why);
         return SIM_EPARSE;
     }
-    char name[512];
-    snprintf(name, sizeof name, "%s/health", owner->id);
-    p->rng = sim_rng_stream(owner->env->seed, name);
+    p->rng = comp_stream(owner, "health");
     return p->rng ? 0 : SIM_ENOMEM;
 }
 

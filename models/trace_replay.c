@@ -96,9 +96,7 @@ static int replay_create(component *c, conf_errors *errs)
     replay_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
-    char name[512];
-    snprintf(name, sizeof name, "%s/arrivals", c->id);
-    s->arrivals = sim_rng_stream(c->env->seed, name);
+    s->arrivals = comp_stream(c, "arrivals");
     s->buf = malloc(REPLAY_BATCH * sizeof *s->buf);
     if (!s->arrivals || !s->buf) return SIM_ENOMEM;
     char path[4096];
