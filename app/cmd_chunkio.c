@@ -18,7 +18,7 @@ static const char usage_text[] =
     "       cdnsim chunkio verify --dir D[,D...] [--no-repair]\n"
     "       cdnsim chunkio bench  --dir D[,D...] --chunk 1MiB --ops N --concurrency C\n"
     "                             --mix read:70,write:30 [--direct] [--replicas R] [--keep]\n"
-    "                             [--keys K] [--engine threads|uring] [--seed S]\n"
+    "                             [--keys K] [--engine threads|uring] [--seed S] [--latencies FILE]\n"
     "\n"
     "A store is one or more directories, one per data node disk; pass the same\n"
     "directories (in any order) to every command. Chunks hold at most 8 MiB; keys\n"
@@ -40,6 +40,8 @@ static const char usage_text[] =
     "  --keep           bench: leave the chunks (verify can check them)\n"
     "  --engine E       bench: threads (default) or uring\n"
     "  --seed S         bench: seed of the operation and key draws and payload bytes (default 1)\n"
+    "  --latencies FILE bench: also write every operation's latency as CSV (op,latency_ns),\n"
+    "                   reads then writes, each in completion order\n"
     "\n"
     "output: get writes the chunk to stdout; verify and bench print one JSON line;\n"
     "bench prints a progress line on stderr every second.\n"
@@ -54,6 +56,7 @@ typedef struct {
     uint64_t offset, length;
     int has_length;
     chunkio_bench_opts bo;
+    const char *latencies; /* bench: CSV of every latency, or NULL */
     const char *pos[4];
     int npos;
 } args_t;
@@ -184,6 +187,10 @@ static int parse(args_t *a, int argc, char **argv, const char *cmd)
         } else if (is_bench && !strcmp(o, "--mix")) {
             if (!v || parse_mix(v, &a->bo.read_frac))
                 return bad("--mix needs percentages like read:70,write:30 adding up to 100, got '%s'", v ? v : "");
+            i++;
+        } else if (is_bench && !strcmp(o, "--latencies")) {
+            if (!v || !*v) return bad("%s needs a file name", o);
+            a->latencies = v;
             i++;
         } else if (is_bench && !strcmp(o, "--engine")) {
             if (v && !strcmp(v, "threads")) a->bo.engine = CHUNKIO_ENGINE_THREADS;
@@ -398,6 +405,27 @@ static void print_lat(const char *name, const int64_t *v, uint64_t n, double ela
     sim_hist_free(&h);
 }
 
+/* Writes every latency of r to path as CSV (op,latency_ns), reads first.
+ * Returns 0, or -1 with a message on stderr (the file may then be partial;
+ * the bench's JSON line is printed regardless). */
+static int write_latencies(const char *path, const chunkio_bench_result *r)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        fprintf(stderr, "cdnsim chunkio: cannot write %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    fputs("op,latency_ns\n", f);
+    for (uint64_t i = 0; i < r->nread; i++) fprintf(f, "read,%lld\n", (long long)r->read_ns[i]);
+    for (uint64_t i = 0; i < r->nwrite; i++) fprintf(f, "write,%lld\n", (long long)r->write_ns[i]);
+    int bad_write = ferror(f);
+    if (fclose(f) != 0 || bad_write) {
+        fprintf(stderr, "cdnsim chunkio: writing %s failed: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
 static int do_bench(args_t *a)
 {
     if (a->npos != 0) return bad("bench takes no positional argument ('%s')", a->pos[0]);
@@ -423,6 +451,7 @@ static int do_bench(args_t *a)
         printf(", ");
         print_lat("write", r.write_ns, r.nwrite, el);
         printf("}\n");
+        if (a->latencies && write_latencies(a->latencies, &r)) rc = SIM_EIO;
     }
     chunkio_bench_result_free(&r);
     chunkio_store_close(&st);

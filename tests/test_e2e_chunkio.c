@@ -204,6 +204,36 @@ static void test_bench_and_calibrate(void)
         cJSON_Delete(j);
     }
     free(out), free(err);
+    /* --latencies: every operation's latency, reads then writes, one line each. */
+    CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --chunk 4KiB --ops 30 --keys 4 --concurrency 2 "
+                                 "--mix read:50,write:50 --latencies lat.csv"), 0);
+    free(out), free(err);
+    char lp[4200];
+    snprintf(lp, sizeof lp, "%s/lat.csv", dir);
+    char *csv = tests_read_file(lp, NULL);
+    CHECK_TRUE(csv != NULL);
+    if (csv) {
+        CHECK_TRUE(!strncmp(csv, "op,latency_ns\n", 14));
+        int lines = 0, bad = 0, seen_write = 0;
+        for (char *l = strchr(csv, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+            long long ns = -1;
+            char op[8] = "";
+            lines++;
+            if (sscanf(l + 1, "%5[a-z],%lld", op, &ns) != 2 || ns <= 0) bad++;
+            else if (!strcmp(op, "write")) seen_write = 1;
+            else if (strcmp(op, "read") || seen_write) bad++; /* reads come first */
+        }
+        CHECK_EQ_I64(lines, 30);
+        CHECK_EQ_I64(bad, 0);
+    }
+    free(csv);
+    CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --chunk 4KiB --ops 5 --keys 4 --latencies no/such/dir/l.csv"), 1);
+    CHECK_CONTAINS(err, "cannot write no/such/dir/l.csv");
+    CHECK_CONTAINS(out, "\"ops\": 5"); /* the measurement itself is still printed */
+    free(out), free(err);
+    CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --latencies"), 2);
+    CHECK_CONTAINS(err, "--latencies needs a file name");
+    free(out), free(err);
     /* --keep left the working set for verify. */
     CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir d1,d2"), 0);
     CHECK_CONTAINS(out, "\"chunks\": 8, \"copies\": 16, \"ok\": 8");
