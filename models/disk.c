@@ -49,6 +49,27 @@
  * changes only when a transfer starts or ends, where the virtual clock is
  * already brought up to date: a short scan per transfer event.
  *
+ * `transfer_order` changes who gets the bandwidth, not how much there is:
+ * - "shared" (the default): every transfer in progress an equal share, as
+ *   above;
+ * - "fifo": one transfer at a time gets all of it, in arrival order;
+ * - "elevator": one at a time, chosen like the guest kernel's block
+ *   scheduler does: each request gets a random position on the disk (from
+ *   the disk's own "position" stream); the device holds requests in
+ *   arrival order up to `device_queue` bytes (always at least one: the one
+ *   transferring), and the others wait to be taken into it in ascending
+ *   position from the last one taken, wrapping to the lowest (C-SCAN).
+ *   A request that lands just behind the sweep waits for a whole round, one
+ *   just ahead of it hardly at all: latencies spread from one transfer to
+ *   about twice the mean. That is what this machine's virtual disk does
+ *   with 1 MiB reads under mq-deadline; with the scheduler set to "none"
+ *   the spread disappears (docs/calibration.md).
+ * With one at a time, B(n) of a curve counts every request in the transfer
+ * stage, waiting or not (n is the same as under sharing), so throughput is
+ * the same in all three orders and only the latency distribution differs
+ * (work-conserving). The waiting transfers are found by a linear scan, like
+ * the earliest end under sharing: the queue is the disk's concurrency.
+ *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer of weight 1 has received since an arbitrary origin, growing
  * at B / W while transfers of total weight W are active. A transfer of s
@@ -71,6 +92,8 @@
  * the median there; lognormal mean 1.5 ms, p99 6 ms (p99 4x the mean, within
  * the 3-10x the reference gives for tails) has a median of 1.17 ms, plus
  * 1 MiB / 2 GB/s = 0.52 ms of transfer: 1.7 ms for 1 MiB. */
+static const char *const disk_orders[] = { "shared", "fifo", "elevator", NULL };
+
 static const conf_field disk_fields[] = {
     { "channels", CONF_INT, offsetof(disk_conf, base.st.servers), "4",
       "requests the device serves in parallel", 1, 1e6, NULL, NULL },
@@ -101,6 +124,14 @@ static const conf_field disk_fields[] = {
       "instead of shared_bandwidth: [[requests_in_service, bandwidth], ...], n increasing, e.g. "
       "[[1, \"900MB/s\"], [4, \"2.1GB/s\"], [32, \"1.5GB/s\"]]; linear between points, constant beyond "
       "the ends (at most 32 points; see docs/calibration.md)", 0, 0, NULL, NULL },
+    { "transfer_order", CONF_ENUM, offsetof(disk_conf, order), "\"shared\"",
+      "with shared_bandwidth or bandwidth_curve, who gets the bandwidth: shared (equal shares), fifo (one "
+      "transfer at a time, arrival order) or elevator (one at a time; requests beyond device_queue wait sorted "
+      "by a random disk position, like the kernel's mq-deadline; docs/calibration.md)", 0, 0, disk_orders,
+      NULL },
+    { "device_queue", CONF_BYTES, offsetof(disk_conf, device_queue), "\"0B\"",
+      "with transfer_order elevator: bytes of requests the device itself holds, served in arrival order (at "
+      "least one request); the rest wait for the elevator", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -109,6 +140,15 @@ typedef struct xfer {
     double end;              /* V at which it has all its bytes */
     double w;                /* its weight: 1 for a read, write_weight for a write */
 } xfer;
+
+/* fifo and elevator: a transfer waiting for the one in progress */
+typedef struct pend {
+    request *r;
+    double bytes;            /* what it will transfer (work, under a curve) */
+    double pos;              /* elevator: its position on the disk, in [0, 1) */
+    uint64_t arrived;        /* arrival order in the stage */
+    uint64_t taken;          /* order in which the device took it; 0: not yet */
+} pend;
 
 typedef struct disk_state {
     station st;
@@ -131,6 +171,17 @@ typedef struct disk_state {
     size_t ncurve;
     double curve_n[DISK_CURVE_MAX];
     double curve_bw[DISK_CURVE_MAX]; /* bytes/s */
+    /* transfer_order fifo or elevator (order != DISK_ORDER_SHARED): at most
+     * one transfer in x, the others waiting in p */
+    int order;               /* disk_order */
+    pend *p;
+    size_t np, pcap;
+    size_t ndev;             /* requests the device holds: the one in x and those taken */
+    uint64_t dev_bytes;      /* their sizes */
+    uint64_t device_queue;   /* the most dev_bytes it takes beyond one request */
+    uint64_t arrivals, takes;
+    double head;             /* elevator: position of the last request taken */
+    gsl_rng *pos_rng;        /* elevator: "<id>/position" */
 } disk_state;
 
 static void disk_access_done(void *owner, request *r);
@@ -195,6 +246,33 @@ static int read_curve(component *c, disk_state *s, conf_errors *errs)
     return bad ? SIM_EPARSE : 0;
 }
 
+/* Checks transfer_order and device_queue against the rest of the
+ * configuration (after the bandwidth is known) and opens the position
+ * stream. */
+static int setup_order(component *c, disk_state *s, conf_errors *errs)
+{
+    disk_conf *cf = c->conf;
+    char jp[512];
+    const char *why = NULL, *field = NULL;
+    if (cf->order != DISK_ORDER_SHARED && s->ns_per_byte <= 0)
+        field = "transfer_order", why = "fifo and elevator need shared_bandwidth or bandwidth_curve";
+    else if (cf->device_queue > 0 && cf->order != DISK_ORDER_ELEVATOR)
+        field = "device_queue", why = "device_queue applies to transfer_order \"elevator\" only";
+    else if (cf->order != DISK_ORDER_SHARED && cf->write_weight != 1)
+        field = "write_weight", why = "write_weight applies to transfer_order \"shared\" only (one transfer at a "
+                                      "time always gets the whole bandwidth)";
+    if (why) {
+        snprintf(jp, sizeof jp, "%s.%s", c->jpath, field);
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(c->node, field);
+        conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "%s", why);
+        return SIM_EPARSE;
+    }
+    s->order = cf->order;
+    s->device_queue = cf->device_queue;
+    if (s->order == DISK_ORDER_ELEVATOR && !(s->pos_rng = comp_stream(c, "position"))) return SIM_ENOMEM;
+    return 0;
+}
+
 static int disk_create(component *c, conf_errors *errs)
 {
     disk_conf *cf = c->conf;
@@ -225,7 +303,7 @@ static int disk_create(component *c, conf_errors *errs)
         }
         if (rc != 0) return rc;
         c->st = &s->st;
-        return 0;
+        return setup_order(c, s, errs);
     }
     if (cf->shared_bw > 0) {
         s->ns_per_byte = 1e9 / cf->shared_bw;
@@ -262,13 +340,14 @@ static int disk_create(component *c, conf_errors *errs)
         s->st.op_shift_ns[REQ_PUT] = -(double)cf->journal;
     }
     c->st = &s->st;
-    return 0;
+    return setup_order(c, s, errs);
 }
 
-/* ns per byte of the device while s->n transfers are in progress. */
+/* ns per byte of the device while s->n transfers are in progress and s->np
+ * wait for them (one at a time: the curve counts both). */
 static double cur_ns_per_byte(const disk_state *s)
 {
-    return s->ncurve > 0 ? 1e9 / curve_bw(s, (double)s->n) : s->ns_per_byte;
+    return s->ncurve > 0 ? 1e9 / curve_bw(s, (double)(s->n + s->np)) : s->ns_per_byte;
 }
 
 /* Brings the virtual clock to now (at the rate of the s->n transfers that
@@ -314,9 +393,9 @@ static void disk_journal_done(void *owner, request *r)
     comp_respond(c, r, req_response_bytes(r));
 }
 
-/* Starts r's transfer of `bytes` in the shared bandwidth. On out of memory
- * r fails and false is returned. */
-static bool xfer_start(component *c, request *r, double bytes)
+/* Adds r's transfer of `bytes` to those in progress. On out of memory r
+ * fails and false is returned. */
+static bool xfer_add(component *c, request *r, double bytes)
 {
     disk_state *s = c->state;
     advance(c, s);
@@ -335,6 +414,84 @@ static bool xfer_start(component *c, request *r, double bytes)
     s->x[s->n++] = (xfer){ r, s->v + bytes / w, w };
     s->wsum += w;
     reschedule(c, s);
+    return true;
+}
+
+/* Fills the device (one at a time): takes waiting transfers into it, in
+ * arrival order (fifo) or by the elevator, while it holds nothing or they
+ * fit in device_queue bytes. */
+static void fill_device(disk_state *s)
+{
+    for (;;) {
+        size_t best = s->np;
+        for (size_t i = 0; i < s->np; i++) {
+            const pend *e = &s->p[i];
+            if (e->taken) continue;
+            if (best == s->np) {
+                best = i;
+                continue;
+            }
+            const pend *b = &s->p[best];
+            if (s->order == DISK_ORDER_FIFO) {
+                if (e->arrived < b->arrived) best = i;
+            } else {
+                /* ahead of the head (>= head) beats behind it, then the lower position */
+                bool ea = e->pos >= s->head, ba = b->pos >= s->head;
+                if (ea != ba ? ea : e->pos < b->pos) best = i;
+            }
+        }
+        if (best == s->np) return;
+        pend *e = &s->p[best];
+        if (s->ndev > 0 && s->dev_bytes + e->r->size > s->device_queue) return;
+        e->taken = ++s->takes;
+        s->ndev++;
+        s->dev_bytes += e->r->size;
+        s->head = e->pos;
+    }
+}
+
+/* Starts the device's next transfer (one at a time), the one it took first,
+ * if none is in progress. */
+static void next_transfer(component *c, disk_state *s)
+{
+    while (s->n == 0) {
+        size_t best = s->np;
+        for (size_t i = 0; i < s->np; i++)
+            if (s->p[i].taken && (best == s->np || s->p[i].taken < s->p[best].taken)) best = i;
+        if (best == s->np) return;
+        pend e = s->p[best];
+        s->p[best] = s->p[--s->np];
+        if (!xfer_add(c, e.r, e.bytes)) { /* r failed: the device no longer holds it */
+            s->ndev--;
+            s->dev_bytes -= e.r->size;
+            fill_device(s);
+        }
+    }
+}
+
+/* Starts r's transfer of `bytes`: at once under sharing, else after the
+ * transfers ahead of it. On out of memory r fails and false is returned. */
+static bool xfer_start(component *c, request *r, double bytes)
+{
+    disk_state *s = c->state;
+    if (s->order == DISK_ORDER_SHARED) return xfer_add(c, r, bytes);
+    advance(c, s); /* under a curve the speed changes with np */
+    if (s->np == s->pcap) {
+        size_t cap = s->pcap ? 2 * s->pcap : 16;
+        pend *np = realloc(s->p, cap * sizeof *np);
+        if (!np) {
+            r->status = REQ_FAILED;
+            comp_respond(c, r, 0);
+            return false;
+        }
+        s->p = np;
+        s->pcap = cap;
+    }
+    double pos = s->pos_rng ? gsl_rng_uniform(s->pos_rng) : 0;
+    s->p[s->np++] = (pend){ r, bytes, pos, ++s->arrivals, 0 };
+    fill_device(s);
+    if (s->n == 0) next_transfer(c, s);
+    else reschedule(c, s);
     return true;
 }
 
@@ -390,6 +547,12 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
     reschedule(c, s);
+    if (s->order != DISK_ORDER_SHARED) {
+        s->ndev--;
+        s->dev_bytes -= r->size;
+        fill_device(s);
+        next_transfer(c, s);
+    }
     if (s->gate && r->op == REQ_PUT) {
         s->gate_busy = false;
         gate_next(c);
@@ -434,6 +597,11 @@ static void disk_crash(component *c)
     }
     s->gq_head = s->gq_tail = NULL;
     for (size_t i = 0; i < n; i++) comp_drop(c, s->x[i].r);
+    size_t np = s->np;
+    s->np = s->ndev = 0;
+    s->dev_bytes = 0;
+    s->head = 0;
+    for (size_t i = 0; i < np; i++) comp_drop(c, s->p[i].r);
 }
 
 static void disk_set_slow(component *c, double factor)
@@ -472,6 +640,8 @@ static void disk_free(component *c)
     station_free(&s->st);
     if (s->has_journal) station_free(&s->journal);
     free(s->x);
+    free(s->p);
+    if (s->pos_rng) gsl_rng_free(s->pos_rng);
     free(s);
     c->state = NULL;
 }

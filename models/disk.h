@@ -17,13 +17,22 @@
  * the rest cannot be negative).
  * With `bandwidth_curve` the shared bandwidth is not one number but B(n),
  * n the number of transfers in progress, interpolated between measured
- * points (the device's throughput against queue depth). */
+ * points (the device's throughput against queue depth).
+ * `transfer_order` says who gets that bandwidth: every transfer in progress
+ * an equal share ("shared", the default), or one transfer at a time at the
+ * full bandwidth, in arrival order ("fifo") or in the order of an elevator
+ * over random disk positions ("elevator": the device takes up to
+ * `device_queue` bytes of requests in arrival order, the rest wait sorted
+ * by position, like the guest kernel's mq-deadline scheduler). */
 #ifndef MODELS_DISK_H
 #define MODELS_DISK_H
 
 #include "models/server.h"
 
 #define DISK_CURVE_MAX 32 /* most points of a bandwidth_curve */
+
+/* transfer_order: how the transfers in progress share the bandwidth */
+typedef enum { DISK_ORDER_SHARED = 0, DISK_ORDER_FIFO = 1, DISK_ORDER_ELEVATOR = 2 } disk_order;
 
 extern const comp_kind disk_kind;
 
@@ -39,6 +48,8 @@ typedef struct disk_conf {
                                 time (0: no journal) */
     const cJSON *bw_curve;   /* bandwidth_curve: [[n, bandwidth], ...] or NULL (borrowed from
                                 the scenario document; read at create) */
+    int order;               /* transfer_order: a disk_order */
+    uint64_t device_queue;   /* elevator: bytes of requests the device holds in arrival order */
 } disk_conf;
 
 #endif
