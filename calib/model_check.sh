@@ -26,21 +26,32 @@
 # 3. `cdnsim chunkio bench` runs the same reads at concurrency 1, 4 and 16;
 # 4. `cdnsim run calib/chunkio-model.json` simulates the same closed loop at
 #    concurrency 1, 4 and 16 with that distribution, CHANNELS channels and the
-#    fio bandwidth shared by transfers;
-# 5. prints a markdown table: measured and simulated p50, p99 and throughput,
-#    with relative differences.
+#    measured bandwidth (or curve), transfers taking turns by ORDER;
+# 5. prints a markdown table per order: measured and simulated p50, p99 and
+#    throughput, with relative differences, and appends the rows to
+#    WORKDIR/rows.jsonl (calib/summarize_checks.py averages several runs).
+# From the environment: ORDER (the disk's transfer_order: shared, fifo or
+# elevator, or several separated by commas, each simulated and tabled;
+# default elevator, the best of the three in docs/calibration.md; the tables
+# there from before it existed used shared) and DEVICE_QUEUE (its
+# device_queue for elevator, e.g. 1MiB; default 0B) choose the model; RESIM=1 skips steps 1-3 and simulates the
+# measurements already in WORKDIR again (params, curve.jsonl, cal*.json,
+# bench.jsonl), to check another model against the same measurements.
 # Steps 2-4 follow each other closely so that the shared machine's load
 # drifts as little as possible between calibration and check. Run it under
 # `nice -n -20` (root) so that other builds on the machine delay the
 # measuring threads less.
 set -eu
 BIN=$1 STORE=$2 WORK=$3 SIZE=$4 CH=$5 OPS=${6:-2000} BWSRC=${7:-chunkio} CURVE=${8:-}
+ORDER=${ORDER:-elevator} DEVQ=${DEVICE_QUEUE:-0B}
 curve=
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
 bin_size() { case $1 in 64KiB) echo 65536;; 1MiB) echo 1048576;; esac; }
 case $SIZE in 64KiB) bs=68k; fsz=4352k;; 1MiB) bs=1028k; fsz=65792k;; *) echo "SIZE is 64KiB or 1MiB" >&2; exit 2;; esac
-if [ "$BWSRC" = fio ]; then
+if [ "${RESIM:-0}" = 1 ]; then
+  . "$WORK/params"
+elif [ "$BWSRC" = fio ]; then
   bw=$(fio --name=bw --filename="$STORE/fio.dat" --size=$fsz --bs=$bs --rw=randread --direct=1 --ioengine=psync \
           --numjobs=16 --thread --group_reporting --time_based --runtime=3 --randrepeat=0 --output-format=json \
           2>/dev/null | python3 -c 'import json,sys; print(int(json.load(sys.stdin)["jobs"][0]["read"]["bw_bytes"]))')
@@ -61,49 +72,65 @@ else
   bw=$("$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops $((OPS * 2)) --concurrency 32 --mix read:100 --direct \
           2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(d["read"]["ops_per_s"] * (d["chunk"] + 4096)))')
 fi
-"$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes "$SIZE" --ops "$OPS" --only read >"$WORK/calibrate.txt" 2>/dev/null
-: >"$WORK/bench.jsonl"
-for c in 1 4 16; do
-  "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "$OPS" --concurrency $c --mix read:100 --direct \
-      2>/dev/null >>"$WORK/bench.jsonl"
-done
+if [ "${RESIM:-0}" != 1 ]; then
+  printf 'bw=%s\ncurve=%s\nBWSRC=%s\n' "$bw" "'$curve'" "'$BWSRC'" >"$WORK/params"
+  "$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes "$SIZE" --ops "$OPS" --only read >"$WORK/calibrate.txt" 2>/dev/null
+  : >"$WORK/bench.jsonl"
+  for c in 1 4 16; do
+    "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "$OPS" --concurrency $c --mix read:100 --direct \
+        2>/dev/null >>"$WORK/bench.jsonl"
+  done
+fi
 cp "$here/chunkio-model.json" "$WORK/model.json"
-for c in 1 4 16; do
-  if [ "$c" != 1 ] && [ -n "$curve" ] && [ "$(echo "$CURVE" | cut -d, -f1)" != 1 ]; then
-    # no measured point at 1: B(1) is the calibrated lone read's throughput
-    # (the model at C=1, which does not depend on the curve) x SIZE
-    curve=$(python3 -c 'import json,sys
+: >"$WORK/rows.jsonl"
+for order in $(echo "$ORDER" | tr , ' '); do
+  devq=$DEVQ
+  [ "$order" = elevator ] || devq=0B
+  for c in 1 4 16; do
+    if [ "$c" != 1 ] && [ -n "$curve" ] && [ "$(echo "$CURVE" | cut -d, -f1)" != 1 ]; then
+      # no measured point at 1: B(1) is the calibrated lone read's throughput
+      # (the model at C=1, which depends neither on the curve nor on the order) x SIZE
+      curve=$(python3 -c 'import json,sys
 x = json.load(open(sys.argv[1]))["throughput_rps"]
 pts = json.loads(sys.argv[2])
 print(json.dumps([[1, int(x * int(sys.argv[3]))]] + [p for p in pts if p[0] != 1]))' \
-        "$WORK/sim-1/summary.json" "$curve" "$(bin_size "$SIZE")")
-    BWSRC="curve $curve"
-  fi
-  "$BIN" run "$WORK/model.json" --quiet --out "$WORK/sim-$c" --set components.bench.concurrency=$c \
-      --set components.disk.channels=$CH --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
-      --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
-      ${curve:+--set "components.disk.bandwidth_curve=$curve"} >/dev/null
-done
-python3 - "$WORK" "$SIZE" "$CH" "$bw" "$BWSRC" <<'PY'
+          "$WORK/sim-$order-1/summary.json" "$curve" "$(bin_size "$SIZE")")
+      BWSRC="curve $curve"
+    fi
+    "$BIN" run "$WORK/model.json" --quiet --out "$WORK/sim-$order-$c" --set components.bench.concurrency=$c \
+        --set components.disk.channels=$CH --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
+        --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
+        --set "components.disk.transfer_order=\"$order\"" --set "components.disk.device_queue=\"$devq\"" \
+        ${curve:+--set "components.disk.bandwidth_curve=$curve"} >/dev/null
+  done
+  python3 - "$WORK" "$SIZE" "$CH" "$bw" "$BWSRC" "$order" "$devq" <<'PY'
 import json, sys
-work, size, ch, bw, bwsrc = sys.argv[1:6]
+work, size, ch, bw, bwsrc, order, devq = sys.argv[1:8]
 if bwsrc.startswith("curve "):
     pts = json.loads(bwsrc[6:])
     bwsrc = "bandwidth_curve " + ", ".join(f"{n}: {b / 1e6:.0f}" for n, b in pts) + " MB/s; shared_bandwidth and channels unused"
     bw = str(pts[-1][1])
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
+load = float(open('/proc/loadavg').read().split()[0])
 print(f"read {size}, O_DIRECT; model: access = calibrated lone read, {ch} channels, "
-      f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s ({bwsrc}); load average {open('/proc/loadavg').read().split()[0]}")
+      f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s ({bwsrc}); transfer_order {order}, device_queue {devq}; "
+      f"load average {load}")
 print()
 print("| C | measured p50 | simulated p50 | diff | measured p99 | simulated p99 | diff | measured reads/s | simulated reads/s | diff |")
 print("|---|---|---|---|---|---|---|---|---|---|")
-for b in bench:
-    c = b["concurrency"]
-    m = b["read"]
-    s = json.load(open(f"{work}/sim-{c}/summary.json"))
-    sl = s["latency_ms"]
-    sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["throughput_rps"]
-    d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%"
-    print(f"| {c} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
-          f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
+with open(work + "/rows.jsonl", "a") as rows:
+    for b in bench:
+        c = b["concurrency"]
+        m = b["read"]
+        s = json.load(open(f"{work}/sim-{order}-{c}/summary.json"))
+        sl = s["latency_ms"]
+        sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["throughput_rps"]
+        d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%"
+        print(f"| {c} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
+              f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
+        rows.write(json.dumps({"model": order, "mix": "read " + size, "c": c, "op": "read",
+                               "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
+                               "m_x": m["ops_per_s"], "s_x": sx, "bw": int(bw), "load": load}) + "\n")
 PY
+  echo
+done
