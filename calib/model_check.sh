@@ -32,18 +32,19 @@
 #    WORKDIR/rows.jsonl (calib/summarize_checks.py averages several runs).
 # From the environment: ORDER (the disk's transfer_order: shared, fifo or
 # elevator, or several separated by commas, each simulated and tabled;
-# default elevator, the best of the three in docs/calibration.md; the tables
-# there from before it existed used shared) and DEVICE_QUEUE (its
-# device_queue for elevator, e.g. 1MiB; default 0B) choose the model; RESIM=1 skips steps 1-3 and simulates the
-# measurements already in WORKDIR again (params, curve.jsonl, cal*.json,
-# bench.jsonl), to check another model against the same measurements.
+# default elevator; the tables in docs/calibration.md from before it existed
+# used shared) and DEVICE_QUEUE (the elevator's device_queue: requests the
+# device holds; default 1) choose the model; RESIM=1 skips steps 1-3 and
+# simulates the measurements already in WORKDIR again (params, curve.jsonl,
+# cal*.json, bench.jsonl), to check another model against the same
+# measurements.
 # Steps 2-4 follow each other closely so that the shared machine's load
 # drifts as little as possible between calibration and check. Run it under
 # `nice -n -20` (root) so that other builds on the machine delay the
 # measuring threads less.
 set -eu
 BIN=$1 STORE=$2 WORK=$3 SIZE=$4 CH=$5 OPS=${6:-2000} BWSRC=${7:-chunkio} CURVE=${8:-}
-ORDER=${ORDER:-elevator} DEVQ=${DEVICE_QUEUE:-0B}
+ORDER=${ORDER:-elevator} DEVQ=${DEVICE_QUEUE:-1}
 curve=
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -85,7 +86,7 @@ cp "$here/chunkio-model.json" "$WORK/model.json"
 : >"$WORK/rows.jsonl"
 for order in $(echo "$ORDER" | tr , ' '); do
   devq=$DEVQ
-  [ "$order" = elevator ] || devq=0B
+  [ "$order" = elevator ] || devq=1
   for c in 1 4 16; do
     if [ "$c" != 1 ] && [ -n "$curve" ] && [ "$(echo "$CURVE" | cut -d, -f1)" != 1 ]; then
       # no measured point at 1: B(1) is the calibrated lone read's throughput
@@ -100,7 +101,7 @@ print(json.dumps([[1, int(x * int(sys.argv[3]))]] + [p for p in pts if p[0] != 1
     "$BIN" run "$WORK/model.json" --quiet --out "$WORK/sim-$order-$c" --set components.bench.concurrency=$c \
         --set components.disk.channels=$CH --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
         --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
-        --set "components.disk.transfer_order=\"$order\"" --set "components.disk.device_queue=\"$devq\"" \
+        --set "components.disk.transfer_order=\"$order\"" --set "components.disk.device_queue=$devq" \
         ${curve:+--set "components.disk.bandwidth_curve=$curve"} >/dev/null
   done
   python3 - "$WORK" "$SIZE" "$CH" "$bw" "$BWSRC" "$order" "$devq" <<'PY'

@@ -55,9 +55,9 @@
  * - "fifo": one transfer at a time gets all of it, in arrival order;
  * - "elevator": one at a time, chosen like the guest kernel's block
  *   scheduler does: each request gets a random position on the disk (from
- *   the disk's own "position" stream); the device holds requests in
- *   arrival order up to `device_queue` bytes (always at least one: the one
- *   transferring), and the others wait to be taken into it in ascending
+ *   the disk's own "position" stream); the device holds `device_queue`
+ *   requests (the one transferring included) and serves them in the order
+ *   it took them; the others wait to be taken into it in ascending
  *   position from the last one taken, wrapping to the lowest (C-SCAN).
  *   A request that lands just behind the sweep waits for a whole round, one
  *   just ahead of it hardly at all: latencies spread from one transfer to
@@ -129,9 +129,9 @@ static const conf_field disk_fields[] = {
       "transfer at a time, arrival order) or elevator (one at a time; requests beyond device_queue wait sorted "
       "by a random disk position, like the kernel's mq-deadline; docs/calibration.md)", 0, 0, disk_orders,
       NULL },
-    { "device_queue", CONF_BYTES, offsetof(disk_conf, device_queue), "\"0B\"",
-      "with transfer_order elevator: bytes of requests the device itself holds, served in arrival order (at "
-      "least one request); the rest wait for the elevator", 0, 0, NULL, NULL },
+    { "device_queue", CONF_INT, offsetof(disk_conf, device_queue), "1",
+      "with transfer_order elevator: requests the device itself holds (the one transferring included), served "
+      "in the order it took them; the rest wait for the elevator", 1, 1e6, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -177,8 +177,7 @@ typedef struct disk_state {
     pend *p;
     size_t np, pcap;
     size_t ndev;             /* requests the device holds: the one in x and those taken */
-    uint64_t dev_bytes;      /* their sizes */
-    uint64_t device_queue;   /* the most dev_bytes it takes beyond one request */
+    size_t device_queue;     /* the most it holds (>= 1) */
     uint64_t arrivals, takes;
     double head;             /* elevator: position of the last request taken */
     gsl_rng *pos_rng;        /* elevator: "<id>/position" */
@@ -256,7 +255,7 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
     const char *why = NULL, *field = NULL;
     if (cf->order != DISK_ORDER_SHARED && s->ns_per_byte <= 0)
         field = "transfer_order", why = "fifo and elevator need shared_bandwidth or bandwidth_curve";
-    else if (cf->device_queue > 0 && cf->order != DISK_ORDER_ELEVATOR)
+    else if (cf->device_queue != 1 && cf->order != DISK_ORDER_ELEVATOR)
         field = "device_queue", why = "device_queue applies to transfer_order \"elevator\" only";
     else if (cf->order != DISK_ORDER_SHARED && cf->write_weight != 1)
         field = "write_weight", why = "write_weight applies to transfer_order \"shared\" only (one transfer at a "
@@ -268,7 +267,7 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
         return SIM_EPARSE;
     }
     s->order = cf->order;
-    s->device_queue = cf->device_queue;
+    s->device_queue = cf->order == DISK_ORDER_ELEVATOR ? (size_t)cf->device_queue : 1;
     if (s->order == DISK_ORDER_ELEVATOR && !(s->pos_rng = comp_stream(c, "position"))) return SIM_ENOMEM;
     return 0;
 }
@@ -418,11 +417,11 @@ static bool xfer_add(component *c, request *r, double bytes)
 }
 
 /* Fills the device (one at a time): takes waiting transfers into it, in
- * arrival order (fifo) or by the elevator, while it holds nothing or they
- * fit in device_queue bytes. */
+ * arrival order (fifo) or by the elevator, while it holds fewer than
+ * device_queue. */
 static void fill_device(disk_state *s)
 {
-    for (;;) {
+    while (s->ndev < s->device_queue) {
         size_t best = s->np;
         for (size_t i = 0; i < s->np; i++) {
             const pend *e = &s->p[i];
@@ -442,10 +441,8 @@ static void fill_device(disk_state *s)
         }
         if (best == s->np) return;
         pend *e = &s->p[best];
-        if (s->ndev > 0 && s->dev_bytes + e->r->size > s->device_queue) return;
         e->taken = ++s->takes;
         s->ndev++;
-        s->dev_bytes += e->r->size;
         s->head = e->pos;
     }
 }
@@ -463,7 +460,6 @@ static void next_transfer(component *c, disk_state *s)
         s->p[best] = s->p[--s->np];
         if (!xfer_add(c, e.r, e.bytes)) { /* r failed: the device no longer holds it */
             s->ndev--;
-            s->dev_bytes -= e.r->size;
             fill_device(s);
         }
     }
@@ -549,7 +545,6 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     reschedule(c, s);
     if (s->order != DISK_ORDER_SHARED) {
         s->ndev--;
-        s->dev_bytes -= r->size;
         fill_device(s);
         next_transfer(c, s);
     }
@@ -599,7 +594,6 @@ static void disk_crash(component *c)
     for (size_t i = 0; i < n; i++) comp_drop(c, s->x[i].r);
     size_t np = s->np;
     s->np = s->ndev = 0;
-    s->dev_bytes = 0;
     s->head = 0;
     for (size_t i = 0; i < np; i++) comp_drop(c, s->p[i].r);
 }

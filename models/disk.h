@@ -21,8 +21,8 @@
  * `transfer_order` says who gets that bandwidth: every transfer in progress
  * an equal share ("shared", the default), or one transfer at a time at the
  * full bandwidth, in arrival order ("fifo") or in the order of an elevator
- * over random disk positions ("elevator": the device takes up to
- * `device_queue` bytes of requests in arrival order, the rest wait sorted
+ * over random disk positions ("elevator": the device holds `device_queue`
+ * requests and serves them in the order it took them, the rest wait sorted
  * by position, like the guest kernel's mq-deadline scheduler). */
 #ifndef MODELS_DISK_H
 #define MODELS_DISK_H
@@ -49,7 +49,7 @@ typedef struct disk_conf {
     const cJSON *bw_curve;   /* bandwidth_curve: [[n, bandwidth], ...] or NULL (borrowed from
                                 the scenario document; read at create) */
     int order;               /* transfer_order: a disk_order */
-    uint64_t device_queue;   /* elevator: bytes of requests the device holds in arrival order */
+    int64_t device_queue;    /* elevator: requests the device holds, in the order it took them */
 } disk_conf;
 
 #endif

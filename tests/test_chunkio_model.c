@@ -212,7 +212,7 @@ static void test_elevator_full_device_is_fifo(void)
     model_out f, e;
     CHECK_EQ_I64(run_model_q(8, "{\"exp\": \"1ms\"}", "2GB/s", ", \"transfer_order\": \"fifo\"", 16, &f, NULL), 0);
     CHECK_EQ_I64(run_model_q(8, "{\"exp\": \"1ms\"}", "2GB/s",
-                             ", \"transfer_order\": \"elevator\", \"device_queue\": \"8MiB\"", 16, &e, NULL),
+                             ", \"transfer_order\": \"elevator\", \"device_queue\": 8", 16, &e, NULL),
                  0);
     CHECK_NEAR(e.p50, f.p50, 0);
     CHECK_NEAR(e.p99, f.p99, 0);
@@ -261,10 +261,11 @@ static void test_order_bad_input(void)
         { "2GB/s", ", \"transfer_order\": 3", "transfer_order" },
         { "0B/s", ", \"transfer_order\": \"fifo\"",
           "transfer_order: fifo and elevator need shared_bandwidth or bandwidth_curve" },
-        { "2GB/s", ", \"transfer_order\": \"fifo\", \"device_queue\": \"1MiB\"",
+        { "2GB/s", ", \"transfer_order\": \"fifo\", \"device_queue\": 2",
           "device_queue: device_queue applies to transfer_order \"elevator\" only" },
-        { "2GB/s", ", \"device_queue\": \"1MiB\"", "device_queue: device_queue applies" },
+        { "2GB/s", ", \"device_queue\": 4", "device_queue: device_queue applies" },
         { "2GB/s", ", \"transfer_order\": \"elevator\", \"device_queue\": \"lots\"", "device_queue" },
+        { "2GB/s", ", \"transfer_order\": \"elevator\", \"device_queue\": 0", "device_queue" },
         { "2GB/s", ", \"transfer_order\": \"elevator\", \"write_weight\": 0.5",
           "write_weight: write_weight applies to transfer_order \"shared\" only" },
     };
