@@ -255,9 +255,9 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
     const char *why = NULL, *field = NULL;
     if (cf->order != DISK_ORDER_SHARED && s->ns_per_byte <= 0)
         field = "transfer_order", why = "fifo and elevator need shared_bandwidth or bandwidth_curve";
-    else if (cf->device_queue != 1 && cf->order != DISK_ORDER_ELEVATOR)
+    else if (cf->device_queue > 1 && cf->order != DISK_ORDER_ELEVATOR)
         field = "device_queue", why = "device_queue applies to transfer_order \"elevator\" only";
-    else if (cf->order != DISK_ORDER_SHARED && cf->write_weight != 1)
+    else if (cf->order != DISK_ORDER_SHARED && cf->write_weight > 0 && cf->write_weight != 1)
         field = "write_weight", why = "write_weight applies to transfer_order \"shared\" only (one transfer at a "
                                       "time always gets the whole bandwidth)";
     if (why) {
@@ -267,7 +267,8 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
         return SIM_EPARSE;
     }
     s->order = cf->order;
-    s->device_queue = cf->order == DISK_ORDER_ELEVATOR ? (size_t)cf->device_queue : 1;
+    /* a conf filled in by a program may leave it 0: one */
+    s->device_queue = cf->order == DISK_ORDER_ELEVATOR && cf->device_queue > 1 ? (size_t)cf->device_queue : 1;
     if (s->order == DISK_ORDER_ELEVATOR && !(s->pos_rng = comp_stream(c, "position"))) return SIM_ENOMEM;
     return 0;
 }

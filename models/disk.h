@@ -49,7 +49,8 @@ typedef struct disk_conf {
     const cJSON *bw_curve;   /* bandwidth_curve: [[n, bandwidth], ...] or NULL (borrowed from
                                 the scenario document; read at create) */
     int order;               /* transfer_order: a disk_order */
-    int64_t device_queue;    /* elevator: requests the device holds, in the order it took them */
+    int64_t device_queue;    /* elevator: requests the device holds, in the order it took them
+                                (0, as a program's zeroed conf leaves it, means 1) */
 } disk_conf;
 
 #endif
