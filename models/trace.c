@@ -299,6 +299,18 @@ long trace_read(trace_reader *r, trace_req *out, size_t n)
     return r->o.format == TRACE_CSV ? read_csv(r, out, n) : read_og(r, out, n);
 }
 
+/* Whether the n bytes at p are printable ASCII with at least one line end. */
+static bool looks_like_text(const char *p, size_t n)
+{
+    bool eol = false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)p[i];
+        if (ch == '\n' || ch == '\r') eol = true;
+        else if (ch != '\t' && (ch < 0x20 || ch > 0x7e)) return false;
+    }
+    return eol;
+}
+
 static int start(trace_reader *r)
 {
     r->pos = r->len = 0;
@@ -316,6 +328,13 @@ static int start(trace_reader *r)
      * first field: without this, --no-header read "\xef\xbb\xbf0" as a time. */
     static const unsigned char bom[3] = { 0xef, 0xbb, 0xbf };
     if (r->o.format == TRACE_CSV && r->len >= 3 && !memcmp(r->buf, bom, 3)) r->pos = 3;
+    /* A text file given as oracleGeneral would be read as records of
+     * garbage until the last, truncated one. Binary records have NUL or
+     * high bytes in their first 24 (a u32 time, a u64 id, -1 for "no next
+     * access"); text has none and has line ends. */
+    if (r->o.format == TRACE_ORACLE_GENERAL && looks_like_text(r->buf, r->len < 64 ? r->len : 64))
+        return fail(r, SIM_EPARSE, "%s: looks like text (a CSV?), not oracleGeneral's 24-byte binary records; "
+                    "use --format csv", r->path);
     if (r->o.format != TRACE_CSV || r->o.no_header) return 0;
     const char *s;
     size_t n;

@@ -200,10 +200,11 @@ static void test_options(void)
     CHECK_EQ_I64(sim(args, &out, &err), 0);
     CHECK_CONTAINS(out, "\"hits\":0,");
     free(out), free(err);
-    /* --format oracleGeneral forces the binary reader on any name. */
+    /* --format oracleGeneral forces the binary reader on any name; this
+     * file is text, which the binary reader refuses up front. */
     snprintf(args, sizeof args, "--trace %s --format oracleGeneral --policy lru --cache-size 100", p);
-    CHECK_EQ_I64(sim(args, &out, &err), 2); /* 18 bytes: not one whole record */
-    CHECK_CONTAINS(err, "truncated");
+    CHECK_EQ_I64(sim(args, &out, &err), 2);
+    CHECK_CONTAINS(err, "looks like text (a CSV?)");
     free(out), free(err);
 }
 

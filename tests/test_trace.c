@@ -272,6 +272,17 @@ static void test_oracle_general(void)
     p = put_bin("t.oracleGeneral.zst", zst, 8);
     CHECK_EQ_I64(read_all(p, &o, q, 8, err, sizeof err), SIM_EPARSE);
     CHECK_CONTAINS(err, "zstd-compressed");
+    /* A CSV given as oracleGeneral is refused up front, not read as records. */
+    static const char csv[] = "time,id,size\n1,42,100\n2,43,200\n3,42,100\n";
+    p = put_bin("csv.oracleGeneral", csv, sizeof csv - 1);
+    CHECK_EQ_I64(read_all(p, &o, q, 8, err, sizeof err), SIM_EPARSE);
+    CHECK_CONTAINS(err, "looks like text (a CSV?)");
+    CHECK_CONTAINS(err, "use --format csv");
+    /* Records whose bytes happen to be printable are still records: without a
+     * line end in the first 64 bytes nothing is refused. */
+    static const char printable[48] = "AAAABBBBBBBBCCCCDDDDDDDDAAAABBBBBBBBCCCCDDDDDDDD";
+    p = put_bin("printable.oracleGeneral", printable, 48);
+    CHECK_EQ_I64(read_all(p, &o, q, 8, err, sizeof err), 2);
 }
 
 /* Many records and lines, so that reads cross buffer refills at every
