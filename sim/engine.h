@@ -40,6 +40,9 @@ struct sim_engine {
     sim_progress_fn progress;   /* optional */
     void *progress_ctx;
     uint64_t progress_every;    /* power of two; default 65536 */
+    sim_event **purge_buf;      /* scratch of the cancelled-event purge (sim/engine.c) */
+    size_t purge_cap;
+    uint64_t purges;            /* purges done (for tests and curiosity) */
 };
 
 /* Initialises an engine at time 0 with no events. Allocates nothing. */
