@@ -1,5 +1,12 @@
 /* models/gateway.c - object-store gateway: station, metadata, data node;
- * replicated writes with a quorum. */
+ * replicated writes with a quorum; reads that fail over to the next copy.
+ *
+ * With replicas > 1 a GET goes to the object's first copy; if that answers
+ * with an error, refuses it, or (with `timeout`) does not answer in time,
+ * the gateway asks the next copy, up to `replicas` copies in all, before
+ * answering with the last one's outcome. A node that drops requests
+ * without answering (crashed, no `refuse`) is only noticed through the
+ * gateway's `timeout`. */
 #include "models/gateway.h"
 
 #include <stdlib.h>
@@ -26,7 +33,8 @@ static const conf_field gateway_fields[] = {
 };
 
 /* Hop states: the low 2 bits say which step answered; a replica's hop also
- * carries its write's slot in the bits above. */
+ * carries its write's slot in the bits above, a data hop the number of the
+ * copy being read (0: the first). */
 enum { GW_META = 1, GW_DATA = 2, GW_REPLICA = 3 };
 
 /* One replicated PUT in progress: the client's request waits here while its
@@ -50,7 +58,7 @@ typedef struct gateway_state {
     int64_t replicas, quorum;
     gw_write *w;
     uint32_t nw, free_head;  /* slots allocated; free list head (index + 1) */
-    uint64_t puts, copies, quorum_failures;
+    uint64_t puts, copies, quorum_failures, read_failovers;
 } gateway_state;
 
 static void gateway_done(void *owner, request *r);
@@ -183,10 +191,16 @@ static void replicate(component *c, request *r, size_t first)
     }
 }
 
+/* The index of the data node holding the object's first copy. */
+static size_t first_copy(const gateway_state *s, const request *r)
+{
+    return s->ndn == 1 ? 0 : (size_t)(sim_mix64(r->object ^ s->salt) % s->ndn);
+}
+
 static void to_datanode(component *c, request *r)
 {
     gateway_state *s = c->state;
-    size_t i = s->ndn == 1 ? 0 : (size_t)(sim_mix64(r->object ^ s->salt) % s->ndn);
+    size_t i = first_copy(s, r);
     if (r->op == REQ_PUT && s->replicas > 1) {
         replicate(c, r, i);
         return;
@@ -249,6 +263,19 @@ static void gateway_on_response(component *c, request *r, const req_hop *hop)
         replica_back(c, r, hop->state >> 2);
         return;
     }
+    if ((hop->state & 3) == GW_DATA && r->op == REQ_GET && r->status != REQ_PENDING && r->status != REQ_OK) {
+        gateway_state *s = c->state;
+        uint32_t copy = (hop->state >> 2) + 1;
+        if ((int64_t)copy < s->replicas && !c->down) {
+            /* that copy failed: read the next one */
+            s->read_failovers++;
+            r->status = REQ_PENDING;
+            r->arrived = hop->arrived;
+            comp_forward_timed(c, s->dn[(first_copy(s, r) + copy) % s->ndn], r, GW_DATA | (copy << 2),
+                               req_request_bytes(r));
+            return;
+        }
+    }
     if (hop->state == GW_META && (r->status == REQ_PENDING || r->status == REQ_OK)) {
         /* the metadata answered: the request now arrives for its second step */
         r->arrived = hop->arrived;
@@ -277,7 +304,7 @@ static void gateway_crash(component *c)
 static void gateway_reset_stats(component *c)
 {
     gateway_state *s = c->state;
-    s->puts = s->copies = s->quorum_failures = 0;
+    s->puts = s->copies = s->quorum_failures = s->read_failovers = 0;
 }
 
 static void gateway_report(component *c, cJSON *o)
@@ -289,6 +316,7 @@ static void gateway_report(component *c, cJSON *o)
     comp_json_num(o, "replicated_puts", (double)s->puts, "%.0f");
     comp_json_num(o, "copies_sent", (double)s->copies, "%.0f");
     comp_json_num(o, "quorum_failures", (double)s->quorum_failures, "%.0f");
+    comp_json_num(o, "read_failovers", (double)s->read_failovers, "%.0f");
 }
 
 static void gateway_free(component *c)
