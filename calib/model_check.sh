@@ -30,6 +30,8 @@
 # 5. prints a markdown table per order: measured and simulated p50, p99 and
 #    throughput, with relative differences, and appends the rows to
 #    WORKDIR/rows.jsonl (calib/summarize_checks.py averages several runs).
+# CURVE_AROUND=1 (with CURVE) measures the curve a second time after step 3,
+# in reverse order, and takes the mean of the two runs at each point.
 # From the environment: ORDER (the disk's transfer_order: shared, fifo or
 # elevator, or several separated by commas, each simulated and tabled;
 # default elevator; the tables in docs/calibration.md from before it existed
@@ -50,6 +52,26 @@ mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
 bin_size() { case $1 in 64KiB) echo 65536;; 1MiB) echo 1048576;; esac; }
 case $SIZE in 64KiB) bs=68k; fsz=4352k;; 1MiB) bs=1028k; fsz=65792k;; *) echo "SIZE is 64KiB or 1MiB" >&2; exit 2;; esac
+# measure_curve "C1 C2 ...": one bench run per concurrency, appended to curve.jsonl
+measure_curve() {
+  for c in $1; do
+    "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "${CURVE_OPS:-$OPS}" --concurrency "$c" --mix read:100 --direct \
+        --seed 7 2>/dev/null >>"$WORK/curve.jsonl"
+  done
+}
+# read_curve: curve, bw and BWSRC from curve.jsonl (the mean throughput of
+# the runs at each concurrency, in increasing concurrency)
+read_curve() {
+  curve=$(python3 -c 'import json,sys
+runs = {}
+for l in open(sys.argv[1]):
+    p = json.loads(l)
+    runs.setdefault(p["concurrency"], []).append(p["read"]["ops_per_s"] * p["chunk"])
+print("[" + ", ".join("[%d, %d]" % (c, int(sum(v) / len(v))) for c, v in sorted(runs.items())) + "]")' \
+      "$WORK/curve.jsonl")
+  bw=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])[-1][1])' "$curve")
+  BWSRC="curve $curve"
+}
 if [ "${RESIM:-0}" = 1 ]; then
   . "$WORK/params"
 elif [ "$BWSRC" = fio ]; then
@@ -59,28 +81,27 @@ elif [ "$BWSRC" = fio ]; then
   rm -f "$STORE/fio.dat"
 elif [ -n "$CURVE" ]; then
   : >"$WORK/curve.jsonl"
-  for c in $(echo "$CURVE" | tr , ' '); do
-    "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "${CURVE_OPS:-$OPS}" --concurrency "$c" --mix read:100 --direct \
-        --seed 7 2>/dev/null >>"$WORK/curve.jsonl"
-  done
-  curve=$(python3 -c 'import json,sys
-pts = [json.loads(l) for l in open(sys.argv[1])]
-print("[" + ", ".join("[%d, %d]" % (p["concurrency"], int(p["read"]["ops_per_s"] * p["chunk"])) for p in pts) + "]")' \
-      "$WORK/curve.jsonl")
-  bw=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])[-1][1])' "$curve")
-  BWSRC="curve $curve"
+  measure_curve "$(echo "$CURVE" | tr , ' ')"
+  read_curve
 else
   bw=$("$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops $((OPS * 2)) --concurrency 32 --mix read:100 --direct \
           2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(d["read"]["ops_per_s"] * (d["chunk"] + 4096)))')
 fi
 if [ "${RESIM:-0}" != 1 ]; then
-  printf 'bw=%s\ncurve=%s\nBWSRC=%s\n' "$bw" "'$curve'" "'$BWSRC'" >"$WORK/params"
   "$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes "$SIZE" --ops "$OPS" --only read >"$WORK/calibrate.txt" 2>/dev/null
   : >"$WORK/bench.jsonl"
   for c in 1 4 16; do
     "$BIN" chunkio bench --dir "$STORE" --chunk "$SIZE" --ops "$OPS" --concurrency $c --mix read:100 --direct \
         2>/dev/null >>"$WORK/bench.jsonl"
   done
+  if [ -n "$CURVE" ] && [ "${CURVE_AROUND:-0}" = 1 ]; then
+    # the curve again, in reverse order: each point is the mean of a run
+    # before the check and one after it, so a drift of the machine during the
+    # check weighs on the curve as it does on the bench
+    measure_curve "$(echo "$CURVE" | tr , '\n' | sort -rn | tr '\n' ' ')"
+    read_curve
+  fi
+  printf 'bw=%s\ncurve=%s\nBWSRC=%s\n' "$bw" "'$curve'" "'$BWSRC'" >"$WORK/params"
 fi
 cp "$here/chunkio-model.json" "$WORK/model.json"
 : >"$WORK/rows.jsonl"
