@@ -121,7 +121,8 @@ static void purge_cancelled(sim_engine *eng)
 int sim_run(sim_engine *eng, sim_time_t until)
 {
     eng->stop = 0;
-    uint64_t mask = eng->progress_every ? eng->progress_every - 1 : 0;
+    /* 0 means never: an all-ones mask matches only when the count wraps */
+    uint64_t mask = eng->progress_every ? eng->progress_every - 1 : UINT64_MAX;
     for (;;) {
         if (eng->error) return eng->error;
         if (eng->stop) return SIM_EINTR;

@@ -39,7 +39,7 @@ struct sim_engine {
     sim_evpool pool;
     sim_progress_fn progress;   /* optional */
     void *progress_ctx;
-    uint64_t progress_every;    /* power of two; default 65536 */
+    uint64_t progress_every;    /* power of two; default 65536; 0: never */
     sim_event **purge_buf;      /* scratch of the cancelled-event purge (sim/engine.c) */
     size_t purge_cap;
     uint64_t purges;            /* purges done (for tests and curiosity) */

@@ -298,6 +298,35 @@ static void test_workload_same_on_every_queue(void)
     CHECK_EQ_U64(h[2], h[0]);
 }
 
+/* The progress hook runs every progress_every events, and never with 0. */
+static void count_progress(sim_engine *eng, void *ctx)
+{
+    (void)eng;
+    ++*(int *)ctx;
+}
+
+static void noop_event(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    (void)ev;
+}
+
+static void test_progress_every(void)
+{
+    for (int k = 0; k < 2; k++) {
+        sim_engine eng;
+        int calls = 0;
+        sim_engine_init(&eng);
+        eng.progress = count_progress;
+        eng.progress_ctx = &calls;
+        eng.progress_every = k == 0 ? 256 : 0;
+        for (int i = 0; i < 1000; i++) sim_schedule(&eng, i, noop_event, NULL, NULL, 0);
+        CHECK_EQ_I64(sim_run(&eng, SIM_TIME_MAX), 0);
+        CHECK_EQ_I64(calls, k == 0 ? 3 : 0); /* after events 256, 512, 768 */
+        sim_engine_free(&eng);
+    }
+}
+
 /* The purge of cancelled events (sim/engine.c). A driver event, every
  * 1 ms, schedules three events at random times up to 30 s ahead (on a 10 ms
  * grid, so times often tie) and cancels, with probability 9/10 each, the
@@ -394,6 +423,7 @@ void test_engine_register(void)
         { "set_queue_only_when_fresh", test_set_queue_only_when_fresh },
         { "workload_same_on_every_queue", test_workload_same_on_every_queue },
         { "purge_cancelled", test_purge_cancelled },
+        { "progress_every", test_progress_every },
         { NULL, NULL },
     };
     tests_add_suite("engine", cases);
