@@ -12,9 +12,17 @@ measured, their mean and its 95% confidence interval (Student t with n - 1
 degrees of freedom), and whether the whole interval lies within +-10%.
 Markdown on stdout.
 """
+import ctypes
+import ctypes.util
 import json
 import statistics as st
 import sys
+
+# Student t quantiles from GSL (a dependency already: sim/ci.c uses the same
+# gsl_cdf_tdist_Pinv), not a hand-copied table.
+_gsl = ctypes.CDLL(ctypes.util.find_library("gsl") or "libgsl.so")
+_gsl.gsl_cdf_tdist_Pinv.restype = ctypes.c_double
+_gsl.gsl_cdf_tdist_Pinv.argtypes = [ctypes.c_double, ctypes.c_double]
 
 rows = []
 for d in sys.argv[1:]:
@@ -32,20 +40,24 @@ def ms(v, unit=""):
     return m, s, f"{m:.0f} ± {s:.0f}{unit}"
 
 
-n = len(sys.argv) - 1
-print(f"{n} runs; mean ± sd over the runs; diff = (simulated - measured) / measured of the means; "
-      "cv = sd / mean of the measured values")
-model = None
-for k in keys:
-    if k[0] != model:
-        model = k[0]
-        print()
-        print(f"model {model}")
-        print()
-        print("| mix | C | op | measured p50 | simulated p50 | diff | cv | measured p99 | simulated p99 | diff "
-              "| measured ops/s | simulated ops/s | diff | cv |")
-        print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-    g = [r for r in rows if (r["model"], r["mix"], r["c"], r["op"]) == k]
+def tables(title, header, row):
+    """Prints a markdown table per model: `header` (the columns after mix, C
+    and op), then row(g) for the runs g of each (model, mix, C, op)."""
+    print(title)
+    model = None
+    for k in keys:
+        if k[0] != model:
+            model = k[0]
+            print()
+            print(f"model {model}")
+            print()
+            print("| mix | C | op | " + " | ".join(header) + " |")
+            print("|---" * (3 + len(header)) + "|")
+        g = [r for r in rows if (r["model"], r["mix"], r["c"], r["op"]) == k]
+        print(f"| {k[1]} | {k[2]} | {k[3]} | " + " | ".join(row(g)) + " |")
+
+
+def means(g):
     cells = []
     for f, unit in (("p50", " us"), ("p99", " us"), ("x", "")):
         mm, msd, mtxt = ms([r["m_" + f] for r in g], unit)
@@ -53,11 +65,7 @@ for k in keys:
         cells += [mtxt, stxt, f"{100 * (sm - mm) / mm:+.0f}%"]
         if f != "p99":
             cells.append(f"{100 * msd / mm:.0f}%")
-    print(f"| {k[1]} | {k[2]} | {k[3]} | " + " | ".join(cells) + " |")
-# Student t 0.975 quantiles for 1..30 degrees of freedom (beyond: 30's)
-T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.160, 2.145,
-        2.131, 2.120, 2.110, 2.101, 2.093, 2.086, 2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048,
-        2.045, 2.042]
+    return cells
 
 
 def paired(g, f):
@@ -65,25 +73,18 @@ def paired(g, f):
     m = st.mean(d)
     if len(d) < 2:
         return f"{m:+.0f}%"
-    h = T975[min(len(d), 31) - 2] * st.stdev(d) / len(d) ** 0.5
+    h = _gsl.gsl_cdf_tdist_Pinv(0.975, len(d) - 1) * st.stdev(d) / len(d) ** 0.5
     mark = " in" if -10 <= m - h and m + h <= 10 else (" out" if m - h > 10 or m + h < -10 else "")
     return f"{m:+.1f}% [{m - h:+.1f}, {m + h:+.1f}]{mark}"
 
 
+tables(f"{len(sys.argv) - 1} runs; mean ± sd over the runs; diff = (simulated - measured) / measured of the means; "
+       "cv = sd / mean of the measured values",
+       ["measured p50", "simulated p50", "diff", "cv", "measured p99", "simulated p99", "diff",
+        "measured ops/s", "simulated ops/s", "diff", "cv"], means)
 print()
-print("Paired: mean of the runs' relative differences [95% CI]; in: the whole interval within +-10%, "
-      "out: wholly outside")
-model = None
-for k in keys:
-    if k[0] != model:
-        model = k[0]
-        print()
-        print(f"model {model}")
-        print()
-        print("| mix | C | op | p50 | p99 | ops/s |")
-        print("|---|---|---|---|---|---|")
-    g = [r for r in rows if (r["model"], r["mix"], r["c"], r["op"]) == k]
-    print(f"| {k[1]} | {k[2]} | {k[3]} | " + " | ".join(paired(g, f) for f in ("p50", "p99", "x")) + " |")
+tables("Paired: mean of the runs' relative differences [95% CI]; in: the whole interval within +-10%, "
+       "out: wholly outside", ["p50", "p99", "ops/s"], lambda g: [paired(g, f) for f in ("p50", "p99", "x")])
 for key in ("bw", "journal_us", "write_weight", "load"):
     vals = sorted({r.get(key) for r in rows if key in r})
     print()
