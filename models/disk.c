@@ -472,7 +472,7 @@ static bool xfer_start(component *c, request *r, double bytes)
 {
     disk_state *s = c->state;
     if (s->order == DISK_ORDER_SHARED) return xfer_add(c, r, bytes);
-    advance(c, s); /* under a curve the speed changes with np */
+    if (s->ncurve > 0) advance(c, s); /* under a curve the speed changes with np */
     if (s->np == s->pcap) {
         size_t cap = s->pcap ? 2 * s->pcap : 16;
         pend *np = realloc(s->p, cap * sizeof *np);
@@ -488,7 +488,7 @@ static bool xfer_start(component *c, request *r, double bytes)
     s->p[s->np++] = (pend){ r, bytes, pos, ++s->arrivals, 0 };
     fill_device(s);
     if (s->n == 0) next_transfer(c, s);
-    else reschedule(c, s);
+    else if (s->ncurve > 0) reschedule(c, s); /* without a curve the transfer's end has not moved */
     return true;
 }
 
