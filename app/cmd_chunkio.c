@@ -40,8 +40,9 @@ static const char usage_text[] =
     "  --keep           bench: leave the chunks (verify can check them)\n"
     "  --engine E       bench: threads (default) or uring\n"
     "  --seed S         bench: seed of the operation and key draws and payload bytes (default 1)\n"
-    "  --latencies FILE bench: also write every operation's latency as CSV (op,latency_ns),\n"
-    "                   reads then writes, each in completion order\n"
+    "  --latencies FILE bench: also write every operation's latency as CSV (op,latency_ns,end_ns;\n"
+    "                   end_ns: when it ended, after the measured phase began), reads then\n"
+    "                   writes, each in completion order\n"
     "\n"
     "output: get writes the chunk to stdout; verify and bench print one JSON line;\n"
     "bench prints a progress line on stderr every second.\n"
@@ -405,7 +406,9 @@ static void print_lat(const char *name, const int64_t *v, uint64_t n, double ela
     sim_hist_free(&h);
 }
 
-/* Writes every latency of r to path as CSV (op,latency_ns), reads first.
+/* Writes every latency of r to path as CSV (op,latency_ns,end_ns: end_ns is
+ * when the operation ended, after the start of the measured phase), reads
+ * first.
  * Returns 0, or -1 with a message on stderr (the file may then be partial;
  * the bench's JSON line is printed regardless). */
 static int write_latencies(const char *path, const chunkio_bench_result *r)
@@ -415,9 +418,11 @@ static int write_latencies(const char *path, const chunkio_bench_result *r)
         fprintf(stderr, "cdnsim chunkio: cannot write %s: %s\n", path, strerror(errno));
         return -1;
     }
-    fputs("op,latency_ns\n", f);
-    for (uint64_t i = 0; i < r->nread; i++) fprintf(f, "read,%lld\n", (long long)r->read_ns[i]);
-    for (uint64_t i = 0; i < r->nwrite; i++) fprintf(f, "write,%lld\n", (long long)r->write_ns[i]);
+    fputs("op,latency_ns,end_ns\n", f);
+    for (uint64_t i = 0; i < r->nread; i++)
+        fprintf(f, "read,%lld,%lld\n", (long long)r->read_ns[i], (long long)r->read_end_ns[i]);
+    for (uint64_t i = 0; i < r->nwrite; i++)
+        fprintf(f, "write,%lld,%lld\n", (long long)r->write_ns[i], (long long)r->write_end_ns[i]);
     int bad_write = ferror(f);
     if (fclose(f) != 0 || bad_write) {
         fprintf(stderr, "cdnsim chunkio: writing %s failed: %s\n", path, strerror(errno));

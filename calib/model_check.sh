@@ -34,8 +34,9 @@
 # in reverse order, and takes the mean of the two runs at each point.
 # From the environment: ORDER (the disk's transfer_order: shared, fifo or
 # elevator, or several separated by commas, each simulated and tabled;
-# default elevator; the tables in docs/calibration.md from before it existed
-# used shared) and DEVICE_QUEUE (the elevator's device_queue: requests the
+# default fifo, the model since chunkio's reads are one device request each
+# (docs/calibration.md, "One request per read"); the tables from before
+# ORDER existed used shared) and DEVICE_QUEUE (the elevator's device_queue: requests the
 # device holds; default 1) choose the model; RESIM=1 skips steps 1-3 and
 # simulates the measurements already in WORKDIR again (params, curve.jsonl,
 # cal*.json, bench.jsonl), to check another model against the same
@@ -46,7 +47,7 @@
 # measuring threads less.
 set -eu
 BIN=$1 STORE=$2 WORK=$3 SIZE=$4 CH=$5 OPS=${6:-2000} BWSRC=${7:-chunkio} CURVE=${8:-}
-ORDER=${ORDER:-elevator} DEVQ=${DEVICE_QUEUE:-1}
+ORDER=${ORDER:-fifo} DEVQ=${DEVICE_QUEUE:-1}
 curve=
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)

@@ -17,12 +17,28 @@ the I/O scheduler to completion). Prints one JSON line:
   independent draws);
 - block_medians_us: the median latency of each run of 250 reads, in the
   order they completed, and slow_block_share: the share of those blocks
-  whose median exceeds 1.3 x the median of all the block medians.
+  whose median exceeds 1.3 x the median of all the block medians;
+- bursts: the reads' completions cut into bursts wherever no read ended
+  for more than 10 x the median time between two completions: how many
+  bursts, the share of reads in bursts of exactly CONCURRENCY, the median
+  gap between bursts and the share of the run spent in those gaps. A device
+  that signals each read as it ends gives no bursts to speak of; one that
+  signals a whole batch at once gives bursts of CONCURRENCY reads;
+- late_share: the share of reads during whose wait a burst other than
+  their own completed (they began too late to be in the next batch and
+  waited for the one after), with late_mean_us and on_time_mean_us, the
+  mean latency of those reads and of the others;
+- resend_us: the median, over bursts, of how long after a burst's first
+  completion the last read begun before the next burst's first completion
+  was sent (how long the threads take to send the next reads), and
+  taken_us: the same for the last read that still made it into the next
+  burst (about when the device took its next batch).
 
 Needs root and debugfs (it mounts /sys/kernel/debug if it is not mounted).
 The tag counts come from /sys/kernel/debug/block/DEVICE/hctx0/{tags,sched_tags},
 so a device with several hardware queues is read on its first only.
 """
+import bisect
 import json
 import os
 import re
@@ -76,7 +92,10 @@ def main(argv):
             sys.exit(f"queue_probe: bench failed ({p.returncode}): {out.strip()}")
         s1 = block_stat(dev)
         with open(lat_csv) as f:
-            lat = [int(line.split(",")[1]) for line in f if line.startswith("read,")]
+            rows = [line.split(",") for line in f if line.startswith("read,")]
+        lat = [int(r[1]) for r in rows]
+        ends = sorted(int(r[2]) for r in rows)
+        spans = sorted((int(r[2]) - int(r[1]), int(r[2])) for r in rows)  # (start, end), by start
     bench = json.loads(out)
     reads = s1[0] - s0[0]
     mean = statistics.fmean(lat)
@@ -86,6 +105,31 @@ def main(argv):
     lag1 = sum((lat[i] - mean) * (lat[i + 1] - mean) for i in range(len(lat) - 1)) / (len(lat) - 1) / var
     blocks = [statistics.median(lat[i:i + 250]) / 1e3 for i in range(0, len(lat) - 249, 250)]
     typical = statistics.median(blocks)
+    gaps = [b - a for a, b in zip(ends, ends[1:])]
+    cut = 10 * statistics.median(gaps)
+    sizes, between, cur = [], [], 1
+    for g in gaps:
+        if g > cut:
+            sizes.append(cur)
+            between.append(g)
+            cur = 1
+        else:
+            cur += 1
+    sizes.append(cur)
+    # first completion of each burst; a read is late if one of them falls
+    # inside its wait (after it began, before its own burst began)
+    firsts = [ends[0]] + [ends[i + 1] for i, g in enumerate(gaps) if g > cut]
+    late, on_time = [], []
+    last_sent, last_taken = {}, {}  # burst k -> latest start after firsts[k]
+    for s, e in spans:
+        lo = bisect.bisect_right(firsts, s)
+        hi = bisect.bisect_right(firsts, e) - 1  # index of this read's own burst
+        (late if hi > lo else on_time).append(e - s)
+        k = lo - 1  # the burst whose first completion came last before s
+        if k >= 0:
+            last_sent[k] = max(last_sent.get(k, 0), s - firsts[k])
+            if hi == k + 1:
+                last_taken[k] = max(last_taken.get(k, 0), s - firsts[k])
     print(json.dumps({
         "size": size, "concurrency": int(conc), "reads": len(lat),
         "requests_per_read": round(reads / len(lat), 3),
@@ -96,6 +140,15 @@ def main(argv):
         "p99_over_mean": round(q(0.99) / mean, 3), "lag1_autocorr": round(lag1, 3),
         "block_medians_us": [round(b) for b in blocks],
         "slow_block_share": round(sum(b > 1.3 * typical for b in blocks) / len(blocks), 3),
+        "bursts": len(sizes),
+        "reads_in_full_bursts": round(sum(s for s in sizes if s == int(conc)) / len(lat), 3),
+        "burst_gap_median_us": round(statistics.median(between) / 1e3, 1) if between else 0,
+        "time_in_burst_gaps": round(sum(between) / max(ends[-1] - ends[0], 1), 3),
+        "late_share": round(len(late) / len(spans), 3),
+        "late_mean_us": round(statistics.fmean(late) / 1e3, 1) if late else 0,
+        "on_time_mean_us": round(statistics.fmean(on_time) / 1e3, 1) if on_time else 0,
+        "resend_us": round(statistics.median(last_sent.values()) / 1e3, 1) if last_sent else 0,
+        "taken_us": round(statistics.median(last_taken.values()) / 1e3, 1) if last_taken else 0,
     }))
 
 

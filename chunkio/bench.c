@@ -38,6 +38,7 @@ typedef struct {
     const uint8_t *payload;
     uint64_t tag;
     int preload;                 /* writing the working set, not measuring */
+    int64_t t0;                  /* when the phase began (CLOCK_MONOTONIC ns) */
     _Atomic uint64_t next;       /* next operation number to issue */
     _Atomic uint64_t done;
     _Atomic uint64_t nread, nwrite, errors;
@@ -94,12 +95,19 @@ static void *worker(void *arg)
         } else {
             rc = chunkio_put(sh->st, &c, key, kl, sh->payload, o->chunk);
         }
-        int64_t dt = now_ns() - t0;
+        int64_t t1 = now_ns(), dt = t1 - t0;
         if (rc) {
             note_error(sh, rc, &c);
         } else if (!sh->preload) {
-            if (is_read) sh->res->read_ns[atomic_fetch_add(&sh->nread, 1)] = dt;
-            else sh->res->write_ns[atomic_fetch_add(&sh->nwrite, 1)] = dt;
+            if (is_read) {
+                uint64_t i = atomic_fetch_add(&sh->nread, 1);
+                sh->res->read_ns[i] = dt;
+                sh->res->read_end_ns[i] = t1 - sh->t0;
+            } else {
+                uint64_t i = atomic_fetch_add(&sh->nwrite, 1);
+                sh->res->write_ns[i] = dt;
+                sh->res->write_end_ns[i] = t1 - sh->t0;
+            }
         }
         atomic_fetch_add(&sh->done, 1);
     }
@@ -123,13 +131,14 @@ static int run_phase(shared_t *sh, int preload)
         return SIM_ENOMEM;
     }
     unsigned started = 0;
+    sh->t0 = now_ns();
     for (unsigned i = 0; i < nt; i++) {
         ws[i] = (worker_t){ sh, i };
         if (pthread_create(&th[i], NULL, worker, &ws[i]) != 0) break;
         started++;
     }
     uint64_t limit = preload ? o->keys : o->ops;
-    int64_t t0 = now_ns(), last = t0;
+    int64_t t0 = sh->t0, last = t0;
     while (started && atomic_load(&sh->done) < limit) {
         if (atomic_load(&sh->next) >= limit + started) break; /* all workers left */
         usleep(20000);
@@ -161,8 +170,10 @@ int chunkio_bench_run(chunkio_store *st, const chunkio_bench_opts *o0, chunkio_b
     }
     res->read_ns = malloc(o.ops * sizeof *res->read_ns);
     res->write_ns = malloc(o.ops * sizeof *res->write_ns);
+    res->read_end_ns = malloc(o.ops * sizeof *res->read_end_ns);
+    res->write_end_ns = malloc(o.ops * sizeof *res->write_end_ns);
     uint8_t *payload = malloc(o.chunk);
-    if (!res->read_ns || !res->write_ns || !payload) {
+    if (!res->read_ns || !res->write_ns || !res->read_end_ns || !res->write_end_ns || !payload) {
         free(payload);
         snprintf(res->err, sizeof res->err, "out of memory for %llu operations",
                  (unsigned long long)o.ops);
@@ -210,7 +221,9 @@ void chunkio_bench_result_free(chunkio_bench_result *res)
 {
     free(res->read_ns);
     free(res->write_ns);
-    res->read_ns = res->write_ns = NULL;
+    free(res->read_end_ns);
+    free(res->write_end_ns);
+    res->read_ns = res->write_ns = res->read_end_ns = res->write_end_ns = NULL;
 }
 
 static int cmp_i64(const void *a, const void *b)

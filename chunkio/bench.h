@@ -34,6 +34,8 @@ typedef struct chunkio_bench_result {
     double elapsed_s;      /* of the measured phase */
     int64_t *read_ns;      /* nread latencies in completion order (owned) */
     int64_t *write_ns;     /* nwrite latencies (owned) */
+    int64_t *read_end_ns;  /* when each of those reads ended, ns after the measured phase began (owned) */
+    int64_t *write_end_ns; /* the same for the writes (owned) */
     char err[1024];        /* the first error seen */
 } chunkio_bench_result;
 

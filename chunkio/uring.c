@@ -62,6 +62,7 @@ typedef struct {
     gsl_rng *rng;
     uint64_t tag, issued, completed;
     const uint8_t *payload;
+    int64_t t0;             /* when the measured phase began */
 } uctx;
 
 static void fail(uctx *u, slot_t *s, int code, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
@@ -91,10 +92,15 @@ static struct io_uring_sqe *sqe_for(uctx *u, slot_t *s)
 
 static void finish(uctx *u, slot_t *s, int ok, int is_read)
 {
-    int64_t dt = now_ns() - s->t0;
+    int64_t t1 = now_ns(), dt = t1 - s->t0;
     if (ok) {
-        if (is_read) u->res->read_ns[u->res->nread++] = dt;
-        else u->res->write_ns[u->res->nwrite++] = dt;
+        if (is_read) {
+            u->res->read_end_ns[u->res->nread] = t1 - u->t0;
+            u->res->read_ns[u->res->nread++] = dt;
+        } else {
+            u->res->write_end_ns[u->res->nwrite] = t1 - u->t0;
+            u->res->write_ns[u->res->nwrite++] = dt;
+        }
     }
     if (s->fd >= 0) close(s->fd);
     if (s->pfd >= 0) close(s->pfd);
@@ -241,6 +247,7 @@ int chunkio_uring_run(chunkio_store *st, const chunkio_bench_opts *o, chunkio_be
         return SIM_ENOMEM;
     }
     int64_t t0 = now_ns(), last = t0;
+    u.t0 = t0;
     for (unsigned i = 0; i < o->concurrency; i++) {
         chunkio_ctx_init(&slots[i].c);
         slots[i].fd = slots[i].pfd = -1;

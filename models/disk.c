@@ -62,8 +62,11 @@
  *   A request that lands just behind the sweep waits for a whole round, one
  *   just ahead of it hardly at all: latencies spread from one transfer to
  *   about twice the mean. That is what this machine's virtual disk does
- *   with 1 MiB reads under mq-deadline; with the scheduler set to "none"
- *   the spread disappears (docs/calibration.md).
+ *   under mq-deadline when each 1 MiB read is cut into two requests (a
+ *   buffer in scattered 4 KiB pages) and the device holds about one of
+ *   them; with the scheduler set to "none" the spread disappears. chunkio's
+ *   reads are now one request each, all of them in the device, and fifo
+ *   fits them (docs/calibration.md, "One request per read").
  * With one at a time, B(n) of a curve counts every request in the transfer
  * stage, waiting or not (n is the same as under sharing), so throughput is
  * the same in all three orders and only the latency distribution differs

@@ -204,7 +204,8 @@ static void test_bench_and_calibrate(void)
         cJSON_Delete(j);
     }
     free(out), free(err);
-    /* --latencies: every operation's latency, reads then writes, one line each. */
+    /* --latencies: every operation's latency and end time, reads then writes,
+     * one line each; an operation ends after it began (end_ns >= latency_ns). */
     CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --chunk 4KiB --ops 30 --keys 4 --concurrency 2 "
                                  "--mix read:50,write:50 --latencies lat.csv"), 0);
     free(out), free(err);
@@ -213,13 +214,13 @@ static void test_bench_and_calibrate(void)
     char *csv = tests_read_file(lp, NULL);
     CHECK_TRUE(csv != NULL);
     if (csv) {
-        CHECK_TRUE(!strncmp(csv, "op,latency_ns\n", 14));
+        CHECK_TRUE(!strncmp(csv, "op,latency_ns,end_ns\n", 21));
         int lines = 0, bad = 0, seen_write = 0;
         for (char *l = strchr(csv, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
-            long long ns = -1;
+            long long ns = -1, end = -1;
             char op[8] = "";
             lines++;
-            if (sscanf(l + 1, "%5[a-z],%lld", op, &ns) != 2 || ns <= 0) bad++;
+            if (sscanf(l + 1, "%5[a-z],%lld,%lld", op, &ns, &end) != 3 || ns <= 0 || end < ns) bad++;
             else if (!strcmp(op, "write")) seen_write = 1;
             else if (strcmp(op, "read") || seen_write) bad++; /* reads come first */
         }
