@@ -170,8 +170,8 @@ static size_t rep_values(const side *s, const char *name, double *out)
     return m;
 }
 
-static void judge(reports_cmp_row *row, const reports_cmp_opts *o, int welch, const side *b, const side *c,
-                  double *va, double *vb)
+static void judge(reports_cmp_row *row, const reports_cmp_opts *o, const reports_cmp_result *r, const side *b,
+                  const side *c, double *va, double *vb)
 {
     row->tol = o->tolerance;
     int off = 0;
@@ -190,9 +190,15 @@ static void judge(reports_cmp_row *row, const reports_cmp_opts *o, int welch, co
     else row->change = (row->cand - row->base) / fabs(row->base);
     double gain = row->direction * row->change;   /* > 0: better */
     int sig = 1;
-    if (welch) {
+    if (r->welch) {
         size_t na = rep_values(b, row->name, va), nb = rep_values(c, row->name, vb);
         row->p = reports_welch_p(va, na, vb, nb);
+        sig = !isnan(row->p) && row->p < REPORTS_CMP_ALPHA;
+    } else if (r->predict) {
+        /* the single run as one more draw of the replicated side */
+        int base_has = b->nreps >= 2;
+        size_t n = rep_values(base_has ? b : c, row->name, va);
+        row->p = reports_prediction_p(va, n, base_has ? row->cand : row->base);
         sig = !isnan(row->p) && row->p < REPORTS_CMP_ALPHA;
     }
     if (gain < -row->tol && sig) row->verdict = REPORTS_REGRESSED;
@@ -236,6 +242,7 @@ int reports_compare(const char *base_dir, const char *cand_dir, const reports_cm
     r->base_reps = b.nreps;
     r->cand_reps = c.nreps;
     r->welch = b.nreps >= 2 && c.nreps >= 2;
+    r->predict = !r->welch && (b.nreps >= 2 || c.nreps >= 2);
     size_t most = b.nreps > c.nreps ? b.nreps : c.nreps;
     va = malloc((most + 1) * sizeof *va);
     vb = malloc((most + 1) * sizeof *vb);
@@ -256,7 +263,7 @@ int reports_compare(const char *base_dir, const char *cand_dir, const reports_cm
         }
         row->cand = cm->value;
         row->cand_ci = ci_of(c.summary, cm->name);
-        judge(row, o, r->welch, &b, &c, va, vb);
+        judge(row, o, r, &b, &c, va, vb);
     }
     for (size_t i = 0; i < c.m.n; i++) {
         const reports_metric *cm = &c.m.v[i];
@@ -333,8 +340,9 @@ static void fmt_p(char *buf, size_t len, double p)
 static const char *mode_line(const reports_cmp_result *r)
 {
     if (r->welch) return "replications on both sides: a change counts when it exceeds its tolerance AND Welch's t-test gives p < 0.05";
-    if (r->base_reps >= 2 || r->cand_reps >= 2)
-        return "replications on one side only: judged by tolerance alone (no significance test)";
+    if (r->predict)
+        return "replications on one side only: a change counts when it exceeds its tolerance AND the single run lies "
+               "outside the replications' 95% prediction interval (t-test, p < 0.05)";
     return "single runs: judged by tolerance alone (no significance test; run both with --reps R for one)";
 }
 
@@ -358,7 +366,7 @@ static int print_json(const reports_cmp_result *r, const char *bd, const char *c
         cJSON_AddStringToObject(s, "scenario", names[i]);
         cJSON_AddNumberToObject(s, "replications", (double)reps[i]);
     }
-    cJSON_AddStringToObject(root, "mode", r->welch ? "welch" : "tolerance");
+    cJSON_AddStringToObject(root, "mode", r->welch ? "welch" : r->predict ? "prediction" : "tolerance");
     cJSON_AddNumberToObject(root, "alpha", REPORTS_CMP_ALPHA);
     cJSON *arr = cJSON_AddArrayToObject(root, "metrics");
     for (size_t i = 0; arr && i < r->n; i++) {
@@ -440,7 +448,7 @@ int reports_cmp_print(const reports_cmp_result *r, const char *bd, const char *c
             r->improved, r->unchanged);
     if (r->other) fprintf(f, ", %zu not judged", r->other);
     fprintf(f, " (default tolerance %g%%%s)\n", r->tolerance * 100,
-            r->welch ? ", Welch p < 0.05" : ", tolerance only");
+            r->welch ? ", Welch p < 0.05" : r->predict ? ", prediction p < 0.05" : ", tolerance only");
     if (r->different) fprintf(f, "%swarning: the runs are of different scenarios (--allow-different)\n", md ? "\n" : "");
     if (r->base_partial || r->cand_partial)
         fprintf(f, "%swarning: the %s run%s stopped early (\"partial\": true); %s numbers cover only part of the "

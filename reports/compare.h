@@ -59,7 +59,8 @@ typedef struct reports_cmp_row {
 typedef struct reports_cmp_result {
     reports_cmp_row *rows; /* owned */
     size_t n;
-    int welch;             /* 1: replications on both sides, t-test used */
+    int welch;             /* 1: replications on both sides, Welch's t-test used */
+    int predict;           /* 1: replications on one side only, the single run tested against them */
     size_t base_reps, cand_reps;   /* replications found (0 = single run) */
     char base_scenario[256], cand_scenario[256];
     int different;         /* scenarios differ (only with allow_different) */

@@ -26,3 +26,10 @@ double reports_welch_p(const double *a, size_t na, const double *b, size_t nb)
     if (sim_welch_test(a, na, b, nb, &w) < 0) return NAN;
     return w.p;
 }
+
+double reports_prediction_p(const double *a, size_t na, double x)
+{
+    sim_welch w;
+    if (sim_prediction_test(a, na, x, &w) < 0) return NAN;
+    return w.p;
+}

@@ -24,4 +24,8 @@ double reports_ci_half(const double *x, size_t n, double conf);
  * degenerate: 1 if the means are equal, else 0. */
 double reports_welch_p(const double *a, size_t na, const double *b, size_t nb);
 
+/* p of sim_prediction_test (one value x against the sample a), or NaN when
+ * it cannot be computed (fewer than two values in a). */
+double reports_prediction_p(const double *a, size_t na, double x);
+
 #endif

@@ -63,3 +63,25 @@ int sim_welch_test(const double *a, size_t na, const double *b, size_t nb, sim_w
     out->p = p > 1.0 ? 1.0 : p;
     return 0;
 }
+
+int sim_prediction_test(const double *a, size_t na, double x, sim_welch *out)
+{
+    out->mean_a = out->diff = out->se = out->t = out->df = out->p = NAN;
+    out->mean_b = x;
+    if (!a || !all_finite(a, na) || !isfinite(x)) return SIM_EINVAL;
+    if (na > 0) out->mean_a = gsl_stats_mean(a, 1, na);
+    out->diff = x - out->mean_a;
+    if (na < 2) return SIM_EINVAL;
+    double var = gsl_stats_variance_m(a, 1, na, out->mean_a);
+    out->se = sqrt(var * (1.0 + 1.0 / (double)na));
+    if (!(out->se > 0.0)) {
+        out->t = out->diff == 0.0 ? 0.0 : copysign(INFINITY, out->diff);
+        out->p = out->diff == 0.0 ? 1.0 : 0.0;
+        return 0;
+    }
+    out->df = (double)(na - 1);
+    out->t = out->diff / out->se;
+    double p = 2.0 * gsl_cdf_tdist_Q(fabs(out->t), out->df);
+    out->p = p > 1.0 ? 1.0 : p;
+    return 0;
+}

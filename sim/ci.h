@@ -56,4 +56,14 @@ typedef struct sim_welch {
  * difference in mind: diff +- sim_t_critical(level, df) * se. Returns 0. */
 int sim_welch_test(const double *a, size_t na, const double *b, size_t nb, sim_welch *out);
 
+/* Is x a plausible new observation of what a samples? The prediction
+ * interval's test, for one run against replications:
+ * t = (x - mean_a) / (s_a sqrt(1 + 1 / n_a)) with n_a - 1 degrees of freedom,
+ * two-sided p. Fills out as sim_welch_test does (mean_b = x, diff = x -
+ * mean_a, se = s_a sqrt(1 + 1 / n_a)). Needs at least two values in a:
+ * otherwise, or for NULL or non-finite input, returns SIM_EINVAL with
+ * p = NaN. A constant sample (se = 0) gives p = 1 when x equals it and 0
+ * otherwise. Returns 0. */
+int sim_prediction_test(const double *a, size_t na, double x, sim_welch *out);
+
 #endif

@@ -173,6 +173,54 @@ static void test_welch_edge_cases(void)
     CHECK_TRUE(isnan(w.p));
 }
 
+/* One value against a sample. a = 1..5: mean 3, s^2 = 2.5; x = 7: se =
+ * sqrt(2.5 x 1.2) = sqrt(3), t = 4 / sqrt(3), df = 4. The t distribution with
+ * 4 degrees of freedom has a closed form: with u = t / sqrt(4 + t^2) (here
+ * 4 / sqrt(28)), P(T <= t) = 1/2 + (3/4) u (1 - u^2 / 3), so p = 2 (1 - that)
+ * = 0.0820861... Under the null (x and a from one normal) the test is exact:
+ * P(p < 0.05) = 0.05, so 2000 trials reject Binomial(2000, 0.05) times, sd
+ * 9.75; 3.29 sd either side is a 0.1% false alarm. */
+static void test_prediction_test(void)
+{
+    sim_welch w;
+    double a[] = { 1, 2, 3, 4, 5 };
+    CHECK_EQ_I64(sim_prediction_test(a, 5, 7.0, &w), 0);
+    double u = 4.0 / sqrt(28.0), p = 2.0 * (0.5 - 0.75 * u * (1.0 - u * u / 3.0));
+    CHECK_NEAR(w.mean_a, 3.0, 1e-12);
+    CHECK_NEAR(w.diff, 4.0, 1e-12);
+    CHECK_NEAR(w.se, sqrt(3.0), 1e-12);
+    CHECK_NEAR(w.df, 4.0, 1e-12);
+    CHECK_NEAR(w.p, p, 1e-9);
+    CHECK_EQ_I64(sim_prediction_test(a, 5, -1.0, &w), 0); /* the mirror image */
+    CHECK_NEAR(w.p, p, 1e-9);
+    CHECK_EQ_I64(sim_prediction_test(a, 5, 3.0, &w), 0);
+    CHECK_NEAR(w.p, 1.0, 1e-12);
+    double c[] = { 5, 5, 5 };
+    CHECK_EQ_I64(sim_prediction_test(c, 3, 5.0, &w), 0);
+    CHECK_TRUE(w.p == 1.0 && w.t == 0.0);
+    CHECK_EQ_I64(sim_prediction_test(c, 3, 6.0, &w), 0);
+    CHECK_TRUE(w.p == 0.0 && isinf(w.t) && w.t > 0);
+    CHECK_EQ_I64(sim_prediction_test(a, 1, 7.0, &w), SIM_EINVAL);
+    CHECK_TRUE(isnan(w.p) && w.mean_a == 1.0);
+    CHECK_EQ_I64(sim_prediction_test(NULL, 3, 7.0, &w), SIM_EINVAL);
+    CHECK_EQ_I64(sim_prediction_test(a, 5, NAN, &w), SIM_EINVAL);
+    CHECK_TRUE(isnan(w.p));
+
+    gsl_rng *r = sim_rng_stream(78, "prediction-null");
+    const int T = 2000;
+    int rej = 0;
+    for (int t = 0; t < T; t++) {
+        double s[6];
+        for (int i = 0; i < 6; i++) s[i] = 50.0 + gsl_ran_gaussian(r, 3.0);
+        sim_prediction_test(s, 6, 50.0 + gsl_ran_gaussian(r, 3.0), &w);
+        if (w.p < 0.05) rej++;
+    }
+    gsl_rng_free(r);
+    double sd = sqrt(T * 0.05 * 0.95);
+    CHECK_TRUE(fabs(rej - T * 0.05) <= 3.29 * sd);
+    if (fabs(rej - T * 0.05) > 3.29 * sd) printf("\n  prediction test rejected %d of %d under the null\n", rej, T);
+}
+
 /* Under the null hypothesis (equal means; here unequal variances and sizes,
  * Welch's case) the p-value is close to uniform, so P(p < 0.05) = 0.05. Over
  * T = 2000 trials the count is Binomial(T, 0.05): sd = sqrt(T 0.05 0.95) =
@@ -215,6 +263,7 @@ void test_ci_register(void)
         { "welch_published", test_welch_published },
         { "welch_edge_cases", test_welch_edge_cases },
         { "welch_null_size", test_welch_null_size },
+        { "prediction_test", test_prediction_test },
         { NULL, NULL },
     };
     tests_add_suite("ci", cases);

@@ -124,9 +124,30 @@ static void test_replicated(void)
     p99 = row(&r, "latency_ms.p99");
     CHECK_TRUE(p99 && p99->change > 0.05 && p99->p >= 0.05 && p99->verdict == REPORTS_UNCHANGED);
     reports_cmp_free(&r);
-    /* Replications on one side only: tolerance alone. */
+    /* Replications on one side only: the single run is tested as one more
+     * draw of the replicated side. base_reps' p99 is 177.4 +- 5.6 (sd over 6);
+     * slow's 216.48 is far outside: regressed, and the same pair the other way
+     * round improved. */
     CHECK_EQ_I64(run(RUNS "/base_reps", RUNS "/slow", NULL, &r, err), 0);
-    CHECK_TRUE(!r.welch);
+    CHECK_TRUE(!r.welch && r.predict);
+    p99 = row(&r, "latency_ms.p99");
+    CHECK_TRUE(p99 && p99->verdict == REPORTS_REGRESSED && p99->p < 0.01);
+    reports_cmp_free(&r);
+    CHECK_EQ_I64(run(RUNS "/slow", RUNS "/base_reps", NULL, &r, err), 0);
+    CHECK_TRUE(r.predict);
+    p99 = row(&r, "latency_ms.p99");
+    CHECK_TRUE(p99 && p99->verdict == REPORTS_IMPROVED && p99->p < 0.01);
+    reports_cmp_free(&r);
+    /* noisy_reps' p99 spreads from 160 to 250: slow's 216.48 is +8% on its
+     * mean, beyond the 5% tolerance, but well inside the spread. */
+    CHECK_EQ_I64(run(RUNS "/noisy_reps", RUNS "/slow", NULL, &r, err), 0);
+    CHECK_TRUE(r.predict);
+    p99 = row(&r, "latency_ms.p99");
+    CHECK_TRUE(p99 && p99->change > 0.05 && p99->p > 0.5 && p99->verdict == REPORTS_UNCHANGED);
+    reports_cmp_free(&r);
+    /* Single runs on both sides: tolerance alone, no p. */
+    CHECK_EQ_I64(run(RUNS "/base", RUNS "/slow", NULL, &r, err), 0);
+    CHECK_TRUE(!r.welch && !r.predict);
     p99 = row(&r, "latency_ms.p99");
     CHECK_TRUE(p99 && p99->verdict == REPORTS_REGRESSED && isnan(p99->p));
     reports_cmp_free(&r);
