@@ -413,15 +413,21 @@ int conf_read_dist(const conf_doc *doc, const cJSON *node, const char *jpath, co
                       conf_found(node, b, sizeof b));
         return SIM_EPARSE;
     }
+    /* Keys that start with '_' are comments, as everywhere in a scenario
+     * (`show` writes "_mean" and "_p99" beside a lognormal). */
     size_t nmem = 0;
-    for (const cJSON *m = node->child; m; m = m->next) nmem++;
+    const cJSON *m = NULL;
+    for (const cJSON *c = node->child; c; c = c->next) {
+        if (c->string[0] == '_') continue;
+        nmem++;
+        m = c;
+    }
     if (nmem != 1) {
         conf_error_at(errs, doc, node, jpath, "a distribution is an object with one key naming its family (const, "
                       "uniform, exp, normal, lognormal, gamma, weibull, pareto, bounded_pareto, empirical), found %zu keys",
                       nmem);
         return SIM_EPARSE;
     }
-    const cJSON *m = node->child;
     const char *fam = m->string;
     char *fp = subpath(jpath, fam);
     if (!fp) return SIM_ENOMEM;
@@ -672,8 +678,20 @@ cJSON *conf_dist_to_json(const sim_dist *d, conf_unit u)
     case SIM_DIST_EXP: return wrap("exp", value_json(d->a, u));
     case SIM_DIST_UNIFORM: return wrap("uniform", obj2("low", value_json(d->a, u), "high", value_json(d->b, u), NULL, NULL));
     case SIM_DIST_NORMAL: return wrap("normal", obj2("mean", value_json(d->a, u), "sd", value_json(d->b, u), NULL, NULL));
-    case SIM_DIST_LOGNORMAL:
-        return wrap("lognormal", obj2("mu", cJSON_CreateNumber(d->a), "sigma", cJSON_CreateNumber(d->b), NULL, NULL));
+    case SIM_DIST_LOGNORMAL: {
+        /* mu and sigma read back exactly; "_mean" and "_p99" (comments: the
+         * parser skips keys that start with '_') say what they mean, in the
+         * form a scenario usually gives them, rounded to whole ns or bytes. */
+        cJSON *o = wrap("lognormal", obj2("mu", cJSON_CreateNumber(d->a), "sigma", cJSON_CreateNumber(d->b), NULL,
+                                          NULL));
+        if (o && u != CONF_UNIT_NONE) {
+            double mean = exp(d->a + d->b * d->b / 2), p99 = exp(d->a + gsl_cdf_ugaussian_Pinv(0.99) * d->b);
+            cJSON *m = value_json(nearbyint(mean), u), *q = value_json(nearbyint(p99), u);
+            if (!m || !cJSON_AddItemToObject(o, "_mean", m)) cJSON_Delete(m);
+            if (!q || !cJSON_AddItemToObject(o, "_p99", q)) cJSON_Delete(q);
+        }
+        return o;
+    }
     case SIM_DIST_GAMMA:
         return wrap("gamma", obj2("shape", cJSON_CreateNumber(d->a), "scale", value_json(d->b, u), NULL, NULL));
     case SIM_DIST_WEIBULL:

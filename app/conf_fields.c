@@ -422,14 +422,42 @@ void conf_free_fields(const conf_field *fields, void *out)
 
 /* ---- rendering ---------------------------------------------------------- */
 
+/* v with the largest decimal prefix (k, M, G, T) that leaves it >= 1,
+ * followed by that prefix and unit, into buf ("%.10g": exact enough to read
+ * back). Returns the number of significant digits written (500 -> 1,
+ * 62.5 -> 3). */
+static int format_si(double v, const char *unit, char *buf, size_t len)
+{
+    static const char *const prefix[] = { "", "k", "M", "G", "T" };
+    int k = 0;
+    while (k < 4 && fabs(v) >= 1e3) {
+        v /= 1e3;
+        k++;
+    }
+    char num[40];
+    snprintf(num, sizeof num, "%.10g", v);
+    snprintf(buf, len, "%s%s%s", num, prefix[k], unit);
+    int first = -1, last = -1, i = 0;
+    for (const char *p = num; *p && *p != 'e'; p++) {
+        if (*p < '0' || *p > '9') continue;
+        if (*p != '0') {
+            if (first < 0) first = i;
+            last = i;
+        }
+        i++;
+    }
+    return first < 0 ? 1 : last - first + 1;
+}
+
+/* In bytes (B/s, kB/s, MB/s, ...) or bits (bit/s, kbit/s, ...), whichever
+ * says it in fewer digits, bytes on a tie: a disk's "2GB/s" comes back as
+ * 2GB/s and not 16Gbit/s, a link's "500Mbit/s" as 500Mbit/s and not
+ * 62.5MB/s. The parser reads both back (app/units.c). */
 const char *conf_format_bandwidth(double bps, char *buf, size_t len)
 {
-    double bits = bps * 8;
-    if (bits >= 1e12 && fmod(bits, 1e9) == 0) snprintf(buf, len, "%.10gTbit/s", bits / 1e12);
-    else if (bits >= 1e9) snprintf(buf, len, "%.10gGbit/s", bits / 1e9);
-    else if (bits >= 1e6) snprintf(buf, len, "%.10gMbit/s", bits / 1e6);
-    else if (bits >= 1e3) snprintf(buf, len, "%.10gkbit/s", bits / 1e3);
-    else snprintf(buf, len, "%.10gbit/s", bits);
+    char bits[64];
+    int digits_bits = format_si(bps * 8, "bit/s", bits, sizeof bits);
+    if (format_si(bps, "B/s", buf, len) > digits_bits) snprintf(buf, len, "%s", bits);
     return buf;
 }
 

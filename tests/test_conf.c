@@ -596,6 +596,7 @@ static void test_dist_forms(void)
     DIST_OK("{\"d\": {\"uniform\": {\"low\": \"1ms\", \"high\": \"3ms\"}}}", CONF_UNIT_TIME, SIM_DIST_UNIFORM, 1e6, 3e6);
     DIST_OK("{\"d\": {\"exp\": \"1ms\"}}", CONF_UNIT_TIME, SIM_DIST_EXP, 1e6, 0);
     DIST_OK("{\"d\": {\"exp\": {\"mean\": \"250us\"}}}", CONF_UNIT_TIME, SIM_DIST_EXP, 250e3, 0);
+    DIST_OK("{\"d\": {\"_why\": \"a comment\", \"exp\": \"1ms\", \"_mean\": \"1ms\"}}", CONF_UNIT_TIME, SIM_DIST_EXP, 1e6, 0);
     DIST_OK("{\"d\": {\"exp\": {\"rate\": \"2000/s\"}}}", CONF_UNIT_TIME, SIM_DIST_EXP, 5e5, 0);
     DIST_OK("{\"d\": {\"normal\": {\"mean\": \"5ms\", \"sd\": \"1ms\"}}}", CONF_UNIT_TIME, SIM_DIST_NORMAL, 5e6, 1e6);
     DIST_OK("{\"d\": {\"lognormal\": {\"mu\": 1.2, \"sigma\": 0.5}}}", CONF_UNIT_TIME, SIM_DIST_LOGNORMAL, 1.2, 0.5);
@@ -648,7 +649,10 @@ static void test_dist_forms(void)
           "{\"uniform\":{\"low\":\"1KiB\",\"high\":\"1MiB\"}}" },
         { "{\"d\": {\"weibull\": {\"shape\": 1.5, \"scale\": \"1ms\"}}}", CONF_UNIT_TIME,
           "{\"weibull\":{\"shape\":1.5,\"scale\":\"1ms\"}}" },
+        /* mu and sigma exact, the mean e^1.125 and p99 e^(1 + 2.326 x 0.5) as comments */
         { "{\"d\": {\"lognormal\": {\"mu\": 1, \"sigma\": 0.5}}}", CONF_UNIT_TIME,
+          "{\"lognormal\":{\"mu\":1,\"sigma\":0.5},\"_mean\":\"3ns\",\"_p99\":\"9ns\"}" },
+        { "{\"d\": {\"lognormal\": {\"mu\": 1, \"sigma\": 0.5}}}", CONF_UNIT_NONE,
           "{\"lognormal\":{\"mu\":1,\"sigma\":0.5}}" },
         { "{\"d\": {\"bounded_pareto\": {\"alpha\": 1.2, \"low\": \"1KiB\", \"high\": \"1GiB\"}}}", CONF_UNIT_BYTES,
           "{\"bounded_pareto\":{\"alpha\":1.2,\"low\":\"1KiB\",\"high\":\"1GiB\"}}" },
@@ -659,6 +663,25 @@ static void test_dist_forms(void)
         cJSON *j = conf_dist_to_json(&d, rt[i].u);
         char *t = cJSON_PrintUnformatted(j);
         CHECK_STR(t, rt[i].out);
+        free(t);
+        cJSON_Delete(j);
+        sim_dist_free(&d);
+    }
+    /* A lognormal given by mean and p99 shows them again beside mu and sigma,
+     * and what is shown reads back to the same distribution (the comments
+     * are skipped). */
+    if (!dist_of("{\"d\": {\"lognormal\": {\"mean\": \"2ms\", \"p99\": \"20ms\"}}}", CONF_UNIT_TIME, &d, NULL,
+                 __LINE__)) {
+        cJSON *j = conf_dist_to_json(&d, CONF_UNIT_TIME);
+        char *t = cJSON_PrintUnformatted(j);
+        CHECK_CONTAINS(t, "\"_mean\":\"2ms\",\"_p99\":\"20ms\"}");
+        char in[512];
+        snprintf(in, sizeof in, "{\"d\": %s}", t);
+        sim_dist back;
+        if (!dist_of(in, CONF_UNIT_TIME, &back, NULL, __LINE__)) {
+            CHECK_TRUE(back.kind == SIM_DIST_LOGNORMAL && back.a == d.a && back.b == d.b);
+            sim_dist_free(&back);
+        }
         free(t);
         cJSON_Delete(j);
         sim_dist_free(&d);
@@ -676,6 +699,9 @@ static void test_dist_errors(void)
              "{\"exp\": \"1ms\"}, found true\n");
     DIST_ERR("{\"d\": {}}", CONF_UNIT_TIME, "d.json:1:7: x.d: a distribution is an object with one key naming its family "
              "(const, uniform, exp, normal, lognormal, gamma, weibull, pareto, bounded_pareto, empirical), found 0 keys\n");
+    DIST_ERR("{\"d\": {\"_note\": 1}}", CONF_UNIT_TIME, "d.json:1:7: x.d: a distribution is an object with one key naming "
+             "its family (const, uniform, exp, normal, lognormal, gamma, weibull, pareto, bounded_pareto, empirical), found "
+             "0 keys\n");
     DIST_ERR("{\"d\": {\"expo\": \"1ms\"}}", CONF_UNIT_TIME, "d.json:1:8: x.d.expo: unknown distribution (did you mean \"exp\"?)\n");
     DIST_ERR("{\"d\": {\"exp\": \"0ms\"}}", CONF_UNIT_TIME, "d.json:1:15: x.d.exp: the mean must be greater than 0\n");
     DIST_ERR("{\"d\": {\"exp\": {\"mean\": \"1ms\", \"rate\": \"5/s\"}}}", CONF_UNIT_TIME,

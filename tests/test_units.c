@@ -110,6 +110,21 @@ static void test_bandwidth_rate_percent(void)
     CHECK_EQ_I64(conf_parse_bandwidth("1Gbit", &v), SIM_EPARSE);
     CHECK_EQ_I64(conf_parse_bandwidth("", &v), SIM_EPARSE);
 
+    /* Formatting (what `show` prints): bytes or bits, whichever needs fewer
+     * significant digits, bytes on a tie; and it reads back to the same value. */
+    static const struct { double bps; const char *text; } fmt[] = {
+        { 2e9, "2GB/s" },          { 1.25e9, "10Gbit/s" },  { 62.5e6, "500Mbit/s" },
+        { 0, "0B/s" },             { 1.25e14, "1000Tbit/s" }, { 1e15, "1000TB/s" },
+        { 1073741824.0, "1.073741824GB/s" }, { 3, "3B/s" }, { 0.125, "1bit/s" },
+        { 312.5, "2.5kbit/s" },
+    };
+    for (size_t i = 0; i < sizeof fmt / sizeof fmt[0]; i++) {
+        char buf[64];
+        CHECK_STR(conf_format_bandwidth(fmt[i].bps, buf, sizeof buf), fmt[i].text);
+        CHECK_EQ_I64(conf_parse_bandwidth(buf, &v), 0);
+        CHECK_NEAR(v, fmt[i].bps, fmt[i].bps * 1e-12);
+    }
+
     CHECK_EQ_I64(conf_parse_rate("2000/s", &v), 0);
     CHECK_NEAR(v, 2000, 1e-9);
     CHECK_EQ_I64(conf_parse_rate("5/ms", &v), 0);
