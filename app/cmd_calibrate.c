@@ -2,6 +2,7 @@
  * the chunk store at concurrency 1 and write service-time distributions a
  * scenario can use ({"empirical": "calib/NAME.json"}). */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 static const char usage_text[] =
     "usage: cdnsim calibrate --dir D[,D...] --out calib/NAME.json [--sizes 64KiB,1MiB] [--ops N]\n"
     "                        [--buffered] [--keys K] [--only read|write] [--primary read-1MiB] [--seed S]\n"
+    "                        [--curve 2,4,8,16,32]\n"
     "\n"
     "Measures whole-chunk reads and durable writes with the chunk store (cdnsim chunkio)\n"
     "at concurrency 1, for each chunk size, and fits each series: lognormal by maximum\n"
@@ -29,6 +31,13 @@ static const char usage_text[] =
     "series next to it, OUT without .json plus .OP-SIZE.json. Each file is usable as\n"
     "{\"empirical\": \"calib/NAME.json\"} in a scenario; times are in ns.\n"
     "\n"
+    "With --curve, the reads of each size are also measured at each of those\n"
+    "concurrencies, and their throughput (reads/s x chunk size) becomes the disk's\n"
+    "bandwidth_curve, with the point at 1 from the concurrency-1 series: the read\n"
+    "series' file gets it as \"_curve\", and a disk to paste into a scenario is\n"
+    "printed (access, bandwidth_curve, transfer_order fifo: docs/calibration.md; the\n"
+    "file is named as --out names it, and a scenario reads it from its own directory).\n"
+    "\n"
     "options:\n"
     "  --dir D[,D...]   store directories on the disk to measure (created if missing)\n"
     "  --out FILE       where to write (its directory must exist)\n"
@@ -39,10 +48,14 @@ static const char usage_text[] =
     "  --only OP        measure only reads or only writes (default both)\n"
     "  --primary S      the series written as OUT's top-level quantiles, named OP-SIZE\n"
     "                   like read-1MiB (default: the reads at the largest size)\n"
-    "  --seed S         seed of the key order and payload bytes (default 1)\n"
+    "  --seed S         seed of the key order and payload bytes (default 1; the curve's\n"
+    "                   runs use S + 1, other draws than the series they extend)\n"
+    "  --curve LIST     read concurrencies to measure the bandwidth curve at, increasing,\n"
+    "                   2 to 4096, at most 16 of them (reads only)\n"
     "exit codes: 0 ok, 1 measurement or write failed, 2 bad arguments\n";
 
 #define MAX_SIZES 8
+#define MAX_CURVE 16
 
 static int bad(const char *fmt, const char *a)
 {
@@ -70,6 +83,45 @@ static int write_json(const char *path, cJSON *j)
     return ok ? 0 : -1;
 }
 
+/* The bandwidth curve of one read series: bo (the series' bench options,
+ * concurrency 1) run again at each concurrency of curve[], with seed + 1.
+ * Each point is [C, reads/s x chunk size], the first [1, lone_rps x size];
+ * they go into the series' JSON j as "_curve", and a disk using them is
+ * printed. Returns 0, or the bench's error (reported on stderr). */
+static int measure_curve(chunkio_store *st, const chunkio_bench_opts *bo, double lone_rps, const unsigned *curve,
+                         unsigned ncurve, cJSON *j, const char *name, const char *path)
+{
+    cJSON *pts = cJSON_CreateArray();
+    cJSON_AddItemToObject(j, "_curve", pts);
+    double size = (double)bo->chunk;
+    cJSON *p = cJSON_CreateArray();
+    cJSON_AddItemToArray(p, cJSON_CreateNumber(1));
+    cJSON_AddItemToArray(p, cJSON_CreateNumber(round(lone_rps * size)));
+    cJSON_AddItemToArray(pts, p);
+    for (unsigned k = 0; k < ncurve; k++) {
+        chunkio_bench_opts co = *bo;
+        co.concurrency = curve[k];
+        co.seed = bo->seed + 1;
+        chunkio_bench_result r;
+        int rc = chunkio_bench_run(st, &co, &r);
+        double rps = rc == 0 && r.elapsed_s > 0 ? (double)r.nread / r.elapsed_s : 0;
+        if (rc) fprintf(stderr, "cdnsim calibrate: %s at concurrency %u: %s\n", name, curve[k], r.err);
+        chunkio_bench_result_free(&r);
+        if (rc) return rc;
+        printf("%-14s curve: %u in flight, %.0f reads/s, %.1f MB/s\n", name, curve[k], rps, rps * size / 1e6);
+        p = cJSON_CreateArray();
+        cJSON_AddItemToArray(p, cJSON_CreateNumber(curve[k]));
+        cJSON_AddItemToArray(p, cJSON_CreateNumber(round(rps * size)));
+        cJSON_AddItemToArray(pts, p);
+    }
+    char *c = cJSON_PrintUnformatted(pts);
+    printf("%-14s disk: {\"kind\": \"disk\", \"access\": {\"empirical\": \"%s\"}, \"bandwidth_curve\": %s, "
+           "\"transfer_order\": \"fifo\"}\n", name, path, c ? c : "[]");
+    free(c);
+    fflush(stdout);
+    return 0;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
     const char *dirs[CHUNKIO_MAX_DIRS];
@@ -79,6 +131,7 @@ int cmd_calibrate(int argc, char **argv)
     uint64_t sizes[MAX_SIZES] = { 64u << 10, 1u << 20 };
     unsigned nsizes = 2;
     uint64_t ops = 1000, seed = 1, keys = 64;
+    unsigned curve[MAX_CURVE], ncurve = 0;
     int direct = 1, ex = -1, only = -1; /* -1 both, 0 reads, 1 writes */
     for (int i = 1; i < argc && ex < 0; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -125,6 +178,22 @@ int cmd_calibrate(int argc, char **argv)
             else if (o[2] == 's') seed = x;
             else keys = x;
             i++;
+        } else if (!strcmp(o, "--curve") && v) {
+            /* like --sizes: every item a whole number, none empty */
+            size_t vl = strlen(v);
+            if (!*v || *v == ',' || v[vl - 1] == ',' || strstr(v, ",,"))
+                ex = bad("--curve has an empty item: '%s'", v);
+            for (const char *t = v; ex < 0 && *t;) {
+                errno = 0;
+                unsigned long long x = strtoull(t, &end, 10);
+                if (errno || end == t || (*end && *end != ',') || *t == '-' || x < 2 || x > 4096 || ncurve == MAX_CURVE ||
+                    (ncurve && x <= curve[ncurve - 1]))
+                    ex = bad("--curve needs up to 16 increasing concurrencies from 2 to 4096, like 2,4,8,16,32; got '%s'",
+                             v);
+                else curve[ncurve++] = (unsigned)x;
+                t = *end ? end + 1 : end;
+            }
+            i++;
         } else if (!strcmp(o, "--only") && v) {
             if (!strcmp(v, "read")) only = 0;
             else if (!strcmp(v, "write")) only = 1;
@@ -133,7 +202,7 @@ int cmd_calibrate(int argc, char **argv)
         } else if (!strcmp(o, "--buffered")) {
             direct = 0;
         } else if (!strcmp(o, "--dir") || !strcmp(o, "--out") || !strcmp(o, "--sizes") || !strcmp(o, "--primary") ||
-                   !strcmp(o, "--only")) {
+                   !strcmp(o, "--only") || !strcmp(o, "--curve")) {
             ex = bad("%s needs a value", o);
         } else {
             ex = bad("unknown argument '%s'", o);
@@ -141,6 +210,7 @@ int cmd_calibrate(int argc, char **argv)
     }
     if (ex < 0 && ndirs == 0) ex = bad("--dir is required%s", "");
     if (ex < 0 && !out) ex = bad("--out is required%s", "");
+    if (ex < 0 && ncurve && only == 1) ex = bad("--curve measures reads: it cannot go with --only write%s", "");
     /* Everything that can be refused is refused before the measurement (which
      * takes minutes at the default --ops), not after it: the --primary series
      * must be one that will be measured, and OUT's directory must be writable. */
@@ -234,6 +304,7 @@ int cmd_calibrate(int argc, char **argv)
             chunkio_fit f;
             int64_t *v = op == 0 ? r.read_ns : r.write_ns;
             size_t n = op == 0 ? r.nread : r.nwrite;
+            double lone_rps = r.elapsed_s > 0 ? (double)n / r.elapsed_s : 0;
             rc = chunkio_fit_samples(v, n, &f);
             chunkio_bench_result_free(&r);
             if (rc) {
@@ -244,11 +315,18 @@ int cmd_calibrate(int argc, char **argv)
                    f.p99 / 1e3, f.p999 / 1e3, f.mu, f.sigma, f.ks_lognormal, f.ks_empirical, f.ks_crit05);
             fflush(stdout);
             cJSON *j = chunkio_fit_to_json(&f);
-            /* The per-series file, next to OUT. */
             char path[4096];
             size_t ol = strlen(out);
             int base = (int)(ol > 5 && !strcmp(out + ol - 5, ".json") ? ol - 5 : ol);
             snprintf(path, sizeof path, "%.*s.%s.json", base, out, name);
+            if (op == 0 && ncurve) {
+                rc = measure_curve(&st, &bo, lone_rps, curve, ncurve, j, name, path);
+                if (rc) {
+                    cJSON_Delete(j);
+                    break;
+                }
+            }
+            /* The per-series file, next to OUT. */
             if (write_json(path, j) != 0) {
                 fprintf(stderr, "cdnsim calibrate: %s: cannot write: %s\n", path, strerror(errno));
                 rc = SIM_EIO;

@@ -77,6 +77,15 @@ static void test_help_and_usage_errors(void)
         { "calibrate --dir s --out x.json --sizes 1MiB,2parsecs", "--sizes" },
         { "calibrate --dir s --out x.json --ops 1", "--ops" },
         { "calibrate --dir s --out x.json --only both", "--only is read or write" },
+        { "calibrate --dir s --out x.json --curve 1,4", "--curve needs up to 16 increasing concurrencies" },
+        { "calibrate --dir s --out x.json --curve 4,2", "--curve needs" },
+        { "calibrate --dir s --out x.json --curve 2,x", "--curve needs" },
+        { "calibrate --dir s --out x.json --curve 2,,4", "--curve has an empty item" },
+        { "calibrate --dir s --out x.json --curve 2,4,", "--curve has an empty item" },
+        { "calibrate --dir s --out x.json --curve 5000", "--curve needs" },
+        { "calibrate --dir s --out x.json --curve 2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18", "--curve needs" },
+        { "calibrate --dir s --out x.json --curve 2 --only write", "cannot go with --only write" },
+        { "calibrate --dir s --out x.json --curve", "--curve needs a value" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = run(&out, &err, "%s", bad[i].args);
@@ -208,6 +217,11 @@ static void test_bench_and_calibrate(void)
      * one line each; an operation ends after it began (end_ns >= latency_ns). */
     CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --chunk 4KiB --ops 30 --keys 4 --concurrency 2 "
                                  "--mix read:50,write:50 --latencies lat.csv"), 0);
+    /* elapsed_s is when the last operation ended (printed to 1 ms) */
+    cJSON *bj = cJSON_Parse(out);
+    double elapsed = bj ? cJSON_GetObjectItem(bj, "elapsed_s")->valuedouble : -1;
+    cJSON_Delete(bj);
+    long long last_end = 0;
     free(out), free(err);
     char lp[4200];
     snprintf(lp, sizeof lp, "%s/lat.csv", dir);
@@ -221,11 +235,13 @@ static void test_bench_and_calibrate(void)
             char op[8] = "";
             lines++;
             if (sscanf(l + 1, "%5[a-z],%lld,%lld", op, &ns, &end) != 3 || ns <= 0 || end < ns) bad++;
+            if (end > last_end) last_end = end;
             else if (!strcmp(op, "write")) seen_write = 1;
             else if (strcmp(op, "read") || seen_write) bad++; /* reads come first */
         }
         CHECK_EQ_I64(lines, 30);
         CHECK_EQ_I64(bad, 0);
+        CHECK_NEAR(elapsed, (double)last_end / 1e9, 0.0005 + 1e-9);
     }
     free(csv);
     CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --chunk 4KiB --ops 5 --keys 4 --latencies no/such/dir/l.csv"), 1);
@@ -281,6 +297,40 @@ static void test_bench_and_calibrate(void)
         "  {\"id\": \"d2\", \"kind\": \"disk\", \"region\": \"r\", \"access\": {\"empirical\": \"c.write-4KiB.json\"}}]}\n"), 0);
     CHECK_EQ_I64(run(&out, &err, "validate s.json"), 0);
     free(out), free(err);
+    /* --curve: the reads again at 2 and 4 in flight; the curve goes into the
+     * read series' file and a disk using it is printed, which a scenario takes. */
+    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out k.json --sizes 4KiB --ops 30 --keys 4 --only read --curve 2,4"),
+                 0);
+    CHECK_CONTAINS(out, "curve: 4 in flight");
+    CHECK_CONTAINS(out, "disk: {\"kind\": \"disk\", \"access\": {\"empirical\": \"k.read-4KiB.json\"}, "
+                        "\"bandwidth_curve\": [[1,");
+    free(out), free(err);
+    snprintf(p, sizeof p, "%s/k.read-4KiB.json", dir);
+    text = tests_read_file(p, NULL);
+    j = text ? cJSON_Parse(text) : NULL;
+    cJSON *curve = j ? cJSON_GetObjectItem(j, "_curve") : NULL;
+    CHECK_EQ_I64(cJSON_GetArraySize(curve), 3);
+    for (int k = 0; k < cJSON_GetArraySize(curve); k++) {
+        cJSON *pt = cJSON_GetArrayItem(curve, k);
+        CHECK_NEAR(cJSON_GetArrayItem(pt, 0)->valuedouble, k == 0 ? 1 : 2 * k, 0);
+        CHECK_TRUE(cJSON_GetArrayItem(pt, 1)->valuedouble > 0);
+    }
+    char *pts = curve ? cJSON_PrintUnformatted(curve) : NULL;
+    snprintf(p, sizeof p, "%s/s2.json", dir);
+    char scen[2048];
+    snprintf(scen, sizeof scen,
+             "{\"name\": \"calib-curve\", \"duration\": \"1s\", \"regions\": {\"r\": {}},\n"
+             " \"components\": [\n"
+             "  {\"id\": \"c\", \"kind\": \"client\", \"region\": \"r\", \"mode\": \"closed\", \"to\": \"dn\"},\n"
+             "  {\"id\": \"dn\", \"kind\": \"datanode\", \"region\": \"r\", \"disks\": \"d\"},\n"
+             "  {\"id\": \"d\", \"kind\": \"disk\", \"region\": \"r\", \"access\": {\"empirical\": \"k.read-4KiB.json\"},\n"
+             "   \"bandwidth_curve\": %s, \"transfer_order\": \"fifo\"}]}\n", pts ? pts : "null");
+    CHECK_EQ_I64(tests_write_file(p, scen), 0);
+    CHECK_EQ_I64(run(&out, &err, "validate s2.json"), 0);
+    free(out), free(err);
+    free(pts);
+    cJSON_Delete(j);
+    free(text);
     CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out w.json --sizes 4KiB --ops 30 --only write"), 0);
     CHECK_TRUE(strstr(out, "write-4KiB") && !strstr(out, "read-4KiB"));
     free(out), free(err);
