@@ -32,7 +32,13 @@ the I/O scheduler to completion). Prints one JSON line:
   completion the last read begun before the next burst's first completion
   was sent (how long the threads take to send the next reads), and
   taken_us: the same for the last read that still made it into the next
-  burst (about when the device took its next batch).
+  burst (about when the device took its next batch);
+- wake_us: the median over bursts of taken_us minus the time the first
+  read after the burst was sent (how long the device took to start a round
+  once a read reached it); round_us_per_read: the median over bursts of the
+  time from taking a batch to the next burst, over the reads in that burst;
+  resend_gap_us: the median time between two reads sent after one burst.
+  calib/rounds_sketch.py takes the three as its model's parameters.
 
 Needs root and debugfs (it mounts /sys/kernel/debug if it is not mounted).
 The tag counts come from /sys/kernel/debug/block/DEVICE/hctx0/{tags,sched_tags},
@@ -63,6 +69,22 @@ def busy(dev, which):
 def shares(counts):
     n = sum(counts.values()) or 1
     return {str(k): round(v / n, 3) for k, v in sorted(counts.items())}
+
+
+def rounds_params(firsts, ends, first_sent, last_taken, sent):
+    """wake_us, round_us_per_read and resend_gap_us (see the docstring)."""
+    wake, per_read, resend = [], [], []
+    for k, taken in last_taken.items():
+        if k in first_sent and k + 2 <= len(firsts) - 1:
+            wake.append(taken - first_sent[k])
+            n = bisect.bisect_left(ends, firsts[k + 2]) - bisect.bisect_left(ends, firsts[k + 1])
+            if n > 0:
+                per_read.append((firsts[k + 1] - firsts[k] - taken) / n)
+    for v in sent.values():
+        v.sort()
+        resend += [b - a for a, b in zip(v, v[1:])]
+    med = lambda v: round(statistics.median(v) / 1e3, 1) if v else 0
+    return {"wake_us": med(wake), "round_us_per_read": med(per_read), "resend_gap_us": med(resend)}
 
 
 def main(argv):
@@ -121,6 +143,7 @@ def main(argv):
     firsts = [ends[0]] + [ends[i + 1] for i, g in enumerate(gaps) if g > cut]
     late, on_time = [], []
     last_sent, last_taken = {}, {}  # burst k -> latest start after firsts[k]
+    first_sent, sent = {}, {}       # burst k -> earliest start after firsts[k], all of them
     for s, e in spans:
         lo = bisect.bisect_right(firsts, s)
         hi = bisect.bisect_right(firsts, e) - 1  # index of this read's own burst
@@ -128,6 +151,8 @@ def main(argv):
         k = lo - 1  # the burst whose first completion came last before s
         if k >= 0:
             last_sent[k] = max(last_sent.get(k, 0), s - firsts[k])
+            first_sent[k] = min(first_sent.get(k, s - firsts[k]), s - firsts[k])
+            sent.setdefault(k, []).append(s)
             if hi == k + 1:
                 last_taken[k] = max(last_taken.get(k, 0), s - firsts[k])
     print(json.dumps({
@@ -149,6 +174,7 @@ def main(argv):
         "on_time_mean_us": round(statistics.fmean(on_time) / 1e3, 1) if on_time else 0,
         "resend_us": round(statistics.median(last_sent.values()) / 1e3, 1) if last_sent else 0,
         "taken_us": round(statistics.median(last_taken.values()) / 1e3, 1) if last_taken else 0,
+        **rounds_params(firsts, ends, first_sent, last_taken, sent),
     }))
 
 
