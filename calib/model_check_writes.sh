@@ -31,10 +31,14 @@
 # measurements already in WORKDIR (params, mix32.json, cal*.json,
 # bench.jsonl) are simulated again: to re-check a changed model against the
 # same measurements.
+# ORDER in the environment (default shared) is the disk's transfer_order for
+# every simulation (docs/calibration.md: fifo fits reads alone); with another
+# order than shared, write_weight stays 1 and "weighted" is "journal".
 # Run it under `nice -n -20` (root) so that other builds delay the measuring
 # threads less; the disk and its journal are shared all the same.
 set -eu
 BIN=$1 STORE=$2 WORK=$3 CH=$4 OPS=${5:-1000}
+ORDER=${ORDER:-shared}
 SIZE=1MiB
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,9 +68,11 @@ common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT
       --set components.disk.channels="$CH" --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
       --set "components.disk.write={\"empirical\": \"cal.write-$SIZE.json\"}" \
       --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
-      --set "components.bench.mix=$2" --set components.disk.journal=\"$3\" --set components.disk.write_weight="$4" >/dev/null
+      --set "components.bench.mix=$2" --set components.disk.journal=\"$3\" --set components.disk.write_weight="$4" \
+      --set "components.disk.transfer_order=\"$ORDER\"" >/dev/null
 }
 weights="4 2 1.5 1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
+[ "$ORDER" = shared ] || weights=1 # a weight shares bandwidth: one at a time, there is nothing to share
 for w in $weights; do
   common 32 '{"GET": "70%", "PUT": "30%"}' "${jus}us" $w "$WORK/fit-$w"
 done
@@ -96,13 +102,13 @@ for mix in w r; do
   done
 done
 done
-python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" <<'PY'
+python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" <<'PY'
 import json, sys
-work, ch, bw, load, jus, ww = sys.argv[1:7]
+work, ch, bw, load, jus, ww, order = sys.argv[1:8]
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
 print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} channels, "
       f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s; journal {jus} us (models journal, weighted) or none "
-      f"(plain); write_weight {ww} (weighted) or 1; load average {load}")
+      f"(plain); write_weight {ww} (weighted) or 1; transfer_order {order}; load average {load}")
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
 for model, mix, tag in ((mo, mi, t) for mo in ("plain", "journal", "weighted") for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
