@@ -15,6 +15,9 @@ static const conf_field dns_fields[] = {
       "ids (or groups) of the targets, usually CDN edges in several regions", 0, 0, NULL, NULL },
     { "resolve", CONF_DIST_TIME, offsetof(dns_conf, resolve), "\"0\"",
       "time to resolve the name, per request (0: cached)", 0, 0, NULL, NULL },
+    { "ttl", CONF_DURATION, offsetof(dns_conf, ttl), "\"0\"",
+      "how long clients keep an answer: a request is routed by the targets' health up to ttl ago (uniform), so "
+      "traffic leaves a dead target over one TTL (0: every request sees the current health)", 0, 0, NULL, NULL },
     { "health_check", CONF_JSON, offsetof(dns_conf, health_check), "null",
       "probe the targets and stop sending users to dead ones: {interval, timeout, fall, rise}", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
@@ -24,6 +27,9 @@ typedef struct dns_state {
     component **t;
     size_t n;
     bool *up;
+    bool *prev_up;         /* each target's state before its latest change */
+    sim_time_t *changed_at; /* when that change happened (0: never changed) */
+    gsl_rng *ttl_rng;      /* "<id>/ttl": the age of each request's answer */
     int *cand;     /* scratch: distinct regions of up targets */
     size_t *pick;  /* scratch: positions of targets in the chosen region */
     bool has_hc;   /* health checks (issue 5) */
@@ -61,20 +67,36 @@ static int dns_link(component *c, conf_errors *errs)
     int rc = comp_resolve(c, "to", true, &s->t, &s->n, errs);
     if (rc != 0) return rc;
     s->up = malloc(s->n * sizeof *s->up);
+    s->prev_up = malloc(s->n * sizeof *s->prev_up);
+    s->changed_at = calloc(s->n, sizeof *s->changed_at);
     s->cand = malloc(s->n * sizeof *s->cand);
     s->pick = malloc(s->n * sizeof *s->pick);
-    if (!s->up || !s->cand || !s->pick) return SIM_ENOMEM;
-    for (size_t i = 0; i < s->n; i++) s->up[i] = true;
+    if (!s->up || !s->prev_up || !s->changed_at || !s->cand || !s->pick) return SIM_ENOMEM;
+    for (size_t i = 0; i < s->n; i++) s->up[i] = s->prev_up[i] = true;
+    dns_conf *cf = c->conf;
+    if (cf->ttl > 0 && !(s->ttl_rng = comp_stream(c, "ttl"))) return SIM_ENOMEM;
     if (s->has_hc && prober_link(&s->pr, s->t, s->n, dns_health_change) != 0) return SIM_ENOMEM;
     return 0;
 }
 
+/* Was target i up at time t? Its current state, or the one before its
+ * latest change if t is earlier than that change. */
+static bool up_at(const dns_state *s, size_t i, sim_time_t t)
+{
+    return t >= s->changed_at[i] ? s->up[i] : s->prev_up[i];
+}
+
 int dns_route(const component *c, int region, uint64_t object)
+{
+    return dns_route_at(c, region, object, c->env->eng->now);
+}
+
+int dns_route_at(const component *c, int region, uint64_t object, sim_time_t as_of)
 {
     dns_state *s = c->state;
     size_t nc = 0;
     for (size_t i = 0; i < s->n; i++) {
-        if (!s->up[i]) continue;
+        if (!up_at(s, i, as_of)) continue;
         bool seen = false;
         for (size_t k = 0; k < nc; k++)
             if (s->cand[k] == s->t[i]->region) seen = true;
@@ -84,7 +106,7 @@ int dns_route(const component *c, int region, uint64_t object)
     int best = s->cand[c->env->net ? net_nearest(c->env->net, region, s->cand, nc) : 0];
     size_t np = 0;
     for (size_t i = 0; i < s->n; i++)
-        if (s->up[i] && s->t[i]->region == best) s->pick[np++] = i;
+        if (up_at(s, i, as_of) && s->t[i]->region == best) s->pick[np++] = i;
     return (int)s->pick[sim_mix64(object ^ 0x5bd1e995u) % np];
 }
 
@@ -97,7 +119,10 @@ component *dns_target(const component *c, int region, uint64_t object)
 void dns_set_up(component *c, size_t i, bool up)
 {
     dns_state *s = c->state;
-    if (i < s->n) s->up[i] = up;
+    if (i >= s->n || s->up[i] == up) return;
+    s->prev_up[i] = s->up[i];
+    s->up[i] = up;
+    s->changed_at[i] = c->env->eng->now;
 }
 
 static void ev_resolved(sim_engine *eng, sim_event *ev)
@@ -106,7 +131,13 @@ static void ev_resolved(sim_engine *eng, sim_event *ev)
     component *c = ev->target;
     dns_state *s = c->state;
     request *r = ev->arg;
-    int i = dns_route(c, r->region, r->object);
+    dns_conf *cf = c->conf;
+    sim_time_t now = c->env->eng->now, as_of = now;
+    if (s->ttl_rng) { /* the answer this request's client got, up to ttl ago */
+        sim_time_t age = (sim_time_t)(gsl_rng_uniform(s->ttl_rng) * (double)cf->ttl);
+        as_of = age < now ? now - age : 0;
+    }
+    int i = dns_route_at(c, r->region, r->object, as_of);
     if (i < 0) {
         /* nothing to send to: the name does not resolve */
         r->status = REQ_FAILED;
@@ -139,6 +170,9 @@ static void dns_free(component *c)
     dns_state *s = c->state;
     free(s->t);
     free(s->up);
+    free(s->prev_up);
+    free(s->changed_at);
+    if (s->ttl_rng) gsl_rng_free(s->ttl_rng);
     free(s->cand);
     if (s->has_hc) prober_free(&s->pr);
     free(s->pick);

@@ -204,6 +204,64 @@ static void test_edge_hit_miss_path(void)
     model_env_free(&t);
 }
 
+/* DNS with a TTL of 10 s: region a's edge is marked down at 1 s. A request
+ * is routed by the health as it was a uniform age in [0, 10 s) ago, so at
+ * time 1 + u it still goes to edge-a with probability 1 - u / 10. Poisson
+ * arrivals at 2000/s make the count in a window a sum of independent
+ * Bernoullis: in [1 s, 2 s) the mean of 1 - u/10 is 0.95, in [5 s, 6 s) 0.55,
+ * and from 11 s on 0. The fraction's sd is at most sqrt(0.25 / 2000) =
+ * 0.011; the checks allow 4 sd. Then edge-a is back at 20 s: in [20 s, 21 s)
+ * 5% of the requests return to it. */
+static void test_dns_ttl(void)
+{
+    model_env t;
+    tenv_init(&t);
+    client_conf cc = model_env_client("dns", 1, 1, 1000);
+    cc.mode = CLIENT_OPEN;
+    cc.rate = 2000;
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
+    dns_conf dc;
+    memset(&dc, 0, sizeof dc);
+    dc.to = model_env_list(2, "edge-b", "edge-a");
+    sim_dist_const(&dc.resolve, 0);
+    dc.ttl = 10 * SIM_S;
+    component *dns = model_env_add(&t, &dns_kind, "dns", 0, &dc);
+    server_conf sc[2];
+    component *edge[2];
+    for (int i = 0; i < 2; i++) {
+        sc[i] = model_env_server(100e3, 1000);
+        edge[i] = model_env_add(&t, &server_kind, i ? "edge-b" : "edge-a", i, &sc[i]);
+    }
+    CHECK_EQ_I64(model_env_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_run(&t.eng, SIM_S);
+    CHECK_EQ_U64(edge[1]->requests, 0);
+    dns_set_up(dns, 1, false); /* edge-a, at 1 s */
+    CHECK_EQ_I64(dns_route_at(dns, 0, 1, t.eng.now), 0);     /* now: edge-b */
+    CHECK_EQ_I64(dns_route_at(dns, 0, 1, t.eng.now - 1), 1); /* just before: edge-a */
+    static const struct { double from, to, p; } win[] = {
+        { 1, 2, 0.95 }, { 2, 5, 0.0 }, { 5, 6, 0.55 }, { 6, 11, 0.0 }, { 11, 12, 0.0 },
+    };
+    for (size_t w = 0; w < sizeof win / sizeof win[0]; w++) {
+        uint64_t a0 = edge[0]->requests, b0 = edge[1]->requests;
+        sim_run(&t.eng, (sim_time_t)(win[w].to * SIM_S));
+        double a = (double)(edge[0]->requests - a0), b = (double)(edge[1]->requests - b0);
+        if (win[w].to - win[w].from != 1) continue; /* only the 1 s windows are checked */
+        double frac = a / (a + b), sd = sqrt(0.25 / (a + b));
+        if (fabs(frac - win[w].p) > 4 * sd) printf("\n  window %g-%g s: %.4f to edge-a, expected %.2f\n", win[w].from,
+                                                    win[w].to, frac, win[w].p);
+        CHECK_TRUE(fabs(frac - win[w].p) <= 4 * sd);
+        CHECK_TRUE(a + b > 1800 && a + b < 2200);
+    }
+    sim_run(&t.eng, 20 * SIM_S);
+    dns_set_up(dns, 1, true); /* edge-a back, at 20 s */
+    uint64_t a0 = edge[0]->requests, b0 = edge[1]->requests;
+    sim_run(&t.eng, 21 * SIM_S);
+    double a = (double)(edge[0]->requests - a0), b = (double)(edge[1]->requests - b0);
+    CHECK_TRUE(fabs(a / (a + b) - 0.05) <= 4 * sqrt(0.25 / (a + b)));
+    model_env_free(&t);
+}
+
 /* gateway -> metadata then datanode -> disk; errors from a full queue come
  * back as rejected. */
 static void test_gateway_two_steps(void)
@@ -452,6 +510,7 @@ void test_models_register(void)
         { "lb_round_robin", test_lb_round_robin },
         { "lb_least_connections", test_lb_least_connections },
         { "edge_hit_miss_path", test_edge_hit_miss_path },
+        { "dns_ttl", test_dns_ttl },
         { "gateway_two_steps", test_gateway_two_steps },
         { "registry", test_registry },
         { "object_size_stable", test_object_size_stable },
