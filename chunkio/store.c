@@ -59,16 +59,17 @@ int chunkio_errno_code(int e)
     }
 }
 
-/* A buffer of HUGE bytes or more starts on a 2 MiB boundary and asks for
- * transparent huge pages (madvise: Debian's default THP mode serves only the
- * regions that ask). Why: an O_DIRECT read is cut into device requests of at
- * most max_segments physically contiguous pieces. In 4 KiB pages scattered by
- * chance, a 1 MiB chunk's read (257 pages with its header) was measured as
- * one request in some bench processes and two in others on a virtio disk
- * (max_segments 254), and throughput at 4 in flight moved between 1,243 and
- * 2,145 reads/s with it (docs/calibration.md). In a huge page the whole read
- * is one piece. Smaller buffers (up to 1 MiB) keep 4 KiB pages: 64 KiB reads
- * never come near the limit. If THP is off the advice is ignored. */
+/* A buffer of CHUNKIO_HUGE bytes or more starts on a 2 MiB boundary and asks
+ * for transparent huge pages (the THP mode "madvise", this machine's, serves
+ * only the regions that ask; under "always" the advice changes nothing, and
+ * with THP off it is ignored). Why: an O_DIRECT read is cut into device
+ * requests of at most max_segments physically contiguous pieces. In 4 KiB
+ * pages scattered by chance, a 1 MiB chunk's read (257 pages with its
+ * header) was measured as one request in some threads and two in others on
+ * a virtio disk (max_segments 254), and throughput at 4 in flight moved
+ * between 1,243 and 2,145 reads/s with it (docs/calibration.md). In a huge
+ * page the whole read is one piece. Smaller buffers (up to 1 MiB) keep 4 KiB
+ * pages: 64 KiB reads never come near the limit. */
 #define CHUNKIO_HUGE ((size_t)2 << 20)
 
 int chunkio_ctx_reserve(chunkio_ctx *c, size_t need)
