@@ -70,8 +70,10 @@
  * With one at a time, B(n) of a curve counts every request in the transfer
  * stage, waiting or not (n is the same as under sharing), so throughput is
  * the same in all three orders and only the latency distribution differs
- * (work-conserving). The waiting transfers are found by a linear scan, like
- * the earliest end under sharing: the queue is the disk's concurrency.
+ * (work-conserving). The waiting transfers are kept in a ring in arrival
+ * order: fifo takes from its front in O(1); the elevator finds its next one
+ * by a linear scan, like the earliest end under sharing (the queue is the
+ * disk's concurrency).
  *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer of weight 1 has received since an arbitrary origin, growing
@@ -177,8 +179,8 @@ typedef struct disk_state {
     /* transfer_order fifo or elevator (order != DISK_ORDER_SHARED): at most
      * one transfer in x, the others waiting in p */
     int order;               /* disk_order */
-    pend *p;
-    size_t np, pcap;
+    pend *p;                 /* a ring: entry i (0 = oldest) is p[(pfirst + i) & (pcap - 1)] */
+    size_t np, pcap, pfirst; /* pcap is 0 or a power of two */
     size_t ndev;             /* requests the device holds: the one in x and those taken */
     size_t device_queue;     /* the most it holds (>= 1) */
     uint64_t arrivals, takes;
@@ -420,31 +422,41 @@ static bool xfer_add(component *c, request *r, double bytes)
     return true;
 }
 
+/* Entry i of the ring of waiting transfers (0: the oldest still there). */
+static pend *pend_at(const disk_state *s, size_t i)
+{
+    return &s->p[(s->pfirst + i) & (s->pcap - 1)];
+}
+
 /* Fills the device (one at a time): takes waiting transfers into it, in
  * arrival order (fifo) or by the elevator, while it holds fewer than
- * device_queue. */
+ * device_queue. Under fifo the ring holds the taken transfers first, then
+ * the others, each in arrival order, so the next to take is entry ndev. */
 static void fill_device(disk_state *s)
 {
+    if (s->order == DISK_ORDER_FIFO) {
+        while (s->ndev < s->device_queue && s->ndev < s->np) {
+            pend_at(s, s->ndev)->taken = ++s->takes;
+            s->ndev++;
+        }
+        return;
+    }
     while (s->ndev < s->device_queue) {
         size_t best = s->np;
         for (size_t i = 0; i < s->np; i++) {
-            const pend *e = &s->p[i];
+            const pend *e = pend_at(s, i);
             if (e->taken) continue;
             if (best == s->np) {
                 best = i;
                 continue;
             }
-            const pend *b = &s->p[best];
-            if (s->order == DISK_ORDER_FIFO) {
-                if (e->arrived < b->arrived) best = i;
-            } else {
-                /* ahead of the head (>= head) beats behind it, then the lower position */
-                bool ea = e->pos >= s->head, ba = b->pos >= s->head;
-                if (ea != ba ? ea : e->pos < b->pos) best = i;
-            }
+            const pend *b = pend_at(s, best);
+            /* ahead of the head (>= head) beats behind it, then the lower position */
+            bool ea = e->pos >= s->head, ba = b->pos >= s->head;
+            if (ea != ba ? ea : e->pos < b->pos) best = i;
         }
         if (best == s->np) return;
-        pend *e = &s->p[best];
+        pend *e = pend_at(s, best);
         e->taken = ++s->takes;
         s->ndev++;
         s->head = e->pos;
@@ -457,11 +469,21 @@ static void next_transfer(component *c, disk_state *s)
 {
     while (s->n == 0) {
         size_t best = s->np;
-        for (size_t i = 0; i < s->np; i++)
-            if (s->p[i].taken && (best == s->np || s->p[i].taken < s->p[best].taken)) best = i;
+        if (s->order == DISK_ORDER_FIFO) { /* the first taken is the oldest */
+            if (s->ndev > 0) best = 0;
+        } else {
+            for (size_t i = 0; i < s->np; i++)
+                if (pend_at(s, i)->taken && (best == s->np || pend_at(s, i)->taken < pend_at(s, best)->taken)) best = i;
+        }
         if (best == s->np) return;
-        pend e = s->p[best];
-        s->p[best] = s->p[--s->np];
+        pend e = *pend_at(s, best);
+        if (best == 0) { /* the oldest: the ring keeps its order */
+            s->pfirst = (s->pfirst + 1) & (s->pcap - 1);
+            s->np--;
+        } else {
+            *pend_at(s, best) = *pend_at(s, s->np - 1);
+            s->np--;
+        }
         if (!xfer_add(c, e.r, e.bytes)) { /* r failed: the device no longer holds it */
             s->ndev--;
             fill_device(s);
@@ -476,19 +498,22 @@ static bool xfer_start(component *c, request *r, double bytes)
     disk_state *s = c->state;
     if (s->order == DISK_ORDER_SHARED) return xfer_add(c, r, bytes);
     if (s->ncurve > 0) advance(c, s); /* under a curve the speed changes with np */
-    if (s->np == s->pcap) {
+    if (s->np == s->pcap) { /* grow the ring, its entries in order from 0 */
         size_t cap = s->pcap ? 2 * s->pcap : 16;
-        pend *np = realloc(s->p, cap * sizeof *np);
+        pend *np = malloc(cap * sizeof *np);
         if (!np) {
             r->status = REQ_FAILED;
             comp_respond(c, r, 0);
             return false;
         }
+        for (size_t i = 0; i < s->np; i++) np[i] = *pend_at(s, i);
+        free(s->p);
         s->p = np;
         s->pcap = cap;
+        s->pfirst = 0;
     }
     double pos = s->pos_rng ? gsl_rng_uniform(s->pos_rng) : 0;
-    s->p[s->np++] = (pend){ r, bytes, pos, ++s->arrivals, 0 };
+    *pend_at(s, s->np++) = (pend){ r, bytes, pos, ++s->arrivals, 0 };
     fill_device(s);
     if (s->n == 0) next_transfer(c, s);
     else if (s->ncurve > 0) reschedule(c, s); /* without a curve the transfer's end has not moved */
@@ -599,7 +624,8 @@ static void disk_crash(component *c)
     size_t np = s->np;
     s->np = s->ndev = 0;
     s->head = 0;
-    for (size_t i = 0; i < np; i++) comp_drop(c, s->p[i].r);
+    for (size_t i = 0; i < np; i++) comp_drop(c, pend_at(s, i)->r);
+    s->pfirst = 0;
 }
 
 static void disk_set_slow(component *c, double factor)
