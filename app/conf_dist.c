@@ -685,8 +685,8 @@ cJSON *conf_dist_to_json(const sim_dist *d, conf_unit u)
         cJSON *o = wrap("lognormal", obj2("mu", cJSON_CreateNumber(d->a), "sigma", cJSON_CreateNumber(d->b), NULL,
                                           NULL));
         if (o && u != CONF_UNIT_NONE) {
-            double mean = exp(d->a + d->b * d->b / 2), p99 = exp(d->a + gsl_cdf_ugaussian_Pinv(0.99) * d->b);
-            cJSON *m = value_json(nearbyint(mean), u), *q = value_json(nearbyint(p99), u);
+            cJSON *m = value_json(nearbyint(sim_dist_mean(d)), u);
+            cJSON *q = value_json(nearbyint(sim_dist_quantile(d, 0.99)), u);
             if (!m || !cJSON_AddItemToObject(o, "_mean", m)) cJSON_Delete(m);
             if (!q || !cJSON_AddItemToObject(o, "_p99", q)) cJSON_Delete(q);
         }

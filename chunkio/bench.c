@@ -152,7 +152,17 @@ static int run_phase(shared_t *sh, int preload)
         }
     }
     for (unsigned i = 0; i < started; i++) pthread_join(th[i], NULL);
-    if (!preload) sh->res->elapsed_s = (double)(now_ns() - t0) / 1e9;
+    if (!preload) {
+        /* The phase ended when its last operation did, not when the loop
+         * above next looked (every 20 ms: most of a short run). */
+        const chunkio_bench_result *r = sh->res;
+        int64_t last = 0;
+        for (uint64_t i = 0, n = atomic_load(&sh->nread); i < n; i++)
+            if (r->read_end_ns[i] > last) last = r->read_end_ns[i];
+        for (uint64_t i = 0, n = atomic_load(&sh->nwrite); i < n; i++)
+            if (r->write_end_ns[i] > last) last = r->write_end_ns[i];
+        sh->res->elapsed_s = (double)(last > 0 ? last : now_ns() - t0) / 1e9;
+    }
     free(th);
     free(ws);
     return started == nt ? 0 : SIM_ENOMEM;
@@ -199,15 +209,6 @@ int chunkio_bench_run(chunkio_store *st, const chunkio_bench_opts *o0, chunkio_b
             res->nread = atomic_load(&sh.nread);
             res->nwrite = atomic_load(&sh.nwrite);
             res->errors = atomic_load(&sh.errors);
-            /* The phase ended when its last operation did: run_phase only
-             * looks every 20 ms, which in a short run (30 reads of 4 KiB take
-             * a few ms) would be most of the time measured. */
-            int64_t last = 0;
-            for (uint64_t i = 0; i < res->nread; i++)
-                if (res->read_end_ns[i] > last) last = res->read_end_ns[i];
-            for (uint64_t i = 0; i < res->nwrite; i++)
-                if (res->write_end_ns[i] > last) last = res->write_end_ns[i];
-            if (last > 0) res->elapsed_s = (double)last / 1e9;
         }
     }
     if (rc == 0 && res->errors) rc = SIM_EIO;

@@ -46,8 +46,9 @@
  * requests), and n requests in service progress together at B(n) / B(1)
  * times a lone one's speed. `channels` then limits nothing (the curve says
  * how the device scales); `journal` cannot be combined with a curve. B(n)
- * changes only when a transfer starts or ends, where the virtual clock is
- * already brought up to date: a short scan per transfer event.
+ * changes only when a request enters or leaves the transfer stage, and the
+ * virtual clock is brought up to date just before: a short scan of the
+ * curve's points each time.
  *
  * `transfer_order` changes who gets the bandwidth, not how much there is:
  * - "shared" (the default): every transfer in progress an equal share, as
@@ -278,6 +279,18 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
     return 0;
 }
 
+/* The disk's station (channels and queue) with conf sc; a conf without a
+ * channel is reported at the component. */
+static int init_station(component *c, disk_state *s, const station_conf *sc, conf_errors *errs)
+{
+    int rc = station_init(&s->st, c->env->eng, sc, c->rng, disk_access_done, c);
+    if (rc == SIM_EINVAL) {
+        conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one channel");
+        return SIM_EPARSE;
+    }
+    return rc;
+}
+
 static int disk_create(component *c, conf_errors *errs)
 {
     disk_conf *cf = c->conf;
@@ -300,12 +313,8 @@ static int disk_create(component *c, conf_errors *errs)
         station_conf sc = cf->base.st;
         sc.per_byte_ns = 0;
         sim_dist_const(&sc.service, 0);
-        rc = station_init(&s->st, c->env->eng, &sc, c->rng, disk_access_done, c);
+        rc = init_station(c, s, &sc, errs);
         sim_dist_free(&sc.service);
-        if (rc == SIM_EINVAL) {
-            conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one channel");
-            return SIM_EPARSE;
-        }
         if (rc != 0) return rc;
         c->st = &s->st;
         return setup_order(c, s, errs);
@@ -319,11 +328,7 @@ static int disk_create(component *c, conf_errors *errs)
     } else {
         cf->base.st.per_byte_ns = station_ns_per_byte(cf->base.bandwidth);
     }
-    rc = station_init(&s->st, c->env->eng, &cf->base.st, c->rng, disk_access_done, c);
-    if (rc == SIM_EINVAL) {
-        conf_error_at(errs, c->env->doc, c->node, c->jpath, "expected at least one channel");
-        return SIM_EPARSE;
-    }
+    rc = init_station(c, s, &cf->base.st, errs);
     if (rc != 0) return rc;
     /* PUTs draw their time from `write`, everything else from `access`. */
     s->st.op_service[REQ_PUT] = &cf->write;

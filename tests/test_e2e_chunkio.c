@@ -219,7 +219,8 @@ static void test_bench_and_calibrate(void)
                                  "--mix read:50,write:50 --latencies lat.csv"), 0);
     /* elapsed_s is when the last operation ended (printed to 1 ms) */
     cJSON *bj = cJSON_Parse(out);
-    double elapsed = bj ? cJSON_GetObjectItem(bj, "elapsed_s")->valuedouble : -1;
+    const cJSON *el = bj ? cJSON_GetObjectItem(bj, "elapsed_s") : NULL;
+    double elapsed = cJSON_IsNumber(el) ? el->valuedouble : -1;
     cJSON_Delete(bj);
     long long last_end = 0;
     free(out), free(err);
