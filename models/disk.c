@@ -19,15 +19,31 @@
  * Writes (PUT) draw their time from `write` instead of `access`. With
  * `journal` J, the part of a durable write that the filesystem serialises
  * (its commits) is modelled, which caps this machine's durable writes at
- * 700-950 per second whatever the concurrency (docs/calibration.md); J is
- * taken out of the drawn time, so a lone write is unchanged (unless the draw
- * is shorter than J: nothing is negative):
+ * 700-1200 per second whatever the concurrency (docs/calibration.md). J is
+ * a constant or a distribution drawn for each write from the disk's
+ * "journal" stream (what `cdnsim calibrate --journal` measures: the times
+ * between durable-write completions at saturation, whose spread is what
+ * gives writes their tail). Its mean is taken out of the drawn `write`
+ * time, so a lone write is unchanged on average (unless the draw is
+ * shorter than the mean: nothing is negative):
  * - with shared_bandwidth, a write holds a channel for max(0, write - J),
  *   then passes a gate one write at a time (FIFO), transferring J x B bytes
  *   in the shared bandwidth: alone it takes J, and it competes with the
  *   reads in progress like one more transfer. This is what fitted the 70/30
  *   mix: writes wait for each other, reads are slowed by one write at most;
  * - without, a write ends by holding a one-server FIFO station for J.
+ *
+ * Slow spells (`spell_every`, `spell_length`, `spell_factor` F): the disk
+ * alternates between its normal speed and spells in which everything it
+ * does - channel times drawn from then on, the shared bandwidth, the
+ * journal - takes F times as long; the time to the next spell and a
+ * spell's length are drawn from the disk's "spells" stream. This machine's
+ * disk has them: about once a second, durable writes take twice as long for
+ * 5 to 50 ms (`cdnsim calibrate --spells` finds them in the lone writes).
+ * Those spells, not the journal's spread, are where queued writes get
+ * their p99 (docs/calibration.md, "Slow spells"). Faults' `slow` multiplies
+ * with a spell's factor; a transfer in progress keeps what it received at
+ * the old speed.
  *
  * `write_weight` w makes the sharing weighted: a write's transfer gets w
  * shares of B for a read's 1 (below 1 reads go first, above 1 writes).
@@ -116,10 +132,18 @@ static const conf_field disk_fields[] = {
     { "write_weight", CONF_DOUBLE, offsetof(disk_conf, write_weight), "1",
       "with shared_bandwidth: a write's share of the bandwidth relative to a read's 1 (below 1, reads go "
       "first; above 1, writes)", 0.001, 1000, NULL, NULL },
-    { "journal", CONF_DURATION, offsetof(disk_conf, journal), "\"0s\"",
+    { "journal", CONF_DIST_TIME, offsetof(disk_conf, journal), "\"0s\"",
       "time of the serialised part of a write (its commits), one write at a time: caps the disk at "
-      "1 / journal writes/s; taken out of `write`, so a lone write is unchanged (0: off)", 0, 0, NULL,
-      NULL },
+      "1 / mean journal writes/s; its mean is taken out of `write`, so a lone write is unchanged on average "
+      "(0: off); a distribution such as `cdnsim calibrate --journal` measures", 0, 0, NULL, NULL },
+    { "spell_every", CONF_DIST_TIME, offsetof(disk_conf, spell_every), "\"0s\"",
+      "time from the end of one slow spell to the start of the next, e.g. {\"exp\": \"600ms\"} (0: no spells)",
+      0, 0, NULL, NULL },
+    { "spell_length", CONF_DIST_TIME, offsetof(disk_conf, spell_length), "\"0s\"",
+      "how long a slow spell lasts, e.g. {\"exp\": \"15ms\"}", 0, 0, NULL, NULL },
+    { "spell_factor", CONF_DOUBLE, offsetof(disk_conf, spell_factor), "1",
+      "during a spell every part of the disk (channels, transfers, journal) takes this many times as long",
+      1, 1000, NULL, NULL },
     { "bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, base.bandwidth), "\"2GB/s\"",
       "transfer rate of one channel: adds size / bandwidth (ignored with shared_bandwidth)", 0, 0, NULL, NULL },
     { "shared_bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, shared_bw), "\"0B/s\"",
@@ -162,6 +186,8 @@ typedef struct disk_state {
     bool has_journal;        /* the journal station (without shared_bandwidth) */
     bool gate;               /* with shared_bandwidth: one write at a time in the shared transfer */
     double gate_bytes;       /* journal x shared_bandwidth: what a write transfers through the gate */
+    const sim_dist *jdist;   /* the journal's time when it is drawn per write, else NULL (constant) */
+    gsl_rng *journal_rng;    /* "<id>/journal": the journal's draws */
     bool gate_busy;
     request *gq_head, *gq_tail; /* writes waiting for the gate (linked through qnext) */
     double ns_per_byte;      /* of the shared bandwidth; 0: sharing off */
@@ -171,6 +197,13 @@ typedef struct disk_state {
     double wsum;             /* total weight of the transfers in progress */
     double write_w;          /* write_weight */
     sim_time_t vt;           /* when v was last advanced */
+    double slowness;         /* the factor in effect since vt: c->slow (faults) x spell */
+    double spell;            /* spell_factor during a slow spell, else 1 */
+    bool spell_in;           /* a spell is in progress */
+    gsl_rng *spell_rng;      /* "<id>/spells": when spells begin and how long they last */
+    sim_time_t spell_began;  /* start of the spell in progress */
+    sim_time_t spell_ns;     /* time spent in spells (ended ones, since the last reset) */
+    uint64_t spells;         /* spells begun since the last reset */
     sim_event_ref ev;        /* the earliest transfer end */
     uint64_t transfers;      /* completed since the last reset */
     /* bandwidth_curve, parsed: ncurve points, n increasing; 0: B is fixed */
@@ -279,6 +312,30 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
     return 0;
 }
 
+/* The slow spells: on when spell_every has a mean above 0, and then
+ * spell_length must have one too; spell_length or spell_factor without
+ * spell_every is refused (it would do nothing). Opens the "spells" stream. */
+static int read_spells(component *c, disk_state *s, conf_errors *errs)
+{
+    disk_conf *cf = c->conf;
+    double every = sim_dist_mean(&cf->spell_every), len = sim_dist_mean(&cf->spell_length);
+    const char *field = NULL, *why = NULL;
+    if (every > 0 && !(len > 0)) field = "spell_length", why = "spell_every needs a spell_length above 0";
+    else if (!(every > 0) && (len > 0 || (cf->spell_factor > 0 && cf->spell_factor != 1)))
+        field = len > 0 ? "spell_length" : "spell_factor", why = "a spell needs spell_every (the time between spells)";
+    else if (!isfinite(every) || !isfinite(len)) field = "spell_every", why = "spells need a finite mean time and length";
+    if (why) {
+        char jp[512];
+        snprintf(jp, sizeof jp, "%s.%s", c->jpath, field);
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(c->node, field);
+        conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "%s", why);
+        return SIM_EPARSE;
+    }
+    if (every > 0 && !(s->spell_rng = comp_stream(c, "spells"))) return SIM_ENOMEM;
+    if (cf->spell_factor <= 0) cf->spell_factor = 1; /* a conf filled in by a program may leave it 0 */
+    return 0;
+}
+
 /* The disk's station (channels and queue) with conf sc; a conf without a
  * channel is reported at the component. */
 static int init_station(component *c, disk_state *s, const station_conf *sc, conf_errors *errs)
@@ -297,10 +354,13 @@ static int disk_create(component *c, conf_errors *errs)
     disk_state *s = calloc(1, sizeof *s);
     if (!s) return SIM_ENOMEM;
     c->state = s;
-    int rc = read_curve(c, s, errs);
+    s->slowness = s->spell = 1.0;
+    int rc = read_spells(c, s, errs);
+    if (rc != 0) return rc;
+    rc = read_curve(c, s, errs);
     if (rc != 0) return rc;
     if (s->ncurve > 0) {
-        if (cf->journal > 0) {
+        if (sim_dist_mean(&cf->journal) > 0) {
             char jp[512];
             snprintf(jp, sizeof jp, "%s.journal", c->jpath);
             conf_error_at(errs, c->env->doc, c->node, jp, "journal cannot be combined with bandwidth_curve (use 0)");
@@ -332,22 +392,32 @@ static int disk_create(component *c, conf_errors *errs)
     if (rc != 0) return rc;
     /* PUTs draw their time from `write`, everything else from `access`. */
     s->st.op_service[REQ_PUT] = &cf->write;
-    if (cf->journal > 0 && s->ns_per_byte > 0) {
-        /* a write holds a channel for max(0, write - J), then passes the
-         * gate: it transfers J x B bytes, alone through the gate, sharing
-         * B with the reads in progress by its weight */
+    double jmean = sim_dist_mean(&cf->journal);
+    if (!isfinite(jmean)) {
+        char jp[512];
+        snprintf(jp, sizeof jp, "%s.journal", c->jpath);
+        const cJSON *at = cJSON_GetObjectItemCaseSensitive(c->node, "journal");
+        conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "journal needs a finite mean (it caps the disk at "
+                      "1 / mean writes/s)");
+        return SIM_EPARSE;
+    }
+    if (jmean > 0 && !(s->journal_rng = comp_stream(c, "journal"))) return SIM_ENOMEM;
+    if (jmean > 0 && s->ns_per_byte > 0) {
+        /* a write holds a channel for max(0, write - mean J), then passes
+         * the gate: it transfers J x B bytes (J drawn for each write, or
+         * the constant), alone through the gate, sharing B with the reads
+         * in progress by its weight */
         s->gate = true;
-        s->gate_bytes = (double)cf->journal / s->ns_per_byte;
+        s->gate_bytes = jmean / s->ns_per_byte;
+        if (cf->journal.kind != SIM_DIST_CONST) s->jdist = &cf->journal;
         s->st.op_no_per_byte[REQ_PUT] = true;
-        s->st.op_shift_ns[REQ_PUT] = -(double)cf->journal;
-    } else if (cf->journal > 0) {
-        station_conf jc = { .servers = 1, .queue_limit = -1 };
-        sim_dist_const(&jc.service, (double)cf->journal);
-        rc = station_init(&s->journal, c->env->eng, &jc, c->rng, disk_journal_done, c);
+        s->st.op_shift_ns[REQ_PUT] = -jmean;
+    } else if (jmean > 0) {
+        station_conf jc = { .servers = 1, .queue_limit = -1, .service = cf->journal };
+        rc = station_init(&s->journal, c->env->eng, &jc, s->journal_rng, disk_journal_done, c);
         s->has_journal = true; /* freeable even when the init failed */
-        sim_dist_free(&jc.service);
         if (rc != 0) return rc;
-        s->st.op_shift_ns[REQ_PUT] = -(double)cf->journal;
+        s->st.op_shift_ns[REQ_PUT] = -jmean;
     }
     c->st = &s->st;
     return setup_order(c, s, errs);
@@ -365,7 +435,7 @@ static double cur_ns_per_byte(const disk_state *s)
 static void advance(component *c, disk_state *s)
 {
     sim_time_t now = c->env->eng->now;
-    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (cur_ns_per_byte(s) * c->slow * s->wsum);
+    if (s->n > 0 && now > s->vt) s->v += (double)(now - s->vt) / (cur_ns_per_byte(s) * s->slowness * s->wsum);
     s->vt = now;
 }
 
@@ -384,7 +454,7 @@ static void reschedule(component *c, disk_state *s)
     s->ev = (sim_event_ref){ 0 };
     if (s->n == 0) return;
     double left = s->x[earliest(s)].end - s->v;
-    double ns = left > 0 ? ceil(left * cur_ns_per_byte(s) * c->slow * s->wsum) : 0;
+    double ns = left > 0 ? ceil(left * cur_ns_per_byte(s) * s->slowness * s->wsum) : 0;
     s->ev = sim_schedule(eng, sim_time_from_ns(ns), disk_xfer_end, c, NULL, 0);
 }
 
@@ -534,7 +604,12 @@ static void gate_next(component *c)
         s->gq_head = r->qnext;
         if (!s->gq_head) s->gq_tail = NULL;
         r->qnext = NULL;
-        s->gate_busy = xfer_start(c, r, s->gate_bytes);
+        double bytes = s->gate_bytes;
+        if (s->jdist) {
+            double t = sim_dist_sample(s->jdist, s->journal_rng);
+            bytes = t > 0 ? t / s->ns_per_byte : 0;
+        }
+        s->gate_busy = xfer_start(c, r, bytes);
     }
 }
 
@@ -633,20 +708,67 @@ static void disk_crash(component *c)
     s->pfirst = 0;
 }
 
+/* Puts the disk at the speed of c->slow (faults) times the spell's factor:
+ * services that start from now on take that much longer, and transfers in
+ * progress keep what they received at the old speed (s->slowness, which
+ * the clock is brought up to now with first) and get the rest at the new
+ * one. */
+static void apply_slowness(component *c, disk_state *s)
+{
+    double f = c->slow * s->spell;
+    station_set_slow(&s->st, f);
+    if (s->has_journal) station_set_slow(&s->journal, f);
+    if (s->ns_per_byte > 0) advance(c, s);
+    s->slowness = f;
+    if (s->ns_per_byte > 0) reschedule(c, s);
+}
+
+/* comp_set_slow has set c->slow and the station's factor (without the
+ * spell's) before calling this. */
 static void disk_set_slow(component *c, double factor)
 {
-    /* Transfers in progress keep what they received; the rest goes at the
-     * new speed (c->slow is already the new factor when this runs, so the
-     * clock is brought up to now at the old one first). */
+    (void)factor;
+    apply_slowness(c, c->state);
+}
+
+/* A spell begins or ends; the next change is scheduled from the disk's
+ * "spells" stream: the spell's length, or the time until the next one. */
+static void disk_spell(sim_engine *eng, sim_event *ev)
+{
+    component *c = ev->target;
     disk_state *s = c->state;
-    if (s->has_journal) station_set_slow(&s->journal, factor);
-    if (s->ns_per_byte > 0) reschedule(c, s);
+    disk_conf *cf = c->conf;
+    bool begin = !s->spell_in;
+    if (begin) {
+        s->spells++;
+        s->spell_began = eng->now;
+    } else {
+        s->spell_ns += eng->now - s->spell_began;
+    }
+    s->spell_in = begin;
+    s->spell = begin ? cf->spell_factor : 1.0;
+    apply_slowness(c, s);
+    sim_time_t next = sim_dist_sample_time(begin ? &cf->spell_length : &cf->spell_every, s->spell_rng);
+    sim_schedule(eng, next, disk_spell, c, NULL, 0); /* out of events: the disk stays as it is */
+}
+
+static int disk_start(component *c)
+{
+    disk_state *s = c->state;
+    disk_conf *cf = c->conf;
+    if (!s->spell_rng) return 0;
+    sim_event_ref r = sim_schedule(c->env->eng, sim_dist_sample_time(&cf->spell_every, s->spell_rng), disk_spell, c,
+                                   NULL, 0);
+    return r.ev ? 0 : SIM_ENOMEM;
 }
 
 static void disk_reset_stats(component *c)
 {
     disk_state *s = c->state;
     s->transfers = 0;
+    s->spells = s->spell_in ? 1 : 0;
+    s->spell_ns = 0;
+    if (s->spell_in) s->spell_began = c->env->eng->now;
     if (s->has_journal) station_reset_stats(&s->journal);
 }
 
@@ -660,6 +782,11 @@ static void disk_report(component *c, cJSON *o)
         comp_json_num(o, "journal_utilization", station_utilization(&s->journal), "%.6f");
         comp_json_latency(o, "journal_wait_ms", &s->journal.wait);
     }
+    if (s->spell_rng) {
+        sim_time_t in = s->spell_ns + (s->spell_in ? c->env->eng->now - s->spell_began : 0);
+        comp_json_num(o, "spells", (double)s->spells, "%.0f");
+        comp_json_num(o, "spell_s", (double)in / 1e9, "%.6f");
+    }
 }
 
 static void disk_free(component *c)
@@ -671,12 +798,15 @@ static void disk_free(component *c)
     free(s->x);
     free(s->p);
     if (s->pos_rng) gsl_rng_free(s->pos_rng);
+    if (s->journal_rng) gsl_rng_free(s->journal_rng);
+    if (s->spell_rng) gsl_rng_free(s->spell_rng);
     free(s);
     c->state = NULL;
 }
 
 static const comp_ops disk_ops = {
     .create = disk_create,
+    .start = disk_start,
     .on_request = disk_on_request,
     .on_response = disk_on_response,
     .report = disk_report,

@@ -7,14 +7,17 @@
  * bandwidth (processor sharing): see models/disk.c and docs/calibration.md.
  * A PUT draws its access time from `write` instead of `access` (a durable
  * write: data, fdatasync, metadata commit), everything else is the same.
- * With `journal` J > 0 the part of a durable write that the filesystem
- * serialises (its commits) takes J, one write at a time, which caps a disk
- * at 1 / J writes per second whatever its parallelism: with
+ * With `journal` J > 0 (a time, or a distribution whose mean is J) the part
+ * of a durable write that the filesystem serialises (its commits) takes J,
+ * one write at a time, which caps a disk at 1 / J writes per second whatever
+ * its parallelism: with
  * shared_bandwidth, a gate through which one write at a time transfers
  * J x B bytes in the shared bandwidth; without, a one-server FIFO station
- * after the write. The rest of the write is shortened by J, so a lone write
- * still takes exactly its `write` time (unless the drawn time is shorter:
- * the rest cannot be negative).
+ * after the write. The rest of the write is shortened by the mean J, so a
+ * lone write still takes its `write` time (exactly when J is a constant, on
+ * average when it is drawn; nothing is negative).
+ * With `spell_every` the disk has slow spells: from time to time, for
+ * `spell_length`, everything it does takes `spell_factor` times as long.
  * With `bandwidth_curve` the shared bandwidth is not one number but B(n),
  * n the number of transfers in progress, interpolated between measured
  * points (the device's throughput against queue depth).
@@ -44,8 +47,12 @@ typedef struct disk_conf {
     sim_dist write;          /* ns: a write's access time (PUT); a conf filled in by a
                                 program must set it (zero is a constant 0) */
     double write_weight;     /* a write's share of shared_bw relative to a read's 1 (0: 1) */
-    sim_time_t journal;      /* time each write holds the device's journal, one write at a
-                                time (0: no journal) */
+    sim_dist journal;        /* ns each write holds the device's journal, one write at a
+                                time (mean 0: no journal); a conf filled in by a program
+                                must set it, like `write` */
+    sim_dist spell_every;    /* ns from the end of a slow spell to the next (mean 0: no spells) */
+    sim_dist spell_length;   /* ns a spell lasts */
+    double spell_factor;     /* during a spell every time is this many times as long (0: 1) */
     const cJSON *bw_curve;   /* bandwidth_curve: [[n, bandwidth], ...] or NULL (borrowed from
                                 the scenario document; read at create) */
     int order;               /* transfer_order: a disk_order */

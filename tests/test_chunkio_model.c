@@ -166,6 +166,17 @@ static void test_curve_bad_input(void)
           "bandwidth_curve[1]: expected n greater than the previous point's 4, found 2" },
         { ", \"journal\": \"1ms\", \"bandwidth_curve\": [[1, \"1GB/s\"]]",
           "journal: journal cannot be combined with bandwidth_curve" },
+        { ", \"journal\": {\"exp\": \"1ms\"}, \"bandwidth_curve\": [[1, \"1GB/s\"]]",
+          "journal: journal cannot be combined with bandwidth_curve" },
+        { ", \"journal\": {\"pareto\": {\"alpha\": 0.9, \"min\": \"1ms\"}}", "journal: journal needs a finite mean" },
+        { ", \"journal\": \"fast\"", "journal: expected a duration" },
+        { ", \"journal\": {\"exp\": \"-1ms\"}", "journal.exp: expected a duration" },
+        { ", \"spell_every\": \"1s\"", "spell_length: spell_every needs a spell_length above 0" },
+        { ", \"spell_length\": \"10ms\"", "spell_length: a spell needs spell_every" },
+        { ", \"spell_factor\": 2", "spell_factor: a spell needs spell_every" },
+        { ", \"spell_every\": {\"pareto\": {\"alpha\": 0.5, \"min\": \"1s\"}}, \"spell_length\": \"1ms\"",
+          "spell_every: spells need a finite mean" },
+        { ", \"spell_every\": \"1s\", \"spell_length\": \"1ms\", \"spell_factor\": 0.5", "spell_factor" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) check_refused("1GB/s", cases[i].curve, cases[i].want);
 }

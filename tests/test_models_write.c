@@ -19,6 +19,7 @@
 #include "models/registry.h"
 #include "models/server.h"
 #include "sim/errors.h"
+#include "tests/e2e.h"
 #include "tests/harness.h"
 #include "tests/model_env.h"
 
@@ -369,7 +370,7 @@ static void journal_case(int64_t users, uint64_t want_done, sim_time_t want_last
     client_conf cc = client_conf_of("disk", 1e6, users, 1.0);
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     disk_conf dkc = disk_const(1e6, 10e6, 0, 8);
-    dkc.journal = 3 * SIM_MS;
+    sim_dist_const(&dkc.journal, 3e6);
     component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
     CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
@@ -402,7 +403,7 @@ static void test_disk_journal_gate(void)
     component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     disk_conf dkc = disk_const(1e6, 5e6, 0, 8);
     dkc.shared_bw = 1e9;
-    dkc.journal = 2 * SIM_MS;
+    sim_dist_const(&dkc.journal, 2e6);
     model_env_add(&t, &disk_kind, "disk", 0, &dkc);
     CHECK_EQ_I64(model_env_link(&t), 0);
     cl->kind->ops->start(cl);
@@ -410,6 +411,113 @@ static void test_disk_journal_gate(void)
     CHECK_EQ_U64(t.done, 2);
     CHECK_EQ_I64(t.first_latency, 5 * SIM_MS);
     CHECK_EQ_I64(t.last_latency, 7 * SIM_MS);
+    model_env_free(&t);
+}
+
+/* A journal drawn per write: its mean comes out of `write`, each write
+ * draws its own journal time from the disk's "journal" stream. One user,
+ * write 10 ms (5 ms with shared_bandwidth), journal uniform on [1, 5] ms
+ * (mean 3, variance 16 / 12 ms^2): a write takes (10 - 3) + U[1, 5], in
+ * [8, 12] ms with mean 10 (or (5 - 3) + U[1, 5], in [3, 7] ms with mean 5,
+ * through the gate).
+ * The writes one user completes in T = 1001 ms are a renewal count with
+ * mean T / mu and variance T sigma^2 / mu^3: 100.1 +- 1.15 (200.2 +- 3.3
+ * for mu = 5 ms); the bounds below are about 3.5 standard deviations
+ * wide. A journal that was not drawn (always 3 ms) would make every
+ * latency the same, and one whose mean was not taken out would shift the
+ * count to 77 or 125. */
+static void test_disk_journal_drawn(void)
+{
+    for (int gate = 0; gate < 2; gate++) {
+        model_env t;
+        tenv_init(&t);
+        client_conf cc = client_conf_of("disk", 1e6, 1, 1.0);
+        component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
+        disk_conf dkc = disk_const(1e6, gate ? 5e6 : 10e6, 0, 8);
+        if (gate) dkc.shared_bw = 1e9;
+        sim_dist_uniform(&dkc.journal, 1e6, 5e6);
+        component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+        CHECK_EQ_I64(model_env_link(&t), 0);
+        cl->kind->ops->start(cl);
+        sim_run(&t.eng, 1001 * SIM_MS);
+        double mu = gate ? 5 : 10, lo = gate ? 3 : 8, hi = gate ? 7 : 12;
+        double want = 1001 / mu, sd = sqrt(1001 * (16.0 / 12) / (mu * mu * mu));
+        CHECK_EQ_U64(t.ok, t.done);
+        CHECK_TRUE(fabs((double)t.done - want) <= 3.5 * sd);
+        CHECK_TRUE(t.first_latency != t.last_latency);
+        CHECK_TRUE(t.first_latency >= lo * SIM_MS && t.first_latency <= hi * SIM_MS);
+        CHECK_TRUE(t.last_latency >= lo * SIM_MS && t.last_latency <= hi * SIM_MS);
+        if (!gate) {
+            cJSON *o = comp_report(disk);
+            CHECK_TRUE(o && cJSON_GetObjectItemCaseSensitive(o, "journal_utilization"));
+            cJSON_Delete(o);
+        }
+        model_env_free(&t);
+    }
+}
+
+static void slow_twice(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    comp_set_slow(ev->target, 2.0);
+}
+
+/* A slowdown that begins in the middle of a transfer: a lone 1 MB read at
+ * B = 1 GB/s whose whole time is its transfer (1 ms: no channel part). At
+ * 0.5 ms the disk becomes twice as slow: the first 0.5 MB were received at
+ * full speed, the other 0.5 MB take 1 ms, so the read ends at 1.5 ms. (A
+ * disk that forgot what it had received would end at 2.5 ms; one that
+ * credited the first half at the new speed, at 1.75 ms.) */
+static void test_disk_slow_mid_transfer(void)
+{
+    model_env t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("disk", 1e6, 1, 0.0);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
+    disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
+    dkc.shared_bw = 1e9;
+    component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
+    cl->kind->ops->start(cl);
+    sim_schedule(&t.eng, 500 * SIM_US, slow_twice, disk, NULL, 0);
+    sim_run(&t.eng, 1600 * SIM_US);
+    CHECK_EQ_U64(t.done, 1);
+    CHECK_EQ_I64(t.first_latency, 1500 * SIM_US);
+    model_env_free(&t);
+}
+
+/* Slow spells on a fixed timeline: spell_every 10 ms, spell_length 5 ms
+ * (constants), factor 2. Spells begin at 10, 25, 40, ... ms: by 1001 ms, 67
+ * of them (the last at 1000 ms, 1 ms old), 66 x 5 + 1 = 331 ms in spells.
+ * One user reads 1 ms requests from a plain disk (no shared bandwidth): a
+ * request that starts in a spell takes 2 ms; the first one, at 0, takes
+ * 1 ms. */
+static void test_disk_spells(void)
+{
+    model_env t;
+    tenv_init(&t);
+    client_conf cc = client_conf_of("disk", 1e6, 1, 0.0);
+    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
+    disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
+    sim_dist_const(&dkc.spell_every, 10e6);
+    sim_dist_const(&dkc.spell_length, 5e6);
+    dkc.spell_factor = 2;
+    component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
+    cl->kind->ops->start(cl);
+    CHECK_EQ_I64(disk->kind->ops->start(disk), 0);
+    sim_run(&t.eng, 1001 * SIM_MS);
+    cJSON *o = comp_report(disk);
+    CHECK_NEAR(e2e_num(o, "spells"), 67, 0);
+    CHECK_NEAR(e2e_num(o, "spell_s"), 0.331, 1e-9);
+    cJSON_Delete(o);
+    CHECK_EQ_I64(t.first_latency, 1 * SIM_MS);
+    /* Ten requests by 10 ms; then every 15 ms the same: three start in the
+     * spell (at 10, 12 and 14 ms past, 2 ms each, the last ending 1 ms
+     * after the spell) and nine after it, 12 per 15 ms: 10 + 66 x 12 = 802
+     * by 1000 ms, and the one that starts at 1000 ms, in a spell, ends at
+     * 1002. */
+    CHECK_EQ_U64(t.done, 802);
     model_env_free(&t);
 }
 
@@ -544,6 +652,9 @@ void test_models_write_register(void)
         { "disk_journal", test_disk_journal },
         { "disk_write_weight", test_disk_write_weight },
         { "disk_journal_gate", test_disk_journal_gate },
+        { "disk_journal_drawn", test_disk_journal_drawn },
+        { "disk_slow_mid_transfer", test_disk_slow_mid_transfer },
+        { "disk_spells", test_disk_spells },
         { "quorum_errors", test_quorum_errors },
         { "edge_put_invalidates", test_edge_put_invalidates },
         { "e2e_mixed", test_e2e_mixed },
