@@ -18,7 +18,7 @@
 static const char usage_text[] =
     "usage: cdnsim calibrate --dir D[,D...] --out calib/NAME.json [--sizes 64KiB,1MiB] [--ops N]\n"
     "                        [--buffered] [--keys K] [--only read|write] [--primary read-1MiB] [--seed S]\n"
-    "                        [--curve 2,4,8,16,32]\n"
+    "                        [--curve 2,4,8,16,32] [--journal 32] [--spells]\n"
     "\n"
     "Measures whole-chunk reads and durable writes with the chunk store (cdnsim chunkio)\n"
     "at concurrency 1, for each chunk size, and fits each series: lognormal by maximum\n"
@@ -38,6 +38,20 @@ static const char usage_text[] =
     "printed (access, bandwidth_curve, transfer_order fifo: docs/calibration.md; the\n"
     "file is named as --out names it, and a scenario reads it from its own directory).\n"
     "\n"
+    "With --journal C, the writes of each size are also measured at concurrency C,\n"
+    "where the filesystem's serialised part (its commits) is always busy, and the\n"
+    "times between consecutive write completions become the series journal-SIZE.\n"
+    "Their mean, 1 / (writes/s), is the disk's `journal` (printed); the file keeps\n"
+    "their distribution, which a disk can also draw from per write\n"
+    "(docs/calibration.md says how each fits).\n"
+    "\n"
+    "With --spells, each write series is searched for slow spells: 3 or more writes\n"
+    "in a row, each over 1.5 x the median. Their writes leave the series (its file\n"
+    "is the disk outside spells), and their count, mean length, time between them\n"
+    "and slowdown go into the file as \"_spells\" and are printed as the disk's\n"
+    "spell_every, spell_length and spell_factor. Spells come about once a second\n"
+    "here: use --ops 10000 or more to see a few dozen.\n"
+    "\n"
     "options:\n"
     "  --dir D[,D...]   store directories on the disk to measure (created if missing)\n"
     "  --out FILE       where to write (its directory must exist)\n"
@@ -52,6 +66,9 @@ static const char usage_text[] =
     "                   runs use S + 1, other draws than the series they extend)\n"
     "  --curve LIST     read concurrencies to measure the bandwidth curve at, increasing,\n"
     "                   2 to 4096, at most 16 of them (reads only)\n"
+    "  --journal C      also measure the journal series at C writes in flight, 2 to 4096\n"
+    "                   (writes only; 32 saturates this machine's disk)\n"
+    "  --spells         take slow spells out of the write series and describe them\n"
     "exit codes: 0 ok, 1 measurement or write failed, 2 bad arguments\n";
 
 #define MAX_SIZES 8
@@ -122,6 +139,110 @@ static int measure_curve(chunkio_store *st, const chunkio_bench_opts *bo, double
     return 0;
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* The journal of one write series: bo's writes (concurrency 1) run again at
+ * concurrency jc with seed + 2, enough writers that the filesystem's
+ * serialised part is never idle. The times between consecutive
+ * completions, leaving out the first tenth (at least jc: the start, when
+ * all jc writes were sent together), are fitted into *f like a series;
+ * their mean is 1 / (writes/s), the disk's `journal`. *wps gets the writes
+ * per second. Returns 0, the bench's error (reported on stderr), SIM_EINVAL
+ * when fewer than 2 gaps remain, or SIM_ENOMEM. */
+static int measure_journal(chunkio_store *st, const chunkio_bench_opts *bo, unsigned jc, const char *name,
+                           chunkio_fit *f, double *wps)
+{
+    chunkio_bench_opts jo = *bo;
+    jo.concurrency = jc;
+    jo.seed = bo->seed + 2;
+    chunkio_bench_result r;
+    int rc = chunkio_bench_run(st, &jo, &r);
+    if (rc) {
+        fprintf(stderr, "cdnsim calibrate: %s at concurrency %u: %s\n", name, jc, r.err);
+        chunkio_bench_result_free(&r);
+        return rc;
+    }
+    *wps = r.elapsed_s > 0 ? (double)r.nwrite / r.elapsed_s : 0;
+    size_t n = r.nwrite, skip = n / 10 > jc ? n / 10 : jc;
+    int64_t *gap = n > skip + 2 ? malloc((n - skip - 1) * sizeof *gap) : NULL;
+    size_t m = 0;
+    if (gap) {
+        qsort(r.write_end_ns, n, sizeof *r.write_end_ns, cmp_i64);
+        for (size_t i = skip; i + 1 < n; i++) {
+            int64_t g = r.write_end_ns[i + 1] - r.write_end_ns[i];
+            gap[m++] = g > 0 ? g : 1; /* two ends in the same ns: the fit needs positive times */
+        }
+        rc = chunkio_fit_samples(gap, m, f);
+    } else {
+        rc = n > skip + 2 ? SIM_ENOMEM : SIM_EINVAL;
+    }
+    if (rc) fprintf(stderr, "cdnsim calibrate: %s: cannot fit %zu gaps between writes (%s)\n", name, m, sim_strerror(rc));
+    free(gap);
+    chunkio_bench_result_free(&r);
+    return rc;
+}
+
+/* Prints the spells found in the write series `name` and records them in its
+ * JSON j as "_spells" (with the disk fields that reproduce them), or says
+ * there were none. */
+static void print_spells(const char *name, const chunkio_spells *sp, cJSON *j)
+{
+    cJSON *o = cJSON_AddObjectToObject(j, "_spells");
+    cJSON_AddNumberToObject(o, "count", (double)sp->n);
+    cJSON_AddNumberToObject(o, "ops", (double)sp->ops);
+    if (sp->n == 0) {
+        printf("%-14s spells: none (no %d slow writes in a row)\n", name, CHUNKIO_SPELL_MIN);
+        fflush(stdout);
+        return;
+    }
+    cJSON_AddNumberToObject(o, "mean_length_ns", round(sp->mean_len_ns));
+    cJSON_AddNumberToObject(o, "mean_gap_ns", round(sp->mean_gap_ns));
+    cJSON_AddNumberToObject(o, "factor", round(sp->factor * 1000) / 1000);
+    cJSON_AddNumberToObject(o, "time_fraction", round(sp->time_frac * 1e6) / 1e6);
+    printf("%-14s spells: %zu (%zu writes, %.1f%% of the time), mean length %.1f ms, factor %.2f; disk: "
+           "\"spell_every\": {\"exp\": \"%.0fms\"}, \"spell_length\": {\"exp\": \"%.1fms\"}, "
+           "\"spell_factor\": %.2f\n",
+           name, sp->n, sp->ops, sp->time_frac * 100, sp->mean_len_ns / 1e6, sp->factor, sp->mean_gap_ns / 1e6,
+           sp->mean_len_ns / 1e6, sp->factor);
+    fflush(stdout);
+}
+
+/* The series journal-SZ of the writes bo measured (measure_journal at
+ * concurrency jc): printed as a row of the table, written next to OUT (whose
+ * name without .json is out[0..base)) and added to `series`. Returns 0 or
+ * an error, already reported on stderr. */
+static int journal_series(chunkio_store *st, const chunkio_bench_opts *bo, unsigned jc, const char *sz,
+                          const char *out, int base, cJSON *series)
+{
+    char name[64], path[4096];
+    snprintf(name, sizeof name, "journal-%s", sz);
+    chunkio_fit f;
+    double wps = 0;
+    int rc = measure_journal(st, bo, jc, name, &f, &wps);
+    if (rc) return rc;
+    printf("%-14s %6zu %10.1f %10.1f %10.1f %10.4f %8.4f %9.4f %9.4f %7.4f\n", name, f.n, f.p50 / 1e3, f.p99 / 1e3,
+           f.p999 / 1e3, f.mu, f.sigma, f.ks_lognormal, f.ks_empirical, f.ks_crit05);
+    snprintf(path, sizeof path, "%.*s.%s.json", base, out, name);
+    printf("%-14s %u writes in flight: %.0f writes/s, mean gap %.1f us; disk: \"journal\": \"%.0fus\" "
+           "(the gaps' distribution: %s)\n", name, jc, wps, f.mean / 1e3, f.mean / 1e3, path);
+    fflush(stdout);
+    cJSON *j = chunkio_fit_to_json(&f);
+    cJSON *m = cJSON_AddObjectToObject(j, "_journal");
+    cJSON_AddStringToObject(m, "what", "times between consecutive durable-write completions at saturation");
+    cJSON_AddNumberToObject(m, "concurrency", jc);
+    cJSON_AddNumberToObject(m, "writes_per_s", round(wps * 10) / 10);
+    if (write_json(path, j) != 0) {
+        fprintf(stderr, "cdnsim calibrate: %s: cannot write: %s\n", path, strerror(errno));
+        rc = SIM_EIO;
+    }
+    cJSON_AddItemToObject(series, name, j);
+    return rc;
+}
+
 int cmd_calibrate(int argc, char **argv)
 {
     const char *dirs[CHUNKIO_MAX_DIRS];
@@ -131,7 +252,8 @@ int cmd_calibrate(int argc, char **argv)
     uint64_t sizes[MAX_SIZES] = { 64u << 10, 1u << 20 };
     unsigned nsizes = 2;
     uint64_t ops = 1000, seed = 1, keys = 64;
-    unsigned curve[MAX_CURVE], ncurve = 0;
+    unsigned curve[MAX_CURVE], ncurve = 0, journal = 0;
+    int spells = 0;
     int direct = 1, ex = -1, only = -1; /* -1 both, 0 reads, 1 writes */
     for (int i = 1; i < argc && ex < 0; i++) {
         const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -194,15 +316,24 @@ int cmd_calibrate(int argc, char **argv)
                 t = *end ? end + 1 : end;
             }
             i++;
+        } else if (!strcmp(o, "--journal") && v) {
+            errno = 0;
+            unsigned long long x = strtoull(v, &end, 10);
+            if (errno || *end || !*v || *v == '-' || x < 2 || x > 4096)
+                ex = bad("--journal needs a concurrency from 2 to 4096, like 32; got '%s'", v);
+            else journal = (unsigned)x;
+            i++;
         } else if (!strcmp(o, "--only") && v) {
             if (!strcmp(v, "read")) only = 0;
             else if (!strcmp(v, "write")) only = 1;
             else ex = bad("--only is read or write, got '%s'", v);
             i++;
+        } else if (!strcmp(o, "--spells")) {
+            spells = 1;
         } else if (!strcmp(o, "--buffered")) {
             direct = 0;
         } else if (!strcmp(o, "--dir") || !strcmp(o, "--out") || !strcmp(o, "--sizes") || !strcmp(o, "--primary") ||
-                   !strcmp(o, "--only") || !strcmp(o, "--curve")) {
+                   !strcmp(o, "--only") || !strcmp(o, "--curve") || !strcmp(o, "--journal")) {
             ex = bad("%s needs a value", o);
         } else {
             ex = bad("unknown argument '%s'", o);
@@ -211,6 +342,8 @@ int cmd_calibrate(int argc, char **argv)
     if (ex < 0 && ndirs == 0) ex = bad("--dir is required%s", "");
     if (ex < 0 && !out) ex = bad("--out is required%s", "");
     if (ex < 0 && ncurve && only == 1) ex = bad("--curve measures reads: it cannot go with --only write%s", "");
+    if (ex < 0 && journal && only == 0) ex = bad("--journal measures writes: it cannot go with --only read%s", "");
+    if (ex < 0 && spells && only == 0) ex = bad("--spells looks in the writes: it cannot go with --only read%s", "");
     /* Everything that can be refused is refused before the measurement (which
      * takes minutes at the default --ops), not after it: the --primary series
      * must be one that will be measured, and OUT's directory must be writable. */
@@ -305,7 +438,15 @@ int cmd_calibrate(int argc, char **argv)
             int64_t *v = op == 0 ? r.read_ns : r.write_ns;
             size_t n = op == 0 ? r.nread : r.nwrite;
             double lone_rps = r.elapsed_s > 0 ? (double)n / r.elapsed_s : 0;
-            rc = chunkio_fit_samples(v, n, &f);
+            chunkio_spells sp = { 0 };
+            if (op == 1 && spells) { /* the series keeps the writes outside spells */
+                size_t kept = n;
+                rc = chunkio_find_spells(v, n, r.elapsed_s * 1e9, &kept, &sp);
+                if (rc == 0 && kept < 2) rc = SIM_EINVAL;
+                if (rc) fprintf(stderr, "cdnsim calibrate: %s: cannot look for spells (%s)\n", name, sim_strerror(rc));
+                n = kept;
+            }
+            if (rc == 0) rc = chunkio_fit_samples(v, n, &f);
             chunkio_bench_result_free(&r);
             if (rc) {
                 fprintf(stderr, "cdnsim calibrate: %s: cannot fit %zu samples (%s)\n", name, n, sim_strerror(rc));
@@ -315,6 +456,7 @@ int cmd_calibrate(int argc, char **argv)
                    f.p99 / 1e3, f.p999 / 1e3, f.mu, f.sigma, f.ks_lognormal, f.ks_empirical, f.ks_crit05);
             fflush(stdout);
             cJSON *j = chunkio_fit_to_json(&f);
+            if (op == 1 && spells) print_spells(name, &sp, j);
             char path[4096];
             size_t ol = strlen(out);
             int base = (int)(ol > 5 && !strcmp(out + ol - 5, ".json") ? ol - 5 : ol);
@@ -333,6 +475,7 @@ int cmd_calibrate(int argc, char **argv)
             }
             cJSON_AddItemToObject(series, name, j);
             if (!strcmp(want_prim, name)) snprintf(prim, sizeof prim, "%s", name);
+            if (rc == 0 && op == 1 && journal) rc = journal_series(&st, &bo, journal, sz, out, base, series);
         }
     }
     chunkio_store_close(&st);

@@ -126,3 +126,54 @@ cJSON *chunkio_fit_to_json(const chunkio_fit *f)
     }
     return o;
 }
+
+int chunkio_find_spells(int64_t *lat, size_t n, double elapsed_ns, size_t *kept, chunkio_spells *sp)
+{
+    *sp = (chunkio_spells){ 0 };
+    *kept = n;
+    if (n < 2 || !(elapsed_ns > 0)) return SIM_EINVAL;
+    double *x = malloc(n * sizeof *x);
+    if (!x) return SIM_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        if (lat[i] <= 0) {
+            free(x);
+            return SIM_EINVAL;
+        }
+        x[i] = (double)lat[i];
+    }
+    gsl_sort(x, 1, n);
+    double slow = CHUNKIO_SPELL_SLOW * gsl_stats_median_from_sorted_data(x, 1, n);
+    free(x);
+    /* One pass: a run of slow operations is a spell when it is long enough;
+     * everything else is copied down to lat[k]. With one operation in flight
+     * the run's operations follow each other, so its length is the sum of
+     * their latencies. */
+    double in_sum = 0, out_sum = 0, len_sum = 0;
+    size_t k = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && (double)lat[j] > slow) j++;
+        if (j - i >= CHUNKIO_SPELL_MIN) {
+            double len = 0;
+            for (size_t m = i; m < j; m++) len += (double)lat[m];
+            sp->n++;
+            sp->ops += j - i;
+            len_sum += len;
+            in_sum += len;
+            i = j;
+            continue;
+        }
+        if (j == i) j++; /* a fast one: copy it alone */
+        for (; i < j; i++) {
+            out_sum += (double)lat[i];
+            lat[k++] = lat[i];
+        }
+    }
+    *kept = k;
+    if (sp->n == 0) return 0;
+    sp->mean_len_ns = len_sum / (double)sp->n;
+    sp->mean_gap_ns = elapsed_ns > len_sum ? (elapsed_ns - len_sum) / (double)sp->n : 0;
+    sp->factor = k > 0 ? (in_sum / (double)sp->ops) / (out_sum / (double)k) : 0;
+    sp->time_frac = len_sum / elapsed_ns;
+    return 0;
+}

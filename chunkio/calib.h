@@ -37,4 +37,30 @@ int chunkio_fit_samples(int64_t *v, size_t n, chunkio_fit *f);
  * ignored by the scenario reader, app/conf_dist.c). The caller owns the result. */
 cJSON *chunkio_fit_to_json(const chunkio_fit *f);
 
+/* Slow spells in a series measured one operation at a time: stretches
+ * where every operation took much longer than usual, which a device shows
+ * as time-correlated slowness (docs/calibration.md, "Slow spells"). */
+typedef struct chunkio_spells {
+    size_t n;               /* spells found */
+    size_t ops;             /* operations inside them */
+    double mean_len_ns;     /* mean spell length: first op's start to last op's end */
+    double mean_gap_ns;     /* mean time outside spells per spell: (elapsed - in spells) / n */
+    double factor;          /* mean latency inside spells / mean latency outside */
+    double time_frac;       /* share of elapsed time spent in spells */
+} chunkio_spells;
+
+/* CHUNKIO_SPELL_SLOW x the series' median: an operation slower than this is
+ * slow; CHUNKIO_SPELL_MIN consecutive slow operations make a spell (fewer are
+ * left in the series as its ordinary tail). */
+#define CHUNKIO_SPELL_SLOW 1.5
+#define CHUNKIO_SPELL_MIN 3
+
+/* Finds the spells of a series of n >= 2 positive latencies lat[] (ns, in
+ * completion order, one operation in flight at a time) over elapsed_ns:
+ * removes the spells' operations from lat (the rest keep their order and
+ * move to the front; *kept gets their number) and describes the spells in
+ * *sp (all zero when there is none). Returns 0 or SIM_EINVAL (n < 2, a
+ * latency <= 0, elapsed_ns <= 0) or SIM_ENOMEM; on error lat is unchanged. */
+int chunkio_find_spells(int64_t *lat, size_t n, double elapsed_ns, size_t *kept, chunkio_spells *sp);
+
 #endif

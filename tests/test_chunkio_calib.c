@@ -80,12 +80,58 @@ static void test_bad_samples(void)
     CHECK_NEAR(f.p999, 9, 0);
 }
 
+/* 1000 operations of 1 ms in a row, with ten of 2 ms at 100-109 and three
+ * of 3 ms at 500-502 (two spells), one of 5 ms at 700 and two of 2 ms at
+ * 800-801 (too short to be spells: the series' ordinary tail). Median
+ * 1 ms, so slow means over 1.5 ms. Outside the spells: 987 operations,
+ * 984 + 5 + 4 = 993 ms; inside: 13 operations, 20 + 9 = 29 ms. */
+static void test_spells(void)
+{
+    size_t n = 1000;
+    int64_t *v = malloc(n * sizeof *v);
+    for (size_t i = 0; i < n; i++) v[i] = 1000000;
+    for (size_t i = 100; i < 110; i++) v[i] = 2000000;
+    for (size_t i = 500; i < 503; i++) v[i] = 3000000;
+    v[700] = 5000000;
+    v[800] = v[801] = 2000000;
+    chunkio_spells sp;
+    size_t kept = 0;
+    CHECK_EQ_I64(chunkio_find_spells(v, n, 1022e6, &kept, &sp), 0);
+    CHECK_EQ_U64(sp.n, 2);
+    CHECK_EQ_U64(sp.ops, 13);
+    CHECK_EQ_U64(kept, 987);
+    CHECK_NEAR(sp.mean_len_ns, 14.5e6, 1e-6);
+    CHECK_NEAR(sp.mean_gap_ns, (1022e6 - 29e6) / 2, 1e-6);
+    CHECK_NEAR(sp.factor, (29.0 / 13) / (993.0 / 987), 1e-12);
+    CHECK_NEAR(sp.time_frac, 29.0 / 1022, 1e-12);
+    /* the rest keep their order: op 700 (5 ms) is now at 700 - 10 - 3 */
+    CHECK_EQ_I64(v[687], 5000000);
+    CHECK_EQ_I64(v[786], 1000000);
+    CHECK_EQ_I64(v[787], 2000000);
+    CHECK_EQ_I64(v[788], 2000000);
+    CHECK_EQ_I64(v[789], 1000000);
+    /* no spell: nothing moves */
+    for (size_t i = 0; i < n; i++) v[i] = 1000000 + (int64_t)(i % 7);
+    CHECK_EQ_I64(chunkio_find_spells(v, n, 1e9, &kept, &sp), 0);
+    CHECK_EQ_U64(sp.n, 0);
+    CHECK_EQ_U64(kept, n);
+    CHECK_EQ_I64(v[5], 1000005);
+    /* malformed input is refused and changes nothing */
+    int64_t bad[3] = { 5, 0, 7 };
+    CHECK_EQ_I64(chunkio_find_spells(bad, 3, 1e9, &kept, &sp), SIM_EINVAL);
+    CHECK_EQ_I64(bad[1], 0);
+    CHECK_EQ_I64(chunkio_find_spells(v, 1, 1e9, &kept, &sp), SIM_EINVAL);
+    CHECK_EQ_I64(chunkio_find_spells(v, n, 0, &kept, &sp), SIM_EINVAL);
+    free(v);
+}
+
 void test_chunkio_calib_register(void)
 {
     static const tests_case cases[] = {
         { "lognormal_mle", test_lognormal_mle },
         { "bimodal_is_not_lognormal", test_bimodal_is_not_lognormal },
         { "bad_samples", test_bad_samples },
+        { "spells", test_spells },
         { NULL, NULL },
     };
     tests_add_suite("chunkio_calib", cases);

@@ -86,6 +86,12 @@ static void test_help_and_usage_errors(void)
         { "calibrate --dir s --out x.json --curve 2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18", "--curve needs" },
         { "calibrate --dir s --out x.json --curve 2 --only write", "cannot go with --only write" },
         { "calibrate --dir s --out x.json --curve", "--curve needs a value" },
+        { "calibrate --dir s --out x.json --journal 1", "--journal needs a concurrency from 2 to 4096" },
+        { "calibrate --dir s --out x.json --journal 32x", "--journal needs" },
+        { "calibrate --dir s --out x.json --journal 5000", "--journal needs" },
+        { "calibrate --dir s --out x.json --journal 4 --only read", "cannot go with --only read" },
+        { "calibrate --dir s --out x.json --journal", "--journal needs a value" },
+        { "calibrate --dir s --out x.json --spells --only read", "--spells looks in the writes" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int rc = run(&out, &err, "%s", bad[i].args);
@@ -335,6 +341,49 @@ static void test_bench_and_calibrate(void)
     CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out w.json --sizes 4KiB --ops 30 --only write"), 0);
     CHECK_TRUE(strstr(out, "write-4KiB") && !strstr(out, "read-4KiB"));
     free(out), free(err);
+    /* --journal: the writes again at 4 in flight; the gaps between their
+     * completions are the journal series, whose mean is printed as the
+     * disk's journal and whose file a disk can draw from. */
+    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out jw.json --sizes 4KiB --ops 30 --only write --journal 4"), 0);
+    CHECK_CONTAINS(out, "journal-4KiB");
+    CHECK_CONTAINS(out, "4 writes in flight:");
+    CHECK_CONTAINS(out, "disk: \"journal\": \"");
+    free(out), free(err);
+    snprintf(p, sizeof p, "%s/jw.journal-4KiB.json", dir);
+    text = tests_read_file(p, NULL);
+    j = text ? cJSON_Parse(text) : NULL;
+    cJSON *jm = j ? cJSON_GetObjectItem(j, "_journal") : NULL;
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(jm, "concurrency")), 4, 0);
+    CHECK_TRUE(cJSON_GetNumberValue(cJSON_GetObjectItem(jm, "writes_per_s")) > 0);
+    /* 30 writes, the first max(30 / 10, 4) left out: 25 gaps */
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_fit"), "n")), 25, 0);
+    cJSON_Delete(j);
+    free(text);
+    snprintf(p, sizeof p, "%s/s3.json", dir);
+    CHECK_EQ_I64(tests_write_file(p,
+        "{\"name\": \"calib-journal\", \"duration\": \"1s\", \"regions\": {\"r\": {}},\n"
+        " \"components\": [\n"
+        "  {\"id\": \"c\", \"kind\": \"client\", \"region\": \"r\", \"mode\": \"closed\", \"to\": \"dn\"},\n"
+        "  {\"id\": \"dn\", \"kind\": \"datanode\", \"region\": \"r\", \"disks\": \"d\"},\n"
+        "  {\"id\": \"d\", \"kind\": \"disk\", \"region\": \"r\", \"write\": {\"empirical\": \"jw.write-4KiB.json\"},\n"
+        "   \"shared_bandwidth\": \"1GB/s\", \"journal\": {\"empirical\": \"jw.journal-4KiB.json\"}}]}\n"), 0);
+    CHECK_EQ_I64(run(&out, &err, "validate s3.json"), 0);
+    free(out), free(err);
+    /* --spells: whether or not 30 writes hold a spell, the series says so
+     * under "_spells", and the writes left are the series' n */
+    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out sp.json --sizes 4KiB --ops 30 --only write --spells"), 0);
+    CHECK_CONTAINS(out, "write-4KiB     spells: ");
+    free(out), free(err);
+    snprintf(p, sizeof p, "%s/sp.write-4KiB.json", dir);
+    text = tests_read_file(p, NULL);
+    j = text ? cJSON_Parse(text) : NULL;
+    cJSON *sp = j ? cJSON_GetObjectItem(j, "_spells") : NULL;
+    CHECK_TRUE(cJSON_IsNumber(cJSON_GetObjectItem(sp, "count")));
+    CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(sp, "ops")) +
+                   cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_fit"), "n")),
+               30, 0);
+    cJSON_Delete(j);
+    free(text);
     CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out c.json --sizes 4KiB --ops 30 --primary write-9MiB"), 2);
     CHECK_CONTAINS(err, "not a measured series");
     free(out), free(err);
