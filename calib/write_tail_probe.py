@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""calib/write_tail_probe.py RUNDIR... [--mix CSV] [--min K...] - what the
+latencies of calib/write_tail_check.sh runs say about the writes' tail.
+
+For each RUNDIR (its w1.csv, w4.csv, w16.csv from `chunkio bench
+--latencies`: op,latency_ns,end_ns):
+- the gaps between consecutive completions at 4 and 16 in flight (after the
+  first tenth): mean, median, p99, and the share under 100 us;
+- at 16 in flight, how many other writes completed while each write was in
+  flight (16 if the journal served them in order, FIFO): p1, p50, p99;
+- the slow spells in w1.csv found as `cdnsim calibrate --spells` finds them
+  (runs of CHUNKIO_SPELL_MIN = 3 or more writes over 1.5 x the median), and
+  with --min K the same for runs of K or more.
+--mix CSV: a concurrency-1 run of reads and writes; prints how much slower
+the reads are inside the writes' spells (found with runs of 3) than outside.
+"""
+import bisect
+import csv
+import statistics as st
+import sys
+
+
+def q(v, p):
+    v = sorted(v)
+    return v[min(len(v) - 1, int(p * len(v)))]
+
+
+def load(path):
+    return [(r["op"], int(r["latency_ns"]), int(r["end_ns"])) for r in csv.DictReader(open(path))]
+
+
+def spells(lat, k, slow_x=1.5):
+    """[(first, last + 1)] index ranges of runs of >= k latencies over slow_x x median"""
+    slow = slow_x * st.median(lat)
+    out, i = [], 0
+    while i < len(lat):
+        j = i
+        while j < len(lat) and lat[j] > slow:
+            j += 1
+        if j - i >= k:
+            out.append((i, j))
+        i = max(j, i + 1)
+    return out
+
+
+args = sys.argv[1:]
+mix, mins = None, [3]
+if "--mix" in args:
+    i = args.index("--mix")
+    mix = args[i + 1]
+    del args[i:i + 2]
+if "--min" in args:
+    i = args.index("--min")
+    mins = [int(x) for x in args[i + 1:]]
+    del args[i:]
+for d in args:
+    print(d)
+    for c in (4, 16):
+        rows = load(f"{d}/w{c}.csv")
+        ends = sorted(e for _, _, e in rows)
+        gaps = [(ends[i + 1] - ends[i]) / 1e3 for i in range(len(ends) // 10, len(ends) - 1)]
+        print(f"  C={c} gaps: mean {st.mean(gaps):.0f} us, p50 {q(gaps, .5):.0f}, p99 {q(gaps, .99):.0f}, "
+              f"under 100 us {sum(g < 100 for g in gaps) / len(gaps) * 100:.0f}%")
+        if c == 16:
+            n = [bisect.bisect_left(ends, e) - bisect.bisect_right(ends, e - l) for _, l, e in rows[len(rows) // 10:]]
+            print(f"  C=16 writes completed while one was in flight: p1 {q(n, .01)}, p50 {q(n, .5)}, p99 {q(n, .99)}")
+    rows = load(f"{d}/w1.csv")
+    lat = [l for _, l, _ in rows]
+    elapsed = max(e for _, _, e in rows)
+    for k in mins:
+        sp = spells(lat, k)
+        ops = sum(j - i for i, j in sp)
+        t = sum(sum(lat[i:j]) for i, j in sp)
+        print(f"  C=1 spells of {k}+ slow writes: {len(sp)} in {elapsed / 1e9:.1f} s, {ops} writes, "
+              f"{t / elapsed * 100:.1f}% of the time")
+if mix:
+    rows = sorted(load(mix), key=lambda r: r[2])
+    w = [(l, e) for op, l, e in rows if op == "write"]
+    win = [(w[i][1] - w[i][0], w[j - 1][1]) for i, j in spells([l for l, _ in w], 3)]
+    inside = [l for op, l, e in rows if op == "read" and any(s <= e <= t for s, t in win)]
+    outside = [l for op, l, e in rows if op == "read" and not any(s <= e <= t for s, t in win)]
+    print(f"{mix}: {len(win)} write spells; reads inside: {len(inside)}, mean {st.mean(inside) / 1e3:.0f} us; "
+          f"outside: {len(outside)}, mean {st.mean(outside) / 1e3:.0f} us "
+          f"(x{st.mean(inside) / st.mean(outside):.2f})")
