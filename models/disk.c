@@ -89,15 +89,16 @@
  * the same in all three orders and only the latency distribution differs
  * (work-conserving). The waiting transfers are kept in a ring in arrival
  * order: fifo takes from its front in O(1); the elevator finds its next one
- * by a linear scan, like the earliest end under sharing (the queue is the
- * disk's concurrency).
+ * by a linear scan (the queue is the disk's concurrency).
  *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer of weight 1 has received since an arbitrary origin, growing
  * at B / W while transfers of total weight W are active. A transfer of s
- * bytes and weight w starting at V0 ends when V reaches V0 + s / w; one event is pending for the earliest end and
- * is moved whenever n changes. Transfers are kept in an array that grows by
- * doubling (no allocation per request once grown).
+ * bytes and weight w starting at V0 ends when V reaches V0 + s / w; one
+ * event is pending for the earliest end and is moved whenever n changes.
+ * Transfers are kept in a binary heap on their end (ties by arrival), in an
+ * array that grows by doubling (no allocation per request once grown), so
+ * adding or ending one is O(log n).
  */
 #include "models/disk.h"
 
@@ -169,6 +170,7 @@ typedef struct xfer {
     request *r;
     double end;              /* V at which it has all its bytes */
     double w;                /* its weight: 1 for a read, write_weight for a write */
+    uint64_t seq;            /* order of arrival: breaks ties between equal ends */
 } xfer;
 
 /* fifo and elevator: a transfer waiting for the one in progress */
@@ -193,6 +195,7 @@ typedef struct disk_state {
     double ns_per_byte;      /* of the shared bandwidth; 0: sharing off */
     xfer *x;
     size_t n, cap;
+    uint64_t xfers_added;    /* transfers ever added: the next one's seq */
     double v;                /* virtual clock, bytes per unit of weight */
     double wsum;             /* total weight of the transfers in progress */
     double write_w;          /* write_weight */
@@ -439,12 +442,42 @@ static void advance(component *c, disk_state *s)
     s->vt = now;
 }
 
-static size_t earliest(const disk_state *s)
+/* The transfers in progress are a binary min-heap on (end, seq) in
+ * x[0..n): x[0] ends first. All of them gain V at the same rate, so their
+ * order never changes while they share the device; only adding and
+ * removing move entries. */
+static bool xfer_before(const xfer *a, const xfer *b)
 {
-    size_t best = 0;
-    for (size_t i = 1; i < s->n; i++)
-        if (s->x[i].end < s->x[best].end) best = i;
-    return best;
+    return a->end < b->end || (a->end == b->end && a->seq < b->seq);
+}
+
+static void heap_push(disk_state *s, xfer x)
+{
+    size_t i = s->n++;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        if (!xfer_before(&x, &s->x[up])) break;
+        s->x[i] = s->x[up];
+        i = up;
+    }
+    s->x[i] = x;
+}
+
+/* Removes and returns x[0] (s->n > 0). */
+static xfer heap_pop(disk_state *s)
+{
+    xfer top = s->x[0], last = s->x[--s->n];
+    size_t i = 0;
+    for (;;) {
+        size_t kid = 2 * i + 1;
+        if (kid >= s->n) break;
+        if (kid + 1 < s->n && xfer_before(&s->x[kid + 1], &s->x[kid])) kid++;
+        if (!xfer_before(&s->x[kid], &last)) break;
+        s->x[i] = s->x[kid];
+        i = kid;
+    }
+    if (s->n > 0) s->x[i] = last;
+    return top;
 }
 
 static void reschedule(component *c, disk_state *s)
@@ -453,7 +486,7 @@ static void reschedule(component *c, disk_state *s)
     if (sim_event_pending(s->ev)) sim_cancel(eng, s->ev);
     s->ev = (sim_event_ref){ 0 };
     if (s->n == 0) return;
-    double left = s->x[earliest(s)].end - s->v;
+    double left = s->x[0].end - s->v;
     double ns = left > 0 ? ceil(left * cur_ns_per_byte(s) * s->slowness * s->wsum) : 0;
     s->ev = sim_schedule(eng, sim_time_from_ns(ns), disk_xfer_end, c, NULL, 0);
 }
@@ -491,7 +524,7 @@ static bool xfer_add(component *c, request *r, double bytes)
         s->cap = cap;
     }
     double w = r->op == REQ_PUT ? s->write_w : 1;
-    s->x[s->n++] = (xfer){ r, s->v + bytes / w, w };
+    heap_push(s, (xfer){ r, s->v + bytes / w, w, ++s->xfers_added });
     s->wsum += w;
     reschedule(c, s);
     return true;
@@ -645,10 +678,9 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     disk_state *s = c->state;
     s->ev = (sim_event_ref){ 0 };
     advance(c, s);
-    size_t i = earliest(s);
-    request *r = s->x[i].r;
-    s->wsum -= s->x[i].w;
-    s->x[i] = s->x[--s->n];
+    xfer done = heap_pop(s);
+    request *r = done.r;
+    s->wsum -= done.w;
     if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
     reschedule(c, s);

@@ -521,6 +521,40 @@ static void test_disk_spells(void)
     model_env_free(&t);
 }
 
+/* Processor sharing with three sizes: users reading 1, 2 and 3 MB objects
+ * start together (after a 100 ms think) on a disk of B = 1 GB/s whose
+ * requests are their transfer alone (access 0). The three share B until
+ * the 1 MB one has its 1 MB, at 3 ms; the other two then share it until the
+ * 2 MB one has the rest of its, 2 x 1 MB / B later, at 5 ms; the last
+ * finishes its last 1 MB alone, at 6 ms. */
+static void test_disk_sharing_three_sizes(void)
+{
+    model_env t;
+    tenv_init(&t);
+    for (int k = 1; k <= 3; k++) {
+        client_conf cc = client_conf_of("disk", k * 1e6, 1, 0.0);
+        sim_dist_const(&cc.think, 100e6);
+        char id[8];
+        snprintf(id, sizeof id, "u%d", k);
+        model_env_add(&t, &client_kind, id, 0, &cc);
+    }
+    disk_conf dkc = disk_const(0, 0, 0, 8);
+    dkc.shared_bw = 1e9;
+    model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
+    for (size_t i = 0; i < 3; i++) t.c[i]->kind->ops->start(t.c[i]);
+    sim_run(&t.eng, 104 * SIM_MS);
+    CHECK_EQ_U64(t.done, 1);
+    CHECK_EQ_I64(t.first_latency, 3 * SIM_MS);
+    sim_run(&t.eng, 105500 * SIM_US);
+    CHECK_EQ_U64(t.done, 2);
+    CHECK_EQ_I64(t.last_latency, 5 * SIM_MS);
+    sim_run(&t.eng, 107 * SIM_MS);
+    CHECK_EQ_U64(t.done, 3);
+    CHECK_EQ_I64(t.last_latency, 6 * SIM_MS);
+    model_env_free(&t);
+}
+
 /* Weighted sharing of the disk's bandwidth: B = 1 GB/s, 1 MB objects whose
  * lone read and write both take exactly 1 MB / B = 1 ms (so no channel time:
  * the whole request is its transfer), write_weight 0.25. A read and a write
@@ -655,6 +689,7 @@ void test_models_write_register(void)
         { "disk_journal_drawn", test_disk_journal_drawn },
         { "disk_slow_mid_transfer", test_disk_slow_mid_transfer },
         { "disk_spells", test_disk_spells },
+        { "disk_sharing_three_sizes", test_disk_sharing_three_sizes },
         { "quorum_errors", test_quorum_errors },
         { "edge_put_invalidates", test_edge_put_invalidates },
         { "e2e_mixed", test_e2e_mixed },
