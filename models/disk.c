@@ -88,8 +88,9 @@
  * stage, waiting or not (n is the same as under sharing), so throughput is
  * the same in all three orders and only the latency distribution differs
  * (work-conserving). The waiting transfers are kept in a ring in arrival
- * order: fifo takes from its front in O(1); the elevator finds its next one
- * by a linear scan (the queue is the disk's concurrency).
+ * order: fifo takes from its front in O(1). The elevator keeps those the
+ * device has not taken in two heaps on position (ahead of its head and
+ * behind it) and those it took in the ring, in the order taken: O(log n).
  *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer of weight 1 has received since an arbitrary origin, growing
@@ -179,8 +180,14 @@ typedef struct pend {
     double bytes;            /* what it will transfer (work, under a curve) */
     double pos;              /* elevator: its position on the disk, in [0, 1) */
     uint64_t arrived;        /* arrival order in the stage */
-    uint64_t taken;          /* order in which the device took it; 0: not yet */
 } pend;
+
+/* elevator: transfers not yet taken by the device, a binary min-heap on
+ * (pos, arrived) */
+typedef struct pheap {
+    pend *v;
+    size_t n, cap;
+} pheap;
 
 typedef struct disk_state {
     station st;
@@ -216,11 +223,15 @@ typedef struct disk_state {
     /* transfer_order fifo or elevator (order != DISK_ORDER_SHARED): at most
      * one transfer in x, the others waiting in p */
     int order;               /* disk_order */
+    /* The ring holds, in the order the device will serve them: under fifo
+     * every waiting transfer (the first ndev - n of them taken by the
+     * device); under the elevator only those the device took. */
     pend *p;                 /* a ring: entry i (0 = oldest) is p[(pfirst + i) & (pcap - 1)] */
     size_t np, pcap, pfirst; /* pcap is 0 or a power of two */
     size_t ndev;             /* requests the device holds: the one in x and those taken */
     size_t device_queue;     /* the most it holds (>= 1) */
-    uint64_t arrivals, takes;
+    uint64_t arrivals;
+    pheap ahead, behind;     /* elevator: not taken yet, at or ahead of the head / behind it */
     double head;             /* elevator: position of the last request taken */
     gsl_rng *pos_rng;        /* elevator: "<id>/position" */
 } disk_state;
@@ -430,7 +441,7 @@ static int disk_create(component *c, conf_errors *errs)
  * wait for them (one at a time: the curve counts both). */
 static double cur_ns_per_byte(const disk_state *s)
 {
-    return s->ncurve > 0 ? 1e9 / curve_bw(s, (double)(s->n + s->np)) : s->ns_per_byte;
+    return s->ncurve > 0 ? 1e9 / curve_bw(s, (double)(s->n + s->np + s->ahead.n + s->behind.n)) : s->ns_per_byte;
 }
 
 /* Brings the virtual clock to now (at the rate of the s->n transfers that
@@ -536,65 +547,109 @@ static pend *pend_at(const disk_state *s, size_t i)
     return &s->p[(s->pfirst + i) & (s->pcap - 1)];
 }
 
-/* Fills the device (one at a time): takes waiting transfers into it, in
- * arrival order (fifo) or by the elevator, while it holds fewer than
- * device_queue. Under fifo the ring holds the taken transfers first, then
- * the others, each in arrival order, so the next to take is entry ndev. */
-static void fill_device(disk_state *s)
+/* Appends e to the ring, growing it. Returns false on out of memory. */
+static bool ring_push(disk_state *s, pend e)
+{
+    if (s->np == s->pcap) { /* grow the ring, its entries in order from 0 */
+        size_t cap = s->pcap ? 2 * s->pcap : 16;
+        pend *np = malloc(cap * sizeof *np);
+        if (!np) return false;
+        for (size_t i = 0; i < s->np; i++) np[i] = *pend_at(s, i);
+        free(s->p);
+        s->p = np;
+        s->pcap = cap;
+        s->pfirst = 0;
+    }
+    *pend_at(s, s->np++) = e;
+    return true;
+}
+
+static bool pend_before(const pend *a, const pend *b)
+{
+    return a->pos < b->pos || (a->pos == b->pos && a->arrived < b->arrived);
+}
+
+/* Adds e to heap h, growing it. Returns false on out of memory. */
+static bool pheap_push(pheap *h, pend e)
+{
+    if (h->n == h->cap) {
+        size_t cap = h->cap ? 2 * h->cap : 16;
+        pend *v = realloc(h->v, cap * sizeof *v);
+        if (!v) return false;
+        h->v = v;
+        h->cap = cap;
+    }
+    size_t i = h->n++;
+    while (i > 0) {
+        size_t up = (i - 1) / 2;
+        if (!pend_before(&e, &h->v[up])) break;
+        h->v[i] = h->v[up];
+        i = up;
+    }
+    h->v[i] = e;
+    return true;
+}
+
+/* Removes and returns the lowest position of h (h->n > 0). */
+static pend pheap_pop(pheap *h)
+{
+    pend top = h->v[0], last = h->v[--h->n];
+    size_t i = 0;
+    for (;;) {
+        size_t kid = 2 * i + 1;
+        if (kid >= h->n) break;
+        if (kid + 1 < h->n && pend_before(&h->v[kid + 1], &h->v[kid])) kid++;
+        if (!pend_before(&h->v[kid], &last)) break;
+        h->v[i] = h->v[kid];
+        i = kid;
+    }
+    if (h->n > 0) h->v[i] = last;
+    return top;
+}
+
+/* Fills the device (one at a time) while it holds fewer than device_queue.
+ * Under fifo the ring holds the taken transfers first, then the others,
+ * each in arrival order, so taking is counting. The elevator takes the
+ * lowest position at or ahead of the head (the last position taken), and
+ * when there is none, wraps to the lowest of all (C-SCAN): a heap of those
+ * ahead and one of those behind, swapped at the wrap (everything behind
+ * the old head is ahead of the new one, the lowest). A taken transfer goes
+ * to the back of the ring; if the ring cannot grow, its request fails. */
+static void fill_device(component *c, disk_state *s)
 {
     if (s->order == DISK_ORDER_FIFO) {
-        while (s->ndev < s->device_queue && s->ndev < s->np) {
-            pend_at(s, s->ndev)->taken = ++s->takes;
-            s->ndev++;
-        }
+        while (s->ndev < s->device_queue && s->ndev < s->np) s->ndev++;
         return;
     }
     while (s->ndev < s->device_queue) {
-        size_t best = s->np;
-        for (size_t i = 0; i < s->np; i++) {
-            const pend *e = pend_at(s, i);
-            if (e->taken) continue;
-            if (best == s->np) {
-                best = i;
-                continue;
-            }
-            const pend *b = pend_at(s, best);
-            /* ahead of the head (>= head) beats behind it, then the lower position */
-            bool ea = e->pos >= s->head, ba = b->pos >= s->head;
-            if (ea != ba ? ea : e->pos < b->pos) best = i;
+        if (s->ahead.n == 0) {
+            pheap t = s->ahead;
+            s->ahead = s->behind;
+            s->behind = t;
         }
-        if (best == s->np) return;
-        pend *e = pend_at(s, best);
-        e->taken = ++s->takes;
+        if (s->ahead.n == 0) return;
+        pend e = pheap_pop(&s->ahead);
+        s->head = e.pos;
+        if (!ring_push(s, e)) {
+            e.r->status = REQ_FAILED;
+            comp_respond(c, e.r, 0);
+            continue;
+        }
         s->ndev++;
-        s->head = e->pos;
     }
 }
 
 /* Starts the device's next transfer (one at a time), the one it took first,
- * if none is in progress. */
+ * if none is in progress: the front of the ring. */
 static void next_transfer(component *c, disk_state *s)
 {
-    while (s->n == 0) {
-        size_t best = s->np;
-        if (s->order == DISK_ORDER_FIFO) { /* the first taken is the oldest */
-            if (s->ndev > 0) best = 0;
-        } else {
-            for (size_t i = 0; i < s->np; i++)
-                if (pend_at(s, i)->taken && (best == s->np || pend_at(s, i)->taken < pend_at(s, best)->taken)) best = i;
-        }
-        if (best == s->np) return;
-        pend e = *pend_at(s, best);
-        if (best == 0) { /* the oldest: the ring keeps its order */
-            s->pfirst = (s->pfirst + 1) & (s->pcap - 1);
-            s->np--;
-        } else {
-            *pend_at(s, best) = *pend_at(s, s->np - 1);
-            s->np--;
-        }
+    while (s->n == 0 && s->ndev > 0 && s->np > 0) {
+        pend e = *pend_at(s, 0);
+        s->pfirst = (s->pfirst + 1) & (s->pcap - 1);
+        s->np--;
         if (!xfer_add(c, e.r, e.bytes)) { /* r failed: the device no longer holds it */
             s->ndev--;
-            fill_device(s);
+            fill_device(c, s);
         }
     }
 }
@@ -606,23 +661,15 @@ static bool xfer_start(component *c, request *r, double bytes)
     disk_state *s = c->state;
     if (s->order == DISK_ORDER_SHARED) return xfer_add(c, r, bytes);
     if (s->ncurve > 0) advance(c, s); /* under a curve the speed changes with np */
-    if (s->np == s->pcap) { /* grow the ring, its entries in order from 0 */
-        size_t cap = s->pcap ? 2 * s->pcap : 16;
-        pend *np = malloc(cap * sizeof *np);
-        if (!np) {
-            r->status = REQ_FAILED;
-            comp_respond(c, r, 0);
-            return false;
-        }
-        for (size_t i = 0; i < s->np; i++) np[i] = *pend_at(s, i);
-        free(s->p);
-        s->p = np;
-        s->pcap = cap;
-        s->pfirst = 0;
-    }
     double pos = s->pos_rng ? gsl_rng_uniform(s->pos_rng) : 0;
-    *pend_at(s, s->np++) = (pend){ r, bytes, pos, ++s->arrivals, 0 };
-    fill_device(s);
+    pend e = { r, bytes, pos, ++s->arrivals };
+    bool ok = s->order == DISK_ORDER_FIFO ? ring_push(s, e) : pheap_push(pos >= s->head ? &s->ahead : &s->behind, e);
+    if (!ok) {
+        r->status = REQ_FAILED;
+        comp_respond(c, r, 0);
+        return false;
+    }
+    fill_device(c, s);
     if (s->n == 0) next_transfer(c, s);
     else if (s->ncurve > 0) reschedule(c, s); /* without a curve the transfer's end has not moved */
     return true;
@@ -686,7 +733,7 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     reschedule(c, s);
     if (s->order != DISK_ORDER_SHARED) {
         s->ndev--;
-        fill_device(s);
+        fill_device(c, s);
         next_transfer(c, s);
     }
     if (s->gate && r->op == REQ_PUT) {
@@ -738,6 +785,12 @@ static void disk_crash(component *c)
     s->head = 0;
     for (size_t i = 0; i < np; i++) comp_drop(c, pend_at(s, i)->r);
     s->pfirst = 0;
+    pheap *hs[2] = { &s->ahead, &s->behind };
+    for (int k = 0; k < 2; k++) {
+        size_t nh = hs[k]->n;
+        hs[k]->n = 0;
+        for (size_t i = 0; i < nh; i++) comp_drop(c, hs[k]->v[i].r);
+    }
 }
 
 /* Puts the disk at the speed of c->slow (faults) times the spell's factor:
@@ -829,6 +882,8 @@ static void disk_free(component *c)
     if (s->has_journal) station_free(&s->journal);
     free(s->x);
     free(s->p);
+    free(s->ahead.v);
+    free(s->behind.v);
     if (s->pos_rng) gsl_rng_free(s->pos_rng);
     if (s->journal_rng) gsl_rng_free(s->journal_rng);
     if (s->spell_rng) gsl_rng_free(s->spell_rng);
