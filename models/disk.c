@@ -108,6 +108,7 @@
 #include <stdlib.h>
 
 #include "sim/errors.h"
+#include "sim/heap.h"
 
 /* Default: an NVMe SSD per ../shared/reference/latency-numbers.md: random
  * read median 80-150 us with p99 of a few hundred us -> lognormal mean 120 us,
@@ -462,34 +463,7 @@ static bool xfer_before(const xfer *a, const xfer *b)
     return a->end < b->end || (a->end == b->end && a->seq < b->seq);
 }
 
-static void heap_push(disk_state *s, xfer x)
-{
-    size_t i = s->n++;
-    while (i > 0) {
-        size_t up = (i - 1) / 2;
-        if (!xfer_before(&x, &s->x[up])) break;
-        s->x[i] = s->x[up];
-        i = up;
-    }
-    s->x[i] = x;
-}
-
-/* Removes and returns x[0] (s->n > 0). */
-static xfer heap_pop(disk_state *s)
-{
-    xfer top = s->x[0], last = s->x[--s->n];
-    size_t i = 0;
-    for (;;) {
-        size_t kid = 2 * i + 1;
-        if (kid >= s->n) break;
-        if (kid + 1 < s->n && xfer_before(&s->x[kid + 1], &s->x[kid])) kid++;
-        if (!xfer_before(&s->x[kid], &last)) break;
-        s->x[i] = s->x[kid];
-        i = kid;
-    }
-    if (s->n > 0) s->x[i] = last;
-    return top;
-}
+SIM_HEAP_DEFINE(xheap, xfer, xfer_before)
 
 static void reschedule(component *c, disk_state *s)
 {
@@ -535,7 +509,7 @@ static bool xfer_add(component *c, request *r, double bytes)
         s->cap = cap;
     }
     double w = r->op == REQ_PUT ? s->write_w : 1;
-    heap_push(s, (xfer){ r, s->v + bytes / w, w, ++s->xfers_added });
+    xheap_push(s->x, &s->n, (xfer){ r, s->v + bytes / w, w, ++s->xfers_added });
     s->wsum += w;
     reschedule(c, s);
     return true;
@@ -569,6 +543,8 @@ static bool pend_before(const pend *a, const pend *b)
     return a->pos < b->pos || (a->pos == b->pos && a->arrived < b->arrived);
 }
 
+SIM_HEAP_DEFINE(pheap_v, pend, pend_before)
+
 /* Adds e to heap h, growing it. Returns false on out of memory. */
 static bool pheap_push(pheap *h, pend e)
 {
@@ -579,32 +555,8 @@ static bool pheap_push(pheap *h, pend e)
         h->v = v;
         h->cap = cap;
     }
-    size_t i = h->n++;
-    while (i > 0) {
-        size_t up = (i - 1) / 2;
-        if (!pend_before(&e, &h->v[up])) break;
-        h->v[i] = h->v[up];
-        i = up;
-    }
-    h->v[i] = e;
+    pheap_v_push(h->v, &h->n, e);
     return true;
-}
-
-/* Removes and returns the lowest position of h (h->n > 0). */
-static pend pheap_pop(pheap *h)
-{
-    pend top = h->v[0], last = h->v[--h->n];
-    size_t i = 0;
-    for (;;) {
-        size_t kid = 2 * i + 1;
-        if (kid >= h->n) break;
-        if (kid + 1 < h->n && pend_before(&h->v[kid + 1], &h->v[kid])) kid++;
-        if (!pend_before(&h->v[kid], &last)) break;
-        h->v[i] = h->v[kid];
-        i = kid;
-    }
-    if (h->n > 0) h->v[i] = last;
-    return top;
 }
 
 /* Fills the device (one at a time) while it holds fewer than device_queue.
@@ -628,7 +580,7 @@ static void fill_device(component *c, disk_state *s)
             s->behind = t;
         }
         if (s->ahead.n == 0) return;
-        pend e = pheap_pop(&s->ahead);
+        pend e = pheap_v_pop(s->ahead.v, &s->ahead.n);
         s->head = e.pos;
         if (!ring_push(s, e)) {
             e.r->status = REQ_FAILED;
@@ -725,7 +677,7 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     disk_state *s = c->state;
     s->ev = (sim_event_ref){ 0 };
     advance(c, s);
-    xfer done = heap_pop(s);
+    xfer done = xheap_pop(s->x, &s->n);
     request *r = done.r;
     s->wsum -= done.w;
     if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */

@@ -1,0 +1,55 @@
+/* sim/heap.h - a binary min-heap over a caller's array, for any element type.
+ *
+ * SIM_HEAP_DEFINE(prefix, T, before) defines two static functions on an
+ * array v of T holding *n elements in heap order (v[0] is the least):
+ *
+ *   void prefix_push(T *v, size_t *n, T x)   adds x; v must have room for
+ *                                            *n + 1 elements (the caller
+ *                                            grows it: nothing is allocated)
+ *   T    prefix_pop(T *v, size_t *n)         removes and returns v[0];
+ *                                            *n must be > 0
+ *
+ * `before(const T *a, const T *b)` is a strict weak order: true when a must
+ * come out before b. To make ties deterministic, put a sequence number in T
+ * and compare it last. Both operations are O(log n) with at most log2(n)
+ * moves of an element (a hole is moved, not swapped).
+ *
+ * The engine's own pending-event set (sim/evset.h) is a specialised
+ * structure; this one is for models that keep a small ordered set of their
+ * own (the disk's transfers by end, its elevator by position).
+ */
+#ifndef SIM_HEAP_H
+#define SIM_HEAP_H
+
+#include <stddef.h>
+
+#define SIM_HEAP_DEFINE(prefix, T, before)                                                                        \
+    static inline void prefix##_push(T *v, size_t *n, T x)                                                        \
+    {                                                                                                             \
+        size_t i = (*n)++;                                                                                        \
+        while (i > 0) {                                                                                           \
+            size_t up = (i - 1) / 2;                                                                              \
+            if (!before(&x, &v[up])) break;                                                                       \
+            v[i] = v[up];                                                                                         \
+            i = up;                                                                                               \
+        }                                                                                                         \
+        v[i] = x;                                                                                                 \
+    }                                                                                                             \
+                                                                                                                  \
+    static inline T prefix##_pop(T *v, size_t *n)                                                                 \
+    {                                                                                                             \
+        T top = v[0], last = v[--(*n)];                                                                           \
+        size_t i = 0;                                                                                             \
+        for (;;) {                                                                                                \
+            size_t kid = 2 * i + 1;                                                                               \
+            if (kid >= *n) break;                                                                                 \
+            if (kid + 1 < *n && before(&v[kid + 1], &v[kid])) kid++;                                              \
+            if (!before(&v[kid], &last)) break;                                                                   \
+            v[i] = v[kid];                                                                                        \
+            i = kid;                                                                                              \
+        }                                                                                                         \
+        if (*n > 0) v[i] = last;                                                                                  \
+        return top;                                                                                               \
+    }
+
+#endif
