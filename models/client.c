@@ -146,27 +146,16 @@ static int client_create(component *c, conf_errors *errs)
                       (long long)cf->objects, cf->zipf);
         return SIM_EPARSE;
     }
-    if (cf->mode == CLIENT_OPEN && !(cf->rate > 0)) {
-        const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "rate") : NULL;
-        char jp[512];
-        snprintf(jp, sizeof jp, "%s.rate", c->jpath);
-        conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "expected a rate above 0 for an open-loop client, found %g/s",
-                      cf->rate);
-        return SIM_EPARSE;
-    }
+    if (cf->mode == CLIENT_OPEN && !(cf->rate > 0))
+        return comp_field_error(c, errs, "rate", "expected a rate above 0 for an open-loop client, found %g/s", cf->rate);
     s->mean_gap_ns = cf->mode == CLIENT_OPEN ? 1e9 / cf->rate : 0;
     double sum = 0;
     for (int op = 0; op < REQ_NOPS; op++) sum += cf->mix.share[op];
     /* a conf filled in by a program (comp_create_with, no JSON) with no mix: all GET */
     if (sum == 0 && !c->node) cf->mix.share[REQ_GET] = sum = 1;
-    if (fabs(sum - 1) > 1e-9) {
-        const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "mix") : NULL;
-        char jp[512];
-        snprintf(jp, sizeof jp, "%s.mix", c->jpath);
-        conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
-                      "expected shares summing to 100%% (GET is 100%% unless given), found %.6g%%", sum * 100);
-        return SIM_EPARSE;
-    }
+    if (fabs(sum - 1) > 1e-9)
+        return comp_field_error(c, errs, "mix", "expected shares summing to 100%% (GET is 100%% unless given), found %.6g%%",
+                                sum * 100);
     /* DELETE and HEAD have no model along the storage path yet (the gateway
      * fails them): refuse them here, where the user wrote them */
     for (int op = REQ_DELETE; op <= REQ_HEAD; op++) {

@@ -3,6 +3,7 @@
 #include "models/component.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,19 @@ int comp_create_with(const comp_kind *kind, const char *id, int region, const vo
     if (rc != 0) return rc;
     memcpy(c->conf, conf, kind->conf_size);
     return comp_finish(c, out, errs);
+}
+
+int comp_field_error(const component *c, conf_errors *errs, const char *field, const char *fmt, ...)
+{
+    char msg[1024], jp[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    snprintf(jp, sizeof jp, "%s.%s", c->jpath, field);
+    const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, field) : NULL;
+    conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "%s", msg);
+    return SIM_EPARSE;
 }
 
 void comp_free(component *c)

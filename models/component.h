@@ -237,6 +237,14 @@ void comp_drop(component *c, request *r);
  * out of memory. */
 gsl_rng *comp_stream(const component *c, const char *purpose);
 
+/* Records a configuration error about c's `field`: located at that member of
+ * c's JSON node (at the node itself when the field is not written there,
+ * e.g. a default that conflicts with another field), with the JSON path
+ * "<c->jpath>.<field>" and the printf-style message. Returns SIM_EPARSE,
+ * so that a create function can `return comp_field_error(...)`. */
+int comp_field_error(const component *c, conf_errors *errs, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* Resets the base measurements and calls ops->reset_stats. */
 void comp_reset_stats(component *c);
 

@@ -590,24 +590,15 @@ static int db_link(component *c, conf_errors *errs)
         component *nd = s->nodes[i];
         db_node_state *ns = nd->state;
         if (nd->kind != &db_node_kind || !ns) {
-            char jp[512];
-            snprintf(jp, sizeof jp, "%s.nodes", c->jpath);
-            const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "nodes") : NULL;
-            conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
-                          "expected ids of db_node components, found \"%s\" of kind %s", nd->id, nd->kind->name);
-            rc = SIM_EPARSE;
+            rc = comp_field_error(c, errs, "nodes", "expected ids of db_node components, found \"%s\" of kind %s", nd->id,
+                                  nd->kind->name);
             continue;
         }
         if (ns->db) {
-            char jp[512];
-            snprintf(jp, sizeof jp, "%s.nodes", c->jpath);
-            const cJSON *at = c->node ? cJSON_GetObjectItemCaseSensitive(c->node, "nodes") : NULL;
-            if (ns->db == c)
-                conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "db_node \"%s\" is listed twice", nd->id);
+            if (ns->db == c) rc = comp_field_error(c, errs, "nodes", "db_node \"%s\" is listed twice", nd->id);
             else
-                conf_error_at(errs, c->env->doc, at ? at : c->node, jp,
-                              "db_node \"%s\" already belongs to database \"%s\"", nd->id, ns->db->id);
-            rc = SIM_EPARSE;
+                rc = comp_field_error(c, errs, "nodes", "db_node \"%s\" already belongs to database \"%s\"", nd->id,
+                                      ns->db->id);
             continue;
         }
         ns->db = c;

@@ -305,7 +305,6 @@ static int read_curve(component *c, disk_state *s, conf_errors *errs)
 static int setup_order(component *c, disk_state *s, conf_errors *errs)
 {
     disk_conf *cf = c->conf;
-    char jp[512];
     const char *why = NULL, *field = NULL;
     if (cf->order != DISK_ORDER_SHARED && s->ns_per_byte <= 0)
         field = "transfer_order", why = "fifo and elevator need shared_bandwidth or bandwidth_curve";
@@ -314,12 +313,7 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
     else if (cf->order != DISK_ORDER_SHARED && cf->write_weight > 0 && cf->write_weight != 1)
         field = "write_weight", why = "write_weight applies to transfer_order \"shared\" only (one transfer at a "
                                       "time always gets the whole bandwidth)";
-    if (why) {
-        snprintf(jp, sizeof jp, "%s.%s", c->jpath, field);
-        const cJSON *at = cJSON_GetObjectItemCaseSensitive(c->node, field);
-        conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "%s", why);
-        return SIM_EPARSE;
-    }
+    if (why) return comp_field_error(c, errs, field, "%s", why);
     s->order = cf->order;
     /* a conf filled in by a program may leave it 0: one */
     s->device_queue = cf->order == DISK_ORDER_ELEVATOR && cf->device_queue > 1 ? (size_t)cf->device_queue : 1;
@@ -339,13 +333,7 @@ static int read_spells(component *c, disk_state *s, conf_errors *errs)
     else if (!(every > 0) && (len > 0 || (cf->spell_factor > 0 && cf->spell_factor != 1)))
         field = len > 0 ? "spell_length" : "spell_factor", why = "a spell needs spell_every (the time between spells)";
     else if (!isfinite(every) || !isfinite(len)) field = "spell_every", why = "spells need a finite mean time and length";
-    if (why) {
-        char jp[512];
-        snprintf(jp, sizeof jp, "%s.%s", c->jpath, field);
-        const cJSON *at = cJSON_GetObjectItemCaseSensitive(c->node, field);
-        conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "%s", why);
-        return SIM_EPARSE;
-    }
+    if (why) return comp_field_error(c, errs, field, "%s", why);
     if (every > 0 && !(s->spell_rng = comp_stream(c, "spells"))) return SIM_ENOMEM;
     if (cf->spell_factor <= 0) cf->spell_factor = 1; /* a conf filled in by a program may leave it 0 */
     return 0;
@@ -375,12 +363,8 @@ static int disk_create(component *c, conf_errors *errs)
     rc = read_curve(c, s, errs);
     if (rc != 0) return rc;
     if (s->ncurve > 0) {
-        if (sim_dist_mean(&cf->journal) > 0) {
-            char jp[512];
-            snprintf(jp, sizeof jp, "%s.journal", c->jpath);
-            conf_error_at(errs, c->env->doc, c->node, jp, "journal cannot be combined with bandwidth_curve (use 0)");
-            return SIM_EPARSE;
-        }
+        if (sim_dist_mean(&cf->journal) > 0)
+            return comp_field_error(c, errs, "journal", "journal cannot be combined with bandwidth_curve (use 0)");
         /* The station only queues (0 ns per request); disk_access_done
          * draws the request's time and turns it into shared work. */
         s->ns_per_byte = 1e9 / curve_bw(s, 1);
@@ -408,14 +392,9 @@ static int disk_create(component *c, conf_errors *errs)
     /* PUTs draw their time from `write`, everything else from `access`. */
     s->st.op_service[REQ_PUT] = &cf->write;
     double jmean = sim_dist_mean(&cf->journal);
-    if (!isfinite(jmean)) {
-        char jp[512];
-        snprintf(jp, sizeof jp, "%s.journal", c->jpath);
-        const cJSON *at = cJSON_GetObjectItemCaseSensitive(c->node, "journal");
-        conf_error_at(errs, c->env->doc, at ? at : c->node, jp, "journal needs a finite mean (it caps the disk at "
-                      "1 / mean writes/s)");
-        return SIM_EPARSE;
-    }
+    if (!isfinite(jmean))
+        return comp_field_error(c, errs, "journal", "journal needs a finite mean (it caps the disk at 1 / mean "
+                                "writes/s)");
     if (jmean > 0 && !(s->journal_rng = comp_stream(c, "journal"))) return SIM_ENOMEM;
     if (jmean > 0 && s->ns_per_byte > 0) {
         /* a write holds a channel for max(0, write - mean J), then passes
