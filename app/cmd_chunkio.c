@@ -40,8 +40,10 @@ static const char usage_text[] =
     "  --keep           bench: leave the chunks (verify can check them)\n"
     "  --engine E       bench: threads (default) or uring\n"
     "  --seed S         bench: seed of the operation and key draws and payload bytes (default 1)\n"
-    "  --latencies FILE bench: also write every operation's latency as CSV (op,latency_ns,end_ns;\n"
-    "                   end_ns: when it ended, after the measured phase began), reads then\n"
+    "  --latencies FILE bench: also write every operation's latency as CSV (op,latency_ns,end_ns,\n"
+    "                   write_ns,fdatasync_ns,rename_ns,dir_fsync_ns; end_ns: when it ended,\n"
+    "                   after the measured phase began; then a write's time in each step of\n"
+    "                   a durable write, empty for reads and with io_uring), reads then\n"
     "                   writes, each in completion order\n"
     "\n"
     "output: get writes the chunk to stdout; verify and bench print one JSON line;\n"
@@ -406,9 +408,29 @@ static void print_lat(const char *name, const int64_t *v, uint64_t n, double ela
     sim_hist_free(&h);
 }
 
-/* Writes every latency of r to path as CSV (op,latency_ns,end_ns: end_ns is
- * when the operation ended, after the start of the measured phase), reads
- * first.
+/* "write_steps": the time the writes spent in each step of a durable write
+ * (chunkio_step_names), mean and percentiles in us, as print_lat. Prints
+ * nothing when the engine did not measure them or there was no write. */
+static void print_steps(const chunkio_bench_result *r)
+{
+    if (!r->has_steps || r->nwrite == 0) return;
+    printf(", \"write_steps\": {");
+    for (int k = 0; k < CHUNKIO_NSTEPS; k++) {
+        sim_hist h;
+        if (sim_hist_init(&h) != 0) break;
+        for (uint64_t i = 0; i < r->nwrite; i++) sim_hist_record(&h, r->write_step_ns[i * CHUNKIO_NSTEPS + k]);
+        printf("%s\"%s\": {\"mean_us\": %.1f, \"p50_us\": %.1f, \"p90_us\": %.1f, \"p99_us\": %.1f}", k ? ", " : "",
+               chunkio_step_names[k], sim_hist_mean(&h) / 1e3, sim_hist_quantile(&h, 0.5) / 1e3,
+               sim_hist_quantile(&h, 0.9) / 1e3, sim_hist_quantile(&h, 0.99) / 1e3);
+        sim_hist_free(&h);
+    }
+    printf("}");
+}
+
+/* Writes every latency of r to path as CSV (op,latency_ns,end_ns, then each
+ * step of a durable write, write_ns,fdatasync_ns,rename_ns,dir_fsync_ns:
+ * end_ns is when the operation ended, after the start of the measured
+ * phase; the steps are empty for reads and with io_uring), reads first.
  * Returns 0, or -1 with a message on stderr (the file may then be partial;
  * the bench's JSON line is printed regardless). */
 static int write_latencies(const char *path, const chunkio_bench_result *r)
@@ -418,11 +440,20 @@ static int write_latencies(const char *path, const chunkio_bench_result *r)
         fprintf(stderr, "cdnsim chunkio: cannot write %s: %s\n", path, strerror(errno));
         return -1;
     }
-    fputs("op,latency_ns,end_ns\n", f);
+    fputs("op,latency_ns,end_ns", f);
+    for (int k = 0; k < CHUNKIO_NSTEPS; k++) fprintf(f, ",%s_ns", chunkio_step_names[k]);
+    fputs("\n", f);
     for (uint64_t i = 0; i < r->nread; i++)
-        fprintf(f, "read,%lld,%lld\n", (long long)r->read_ns[i], (long long)r->read_end_ns[i]);
-    for (uint64_t i = 0; i < r->nwrite; i++)
-        fprintf(f, "write,%lld,%lld\n", (long long)r->write_ns[i], (long long)r->write_end_ns[i]);
+        fprintf(f, "read,%lld,%lld,,,,\n", (long long)r->read_ns[i], (long long)r->read_end_ns[i]);
+    for (uint64_t i = 0; i < r->nwrite; i++) {
+        fprintf(f, "write,%lld,%lld", (long long)r->write_ns[i], (long long)r->write_end_ns[i]);
+        const int64_t *st = r->write_step_ns + i * CHUNKIO_NSTEPS;
+        for (int k = 0; k < CHUNKIO_NSTEPS; k++) {
+            if (r->has_steps) fprintf(f, ",%lld", (long long)st[k]);
+            else fputs(",", f);
+        }
+        fputs("\n", f);
+    }
     int bad_write = ferror(f);
     if (fclose(f) != 0 || bad_write) {
         fprintf(stderr, "cdnsim chunkio: writing %s failed: %s\n", path, strerror(errno));
@@ -455,6 +486,7 @@ static int do_bench(args_t *a)
         print_lat("read", r.read_ns, r.nread, el);
         printf(", ");
         print_lat("write", r.write_ns, r.nwrite, el);
+        print_steps(&r);
         printf("}\n");
         if (a->latencies && write_latencies(a->latencies, &r)) rc = SIM_EIO;
     }

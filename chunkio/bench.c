@@ -107,6 +107,7 @@ static void *worker(void *arg)
                 uint64_t i = atomic_fetch_add(&sh->nwrite, 1);
                 sh->res->write_ns[i] = dt;
                 sh->res->write_end_ns[i] = t1 - sh->t0;
+                memcpy(sh->res->write_step_ns + i * CHUNKIO_NSTEPS, c.step_ns, sizeof c.step_ns);
             }
         }
         atomic_fetch_add(&sh->done, 1);
@@ -182,8 +183,9 @@ int chunkio_bench_run(chunkio_store *st, const chunkio_bench_opts *o0, chunkio_b
     res->write_ns = malloc(o.ops * sizeof *res->write_ns);
     res->read_end_ns = malloc(o.ops * sizeof *res->read_end_ns);
     res->write_end_ns = malloc(o.ops * sizeof *res->write_end_ns);
+    res->write_step_ns = calloc(o.ops * CHUNKIO_NSTEPS, sizeof *res->write_step_ns);
     uint8_t *payload = malloc(o.chunk);
-    if (!res->read_ns || !res->write_ns || !res->read_end_ns || !res->write_end_ns || !payload) {
+    if (!res->read_ns || !res->write_ns || !res->read_end_ns || !res->write_end_ns || !res->write_step_ns || !payload) {
         free(payload);
         snprintf(res->err, sizeof res->err, "out of memory for %llu operations",
                  (unsigned long long)o.ops);
@@ -206,6 +208,7 @@ int chunkio_bench_run(chunkio_store *st, const chunkio_bench_opts *o0, chunkio_b
             rc = chunkio_uring_run(st, &o, res, tag, payload);
         } else {
             rc = run_phase(&sh, 0);
+            res->has_steps = 1;
             res->nread = atomic_load(&sh.nread);
             res->nwrite = atomic_load(&sh.nwrite);
             res->errors = atomic_load(&sh.errors);
@@ -233,7 +236,8 @@ void chunkio_bench_result_free(chunkio_bench_result *res)
     free(res->write_ns);
     free(res->read_end_ns);
     free(res->write_end_ns);
-    res->read_ns = res->write_ns = res->read_end_ns = res->write_end_ns = NULL;
+    free(res->write_step_ns);
+    res->read_ns = res->write_ns = res->read_end_ns = res->write_end_ns = res->write_step_ns = NULL;
 }
 
 static int cmp_i64(const void *a, const void *b)

@@ -36,6 +36,9 @@ typedef struct chunkio_bench_result {
     int64_t *write_ns;     /* nwrite latencies (owned) */
     int64_t *read_end_ns;  /* when each of those reads ended, ns after the measured phase began (owned) */
     int64_t *write_end_ns; /* the same for the writes (owned) */
+    int64_t *write_step_ns; /* nwrite x CHUNKIO_NSTEPS: each write's time in each step of a durable
+                               write, row i for write i (owned; all 0 when has_steps is 0) */
+    int has_steps;         /* the engine measured the steps (threads: yes; io_uring: no) */
     char err[1024];        /* the first error seen */
 } chunkio_bench_result;
 

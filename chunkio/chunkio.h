@@ -54,9 +54,17 @@ typedef struct chunkio_store {
  * (no allocation per operation once it has grown), counters of what reads
  * saw, and a one-line description of the last error with the path and the
  * system's reason. */
+/* The steps of a durable write (chunkio_put), in order: create the
+ * temporary and write the chunk into it; fdatasync it; rename it over the
+ * chunk's name; fsync the directory. */
+enum { CHUNKIO_STEP_WRITE, CHUNKIO_STEP_FDATASYNC, CHUNKIO_STEP_RENAME, CHUNKIO_STEP_DIRSYNC, CHUNKIO_NSTEPS };
+extern const char *const chunkio_step_names[CHUNKIO_NSTEPS]; /* "write", "fdatasync", "rename", "dir_fsync" */
+
 typedef struct chunkio_ctx {
     uint8_t *buf;
     size_t cap;
+    int64_t step_ns[CHUNKIO_NSTEPS]; /* the last chunkio_put's time in each step, ns, summed over its
+                                        copies (a step not reached stays 0) */
     uint64_t corrupt_seen;     /* copies that failed a checksum on read */
     uint64_t served_by_replica;/* gets answered by a copy other than the first tried */
     unsigned tmp_seq;

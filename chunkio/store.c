@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -26,6 +27,15 @@
 #include "chunkio/internal.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
+
+const char *const chunkio_step_names[CHUNKIO_NSTEPS] = { "write", "fdatasync", "rename", "dir_fsync" };
+
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
 
 void chunkio_ctx_init(chunkio_ctx *c)
 {
@@ -381,6 +391,7 @@ int chunkio_write_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const voi
     }
     chunkio_hdr_encode(c->buf, key, klen, data, len, replicas);
 
+    int64_t t = mono_ns(), t1;
     int pfd = chunkio_open_dirs(d->fd, rel, dirlen);
     if (pfd < 0) {
         chunkio_seterr(c, "%s: cannot create the chunk's directory: %s", d->path, strerror(-pfd));
@@ -407,23 +418,31 @@ int chunkio_write_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const voi
         iov[2] = (struct iovec){ (void *)zero_pad, padded - len };
         cnt = padded > len ? 3 : 2;
     }
+    /* each step's time goes to c->step_ns (a few clock reads per write) */
+#define STEP_DONE(k) (t1 = mono_ns(), c->step_ns[k] += t1 - t, t = t1)
     int w = write_all(fd, iov, cnt, total);
     const char *what = "write";
+    STEP_DONE(CHUNKIO_STEP_WRITE);
     if (w == 0 && fdatasync(fd) != 0) {
         w = -errno;
         what = "fdatasync";
     }
+    STEP_DONE(CHUNKIO_STEP_FDATASYNC);
     if (w == 0 && renameat(d->fd, tmp, pfd, rel + dirlen + 1) != 0) {
         w = -errno;
         what = "rename";
     }
+    STEP_DONE(CHUNKIO_STEP_RENAME);
+    int renamed = w == 0; /* the temporary is gone: nothing to clean up */
     if (w == 0 && fsync(pfd) != 0) {
         /* The chunk is in place but its name may not survive a crash: not
          * durable, so not acknowledged. */
         w = -errno;
         what = "directory fsync";
     }
-    if (w != 0 && strcmp(what, "directory fsync") != 0) unlinkat(d->fd, tmp, 0);
+    STEP_DONE(CHUNKIO_STEP_DIRSYNC);
+#undef STEP_DONE
+    if (w != 0 && !renamed) unlinkat(d->fd, tmp, 0);
     close(fd);
     close(pfd);
     if (w != 0) {
@@ -453,6 +472,7 @@ int chunkio_put(chunkio_store *st, chunkio_ctx *c, const void *key, size_t klen,
     unsigned place[CHUNKIO_MAX_DIRS];
     unsigned r = st->opts.replicas;
     chunkio_placement(st, key, klen, place, r);
+    memset(c->step_ns, 0, sizeof c->step_ns);
     unsigned done = 0;
     int first_err = 0;
     char first_msg[sizeof c->err];

@@ -227,6 +227,14 @@ static void test_bench_and_calibrate(void)
     cJSON *bj = cJSON_Parse(out);
     const cJSON *el = bj ? cJSON_GetObjectItem(bj, "elapsed_s") : NULL;
     double elapsed = cJSON_IsNumber(el) ? el->valuedouble : -1;
+    /* the steps of the writes: each one's median, none longer than a write */
+    const cJSON *steps = bj ? cJSON_GetObjectItem(bj, "write_steps") : NULL;
+    CHECK_EQ_I64(cJSON_GetArraySize(steps), 4);
+    static const char *const step_names[] = { "write", "fdatasync", "rename", "dir_fsync" };
+    for (int k = 0; k < 4; k++) {
+        const cJSON *st = cJSON_GetObjectItem(steps, step_names[k]);
+        CHECK_TRUE(cJSON_GetNumberValue(cJSON_GetObjectItem(st, "p50_us")) > 0);
+    }
     cJSON_Delete(bj);
     long long last_end = 0;
     free(out), free(err);
@@ -235,13 +243,23 @@ static void test_bench_and_calibrate(void)
     char *csv = tests_read_file(lp, NULL);
     CHECK_TRUE(csv != NULL);
     if (csv) {
-        CHECK_TRUE(!strncmp(csv, "op,latency_ns,end_ns\n", 21));
+        const char *head = "op,latency_ns,end_ns,write_ns,fdatasync_ns,rename_ns,dir_fsync_ns\n";
+        CHECK_TRUE(!strncmp(csv, head, strlen(head)));
         int lines = 0, bad = 0, seen_write = 0;
         for (char *l = strchr(csv, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
-            long long ns = -1, end = -1;
+            long long ns = -1, end = -1, st[4] = { -1, -1, -1, -1 };
             char op[8] = "";
             lines++;
             if (sscanf(l + 1, "%5[a-z],%lld,%lld", op, &ns, &end) != 3 || ns <= 0 || end < ns) bad++;
+            /* a write's four steps are positive and add up to no more than its latency;
+             * a read has none (",,,,") */
+            int nst = sscanf(l + 1, "%*[a-z],%*d,%*d,%lld,%lld,%lld,%lld", &st[0], &st[1], &st[2], &st[3]);
+            if (!strcmp(op, "write") && (nst != 4 || st[0] <= 0 || st[1] <= 0 || st[2] <= 0 || st[3] <= 0 ||
+                                         st[0] + st[1] + st[2] + st[3] > ns))
+                bad++;
+            int at = -1;
+            sscanf(l + 1, "%*[a-z],%*d,%*d%n", &at);
+            if (!strcmp(op, "read") && (at < 0 || strncmp(l + 1 + at, ",,,,\n", 5))) bad++;
             if (end > last_end) last_end = end;
             else if (!strcmp(op, "write")) seen_write = 1;
             else if (strcmp(op, "read") || seen_write) bad++; /* reads come first */
