@@ -4,6 +4,7 @@
 #   make test       install missing packages, build, run every CUnit test
 #   make check-asan the same tests built with AddressSanitizer + UBSan
 #   make check-clang the same tests built with clang (in build-clang/)
+#   make fuzz       damaged input fed to the sanitizer build (minutes; tests/fuzz.py)
 #   make demo       run scenarios/demo.json and write its report
 #   make bench      engine and cache benchmarks, written to docs/performance.md
 #   make deps       install the Debian packages cdnsim needs (apt-get as root)
@@ -38,7 +39,7 @@ TEST_NAMES := $(patsubst tests/test_%.c,%,$(TEST_SRC))
 CDNSIM := $(BIN)/cdnsim
 TESTBIN := $(BUILD)/tests/run_tests
 
-.PHONY: all test check check-asan check-clang demo bench deps clean help
+.PHONY: all test check check-asan check-clang fuzz demo bench deps clean help
 all: $(CDNSIM)
 
 $(BUILD)/libcdnsim.a: $(LIB_OBJ)
@@ -94,6 +95,15 @@ check-clang: deps
 	    build-clang/bin/cdnsim build-clang/tests/run_tests
 	CDNSIM_BIN=$(abspath build-clang/bin/cdnsim) build-clang/tests/run_tests $(SUITE)
 
+# Damaged input (scenarios, summaries, run directories, traces) fed to the
+# sanitizer build; any crash or sanitizer report fails. About half a minute, not part of
+# `make test`. FUZZ_N inputs per target (default 500), FUZZ_SEED (default 1).
+fuzz: deps
+	@$(MAKE) --no-print-directory BUILD=build-asan BIN=build-asan/bin OPT="-O1 -g" \
+	    SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	    build-asan/bin/cdnsim
+	python3 tests/fuzz.py build-asan/bin/cdnsim --seed $(or $(FUZZ_SEED),1) -n $(or $(FUZZ_N),500)
+
 demo: deps $(CDNSIM)
 	$(CDNSIM) run scenarios/demo.json --out out/demo
 
@@ -116,7 +126,7 @@ clean:
 	rm -rf build build-asan build-clang bin
 
 help:
-	@sed -n '3,9p' Makefile | sed 's/^# //'
+	@sed -n '3,10p' Makefile | sed 's/^# //'
 
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(BUILD)/app/main.d
 
