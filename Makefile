@@ -95,7 +95,7 @@ check-clang: deps
 	    build-clang/bin/cdnsim build-clang/tests/run_tests
 	CDNSIM_BIN=$(abspath build-clang/bin/cdnsim) build-clang/tests/run_tests $(SUITE)
 
-# Damaged input (scenarios, summaries, run directories, traces) fed to the
+# Damaged input (scenarios, summaries, run directories, traces, calibration files) fed to the
 # sanitizer build; any crash or sanitizer report fails. About half a minute, not part of
 # `make test`. FUZZ_N inputs per target (default 500), FUZZ_SEED (default 1).
 fuzz: deps

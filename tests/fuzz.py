@@ -16,6 +16,9 @@ counts as a crash too. TARGETs (default: all):
             lines and cells replaced, removed or added, or a file missing
   cachesim  `cdnsim cachesim` on a damaged copy of the first 400 lines of
             ../shared/traces/webcachesim_test.csv, with odd sizes and options
+  empirical `cdnsim run` of a small disk scenario whose `access` is a damaged
+            copy of calib/vda.read-1MiB.json (what `cdnsim calibrate` writes):
+            quantile pairs replaced, removed, reordered, made odd
 
 A run passes when it exits 0, 1, 2 or 3 (ok, failed, bad usage, regression)
 and its stderr has no sanitizer report; anything else is printed, the input
@@ -43,6 +46,7 @@ ODD = [0, -1, 1e308, -1e308, "", "x", "-5ms", "1e400", None, [], {}, [1, 2], {"e
        [[1, "1GB/s"], [0, "2GB/s"]]]
 JUNK = ["", ",", ",,,,", "nan", "-1", "1e999", "\x00", "\"", "x" * 3000, "9" * 40, "-", "a,b,c", "1,2",
         "1,2,3,4,5,6", "#c", "18446744073709551616"]
+TARGETS = ["scenario", "compare", "report", "cachesim", "empirical"]
 ENV = dict(os.environ, ASAN_OPTIONS="detect_leaks=1:abort_on_error=1", UBSAN_OPTIONS="print_stacktrace=1")
 
 
@@ -172,6 +176,38 @@ class Fuzz:
                 open(os.path.join(d, f), "w").write(txt)
             self.check(["report", d, "--quiet"], d)
 
+    def empirical(self, n):
+        orig = json.load(open(os.path.join(ROOT, "calib", "vda.read-1MiB.json")))
+        emp = os.path.join(self.work, "emp.json")
+        scen = os.path.join(self.work, "emp-scenario.json")
+        json.dump({"name": "fuzz-empirical", "duration": "1s", "regions": {"r": {}},
+                   "components": [
+                       {"id": "c", "kind": "client", "region": "r", "mode": "closed", "to": "dn"},
+                       {"id": "dn", "kind": "datanode", "region": "r", "disks": "d"},
+                       {"id": "d", "kind": "disk", "region": "r", "access": {"empirical": "emp.json"}}]},
+                  open(scen, "w"))
+        for _ in range(n):
+            d = copy.deepcopy(orig)
+            q = d.get("quantiles", [])
+            for _ in range(random.randint(1, 5)):
+                r = random.random()
+                if r < 0.5 and q:
+                    i = random.randrange(len(q))
+                    if random.random() < 0.5 or not isinstance(q[i], list) or len(q[i]) < 2:
+                        q[i] = copy.deepcopy(random.choice(ODD))
+                    else:
+                        q[i][random.randrange(2)] = copy.deepcopy(random.choice(ODD))
+                elif r < 0.7 and len(q) > 1:
+                    i, j = random.randrange(len(q)), random.randrange(len(q))
+                    q[i], q[j] = q[j], q[i]
+                else:
+                    mutate(d)
+            txt = json.dumps(d)
+            if random.random() < 0.1:
+                txt = damage_text(txt)
+            open(emp, "w").write(txt)
+            self.check(["run", scen, "--quiet", "--out", os.path.join(self.work, "out")], emp)
+
     def cachesim(self, n):
         src = os.path.join(ROOT, "..", "shared", "traces", "webcachesim_test.csv")
         if not os.path.exists(src):
@@ -194,13 +230,13 @@ def main():
     ap.add_argument("bin")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("-n", type=int, default=200, help="inputs per target")
-    ap.add_argument("targets", nargs="*", default=["scenario", "compare", "report", "cachesim"])
+    ap.add_argument("targets", nargs="*", default=TARGETS)
     a = ap.parse_intermixed_args()
     random.seed(a.seed)
     work = tempfile.mkdtemp(prefix="cdnsim-fuzz-")
     f = Fuzz(os.path.abspath(a.bin), work)
     for t in a.targets:
-        if t not in ("scenario", "compare", "report", "cachesim"):
+        if t not in TARGETS:
             ap.error(f"unknown target {t}")
         before = f.crashes
         getattr(f, t)(a.n)
