@@ -13,6 +13,11 @@ For each RUNDIR (its w1.csv, w4.csv, w16.csv from `chunkio bench
   with --min K the same for runs of K or more.
 --mix CSV: a concurrency-1 run of reads and writes; prints how much slower
 the reads are inside the writes' spells (found with runs of 3) than outside.
+--steps CSV...: runs with the step columns of `chunkio bench --latencies`
+(write_ns, fdatasync_ns, rename_ns, dir_fsync_ns); prints the gaps between
+consecutive renames' ends (after the first tenth). Renames into another
+directory are serialised, so under load these gaps are how long each one
+held the lock.
 """
 import bisect
 import csv
@@ -44,7 +49,11 @@ def spells(lat, k, slow_x=1.5):
 
 
 args = sys.argv[1:]
-mix, mins = None, [3]
+mix, mins, steps = None, [3], []
+if "--steps" in args:
+    i = args.index("--steps")
+    steps = args[i + 1:]
+    del args[i:]
 if "--mix" in args:
     i = args.index("--mix")
     mix = args[i + 1]
@@ -82,3 +91,12 @@ if mix:
     print(f"{mix}: {len(win)} write spells; reads inside: {len(inside)}, mean {st.mean(inside) / 1e3:.0f} us; "
           f"outside: {len(outside)}, mean {st.mean(outside) / 1e3:.0f} us "
           f"(x{st.mean(inside) / st.mean(outside):.2f})")
+for path in steps:
+    ends = []
+    for r in csv.DictReader(open(path)):
+        if r["op"] == "write" and r["dir_fsync_ns"]:
+            ends.append(int(r["end_ns"]) - int(r["dir_fsync_ns"]))
+    ends.sort()
+    g = [(ends[i + 1] - ends[i]) / 1e3 for i in range(len(ends) // 10, len(ends) - 1)]
+    print(f"{path}: gaps between rename ends: mean {st.mean(g):.0f} us, p10 {q(g, .1):.0f}, p50 {q(g, .5):.0f}, "
+          f"p90 {q(g, .9):.0f}, p99 {q(g, .99):.0f}; under 20 us {sum(x < 20 for x in g) / len(g) * 100:.1f}%")
