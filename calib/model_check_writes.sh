@@ -31,6 +31,11 @@
 # measurements already in WORKDIR (params, mix32.json, cal*.json,
 # bench.jsonl) are simulated again: to re-check a changed model against the
 # same measurements.
+# SPELLS=1 adds a fourth model, "spells": `cdnsim calibrate --only write
+# --spells` (SPELL_OPS lone writes, default 12000) gives the lone writes
+# outside slow spells (WORKDIR/sp.write-1MiB.json, the disk's `write`) and
+# the spells (its spell_every, spell_length, spell_factor), with journal J;
+# docs/calibration.md, "Slow spells".
 # ORDER in the environment (default shared) is the disk's transfer_order for
 # every simulation (docs/calibration.md: fifo fits reads alone); with another
 # order than shared, write_weight stays 1 and "weighted" is "journal".
@@ -52,6 +57,10 @@ jus=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "$OPS" --concurren
 "$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:70,write:30 --direct \
     2>/dev/null >"$WORK/mix32.json"
 "$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes $SIZE --ops "$OPS" >"$WORK/calibrate.txt" 2>/dev/null
+if [ "${SPELLS:-0}" = 1 ]; then
+  "$BIN" calibrate --dir "$STORE" --out "$WORK/sp.json" --sizes $SIZE --only write --spells --ops "${SPELL_OPS:-12000}" \
+      >"$WORK/spells.txt" 2>/dev/null
+fi
 : >"$WORK/bench.jsonl"
 for mix in write:100 read:70,write:30; do
   for c in 1 4 16; do
@@ -63,13 +72,16 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 printf 'bw=%s\njus=%s\nload=%s\n' "$bw" "$jus" "$load" >"$WORK/params"
 fi
 cp "$here/chunkio-model.json" "$WORK/model.json"
-common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT
-  "$BIN" run "$WORK/model.json" --quiet --out "$5" --set components.bench.concurrency="$1" \
+common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT [WRITE_FILE [--set ...]]
+  wf=${6:-cal.write-$SIZE.json}
+  c1=$1 m1=$2 j1=$3 w1=$4 o1=$5
+  shift 5; [ $# -gt 0 ] && shift
+  "$BIN" run "$WORK/model.json" --quiet --out "$o1" --set components.bench.concurrency="$c1" \
       --set components.disk.channels="$CH" --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
-      --set "components.disk.write={\"empirical\": \"cal.write-$SIZE.json\"}" \
+      --set "components.disk.write={\"empirical\": \"$wf\"}" \
       --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
-      --set "components.bench.mix=$2" --set components.disk.journal=\"$3\" --set components.disk.write_weight="$4" \
-      --set "components.disk.transfer_order=\"$ORDER\"" >/dev/null
+      --set "components.bench.mix=$m1" --set components.disk.journal=\"$j1\" --set components.disk.write_weight="$w1" \
+      --set "components.disk.transfer_order=\"$ORDER\"" "$@" >/dev/null
 }
 weights="4 2 1.5 1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
 [ "$ORDER" = shared ] || weights=1 # a weight shares bandwidth: one at a time, there is nothing to share
@@ -91,14 +103,32 @@ for w in sys.argv[2:]:
 print(best[1])
 PY
 )
-for model in plain journal weighted; do
+models="plain journal weighted"
+spellset=""
+if [ -f "$WORK/sp.write-$SIZE.json" ]; then
+  models="$models spells"
+  spellset=$(python3 -c '
+import json, sys
+s = json.load(open(sys.argv[1]))["_spells"]
+if s["count"]:
+    print(f"""components.disk.spell_every={{"exp":"{s["mean_gap_ns"] / 1e6:.3f}ms"}} """
+          f"""components.disk.spell_length={{"exp":"{s["mean_length_ns"] / 1e6:.3f}ms"}} """
+          f"""components.disk.spell_factor={s["factor"]}""")' "$WORK/sp.write-$SIZE.json")
+fi
+for model in $models; do
 for mix in w r; do
   case $mix in w) m='{"GET": "0%", "PUT": "100%"}';; r) m='{"GET": "70%", "PUT": "30%"}';; esac
   for c in 1 4 16; do
     j=0s w=1
     [ $model != plain ] && j=${jus}us
     [ $model = weighted ] && w=$ww
-    common $c "$m" $j $w "$WORK/sim-$model-$mix-$c"
+    if [ $model = spells ]; then
+      set -- "sp.write-$SIZE.json"
+      for x in $spellset; do set -- "$@" --set "$x"; done
+      common $c "$m" $j $w "$WORK/sim-$model-$mix-$c" "$@"
+    else
+      common $c "$m" $j $w "$WORK/sim-$model-$mix-$c"
+    fi
   done
 done
 done
@@ -111,7 +141,9 @@ print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} c
       f"(plain); write_weight {ww} (weighted) or 1; transfer_order {order}; load average {load}")
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
-for model, mix, tag in ((mo, mi, t) for mo in ("plain", "journal", "weighted") for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
+import os
+models = ("plain", "journal", "weighted") + (("spells",) if os.path.exists(f"{work}/sim-spells-w-1") else ())
+for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
     print()
     print(f"model {model}, mix {mix}")
     print()
