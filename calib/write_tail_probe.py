@@ -17,7 +17,10 @@ the reads are inside the writes' spells (found with runs of 3) than outside.
 (write_ns, fdatasync_ns, rename_ns, dir_fsync_ns); prints the gaps between
 consecutive renames' ends (after the first tenth). Renames into another
 directory are serialised, so under load these gaps are how long each one
-held the lock.
+held the lock. With a run of reads and writes, also how much of the time a
+write's fdatasync or directory fsync was in progress, and the latency of the
+reads that overlapped one (90% or more of their time) against the others
+(less than half).
 """
 import bisect
 import csv
@@ -100,3 +103,37 @@ for path in steps:
     g = [(ends[i + 1] - ends[i]) / 1e3 for i in range(len(ends) // 10, len(ends) - 1)]
     print(f"{path}: gaps between rename ends: mean {st.mean(g):.0f} us, p10 {q(g, .1):.0f}, p50 {q(g, .5):.0f}, "
           f"p90 {q(g, .9):.0f}, p99 {q(g, .99):.0f}; under 20 us {sum(x < 20 for x in g) / len(g) * 100:.1f}%")
+for path in steps:
+    rows = list(csv.DictReader(open(path)))
+    syncs = []
+    for r in rows:
+        if r["op"] != "write" or not r["dir_fsync_ns"]:
+            continue
+        end, ds, rn, fs = (int(r[k]) for k in ("end_ns", "dir_fsync_ns", "rename_ns", "fdatasync_ns"))
+        syncs.append((end - ds, end))
+        syncs.append((end - ds - rn - fs, end - ds - rn))
+    reads = [(int(r["end_ns"]) - int(r["latency_ns"]), int(r["end_ns"])) for r in rows if r["op"] == "read"]
+    if not syncs or not reads:
+        continue
+    cover, depth, last = [], 0, None  # the union of the sync intervals
+    for t, d in sorted([(a, 1) for a, _ in syncs] + [(b, -1) for _, b in syncs]):
+        if depth > 0 and last is not None and t > last:
+            cover.append((last, t))
+        depth += d
+        last = t
+    starts = [a for a, _ in cover]
+
+    def covered(a, b):
+        tot, i = 0, max(0, bisect.bisect_right(starts, a) - 1)
+        while i < len(cover) and cover[i][0] < b:
+            tot += max(0, min(b, cover[i][1]) - max(a, cover[i][0]))
+            i += 1
+        return tot / (b - a) if b > a else 0
+
+    fr = [(covered(a, b), (b - a) / 1e3) for a, b in reads]
+    inside = [l for f, l in fr if f >= 0.9]
+    outside = [l for f, l in fr if f < 0.5]
+    span = max(b for _, b in syncs) - min(a for a, _ in syncs)
+    print(f"{path}: a sync in progress {sum(b - a for a, b in cover) / span * 100:.0f}% of the time; reads inside "
+          f"syncs {len(inside)}, p50 {q(inside, .5):.0f} us; reads mostly outside {len(outside)}, p50 "
+          f"{q(outside, .5):.0f} us" if inside and outside else f"{path}: too few reads on one side")
