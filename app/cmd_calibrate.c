@@ -139,12 +139,6 @@ static int measure_curve(chunkio_store *st, const chunkio_bench_opts *bo, double
     return 0;
 }
 
-static int cmp_i64(const void *a, const void *b)
-{
-    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* The journal of one write series: bo's writes (concurrency 1) run again at
  * concurrency jc with seed + 2, enough writers that the filesystem's
  * serialised part is never idle. The times between consecutive
@@ -171,7 +165,7 @@ static int measure_journal(chunkio_store *st, const chunkio_bench_opts *bo, unsi
     int64_t *gap = n > skip + 2 ? malloc((n - skip - 1) * sizeof *gap) : NULL;
     size_t m = 0;
     if (gap) {
-        qsort(r.write_end_ns, n, sizeof *r.write_end_ns, cmp_i64);
+        chunkio_sort_ns(r.write_end_ns, n);
         for (size_t i = skip; i + 1 < n; i++) {
             int64_t g = r.write_end_ns[i + 1] - r.write_end_ns[i];
             gap[m++] = g > 0 ? g : 1; /* two ends in the same ns: the fit needs positive times */

@@ -107,13 +107,7 @@ models="plain journal weighted"
 spellset=""
 if [ -f "$WORK/sp.write-$SIZE.json" ]; then
   models="$models spells"
-  spellset=$(python3 -c '
-import json, sys
-s = json.load(open(sys.argv[1]))["_spells"]
-if s["count"]:
-    print(f"""components.disk.spell_every={{"exp":"{s["mean_gap_ns"] / 1e6:.3f}ms"}} """
-          f"""components.disk.spell_length={{"exp":"{s["mean_length_ns"] / 1e6:.3f}ms"}} """
-          f"""components.disk.spell_factor={s["factor"]}""")' "$WORK/sp.write-$SIZE.json")
+  spellset=$(python3 "$here/spell_sets.py" "$WORK/sp.write-$SIZE.json")
 fi
 for model in $models; do
 for mix in w r; do
@@ -123,9 +117,8 @@ for mix in w r; do
     [ $model != plain ] && j=${jus}us
     [ $model = weighted ] && w=$ww
     if [ $model = spells ]; then
-      set -- "sp.write-$SIZE.json"
-      for x in $spellset; do set -- "$@" --set "$x"; done
-      common $c "$m" $j $w "$WORK/sim-$model-$mix-$c" "$@"
+      # shellcheck disable=SC2086 # spell_sets.py's arguments hold no spaces
+      common $c "$m" $j $w "$WORK/sim-$model-$mix-$c" "sp.write-$SIZE.json" $spellset
     else
       common $c "$m" $j $w "$WORK/sim-$model-$mix-$c"
     fi

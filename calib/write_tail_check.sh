@@ -45,13 +45,7 @@ cp "$here/chunkio-model.json" "$WORK/model.json"
 # J of each calibration (the mean gap), and b's spells as --set arguments
 jus() { python3 -c 'import json,sys; print(round(json.load(open(sys.argv[1]))["_fit"]["mean_ns"] / 1e3, 1))' "$1"; }
 ja=$(jus "$WORK/a.journal-1MiB.json") jb=$(jus "$WORK/b.journal-1MiB.json")
-spells=$(python3 -c '
-import json, sys
-s = json.load(open(sys.argv[1]))["_spells"]
-if s["count"]:
-    print(f"""components.disk.spell_every={{"exp":"{s["mean_gap_ns"] / 1e6:.3f}ms"}} """
-          f"""components.disk.spell_length={{"exp":"{s["mean_length_ns"] / 1e6:.3f}ms"}} """
-          f"""components.disk.spell_factor={s["factor"]}""")' "$WORK/b.write-1MiB.json")
+spells=$(python3 "$here/spell_sets.py" "$WORK/b.write-1MiB.json")
 for model in const drawn spells; do
   case $model in
     const) w=a j="\"${ja}us\"" ;;
@@ -59,9 +53,8 @@ for model in const drawn spells; do
     spells) w=b j="\"${jb}us\"" ;;
   esac
   set --
-  if [ $model = spells ] && [ -n "$spells" ]; then
-    for s in $spells; do set -- "$@" --set "$s"; done
-  fi
+  # shellcheck disable=SC2086 # spell_sets.py's arguments hold no spaces
+  [ $model = spells ] && set -- $spells
   for c in 1 4 16; do
     "$BIN" run "$WORK/model.json" --quiet --out "$WORK/sim-$model-$c" --set components.bench.concurrency=$c \
         --set components.disk.channels=16 --set "components.disk.write={\"empirical\": \"$w.write-1MiB.json\"}" \

@@ -10,7 +10,8 @@ For each RUNDIR (its w1.csv, w4.csv, w16.csv from `chunkio bench
   flight (16 if the journal served them in order, FIFO): p1, p50, p99;
 - the slow spells in w1.csv found as `cdnsim calibrate --spells` finds them
   (runs of CHUNKIO_SPELL_MIN = 3 or more writes over 1.5 x the median), and
-  with --min K the same for runs of K or more.
+  with --min K the same for runs of K or more; then, over all RUNDIRs, the
+  spells' lengths and factors (their mean latency over the run's median).
 --mix CSV: a concurrency-1 run of reads and writes; prints how much slower
 the reads are inside the writes' spells (found with runs of 3) than outside.
 --steps CSV...: runs with the step columns of `chunkio bench --latencies`
@@ -65,6 +66,7 @@ if "--min" in args:
     i = args.index("--min")
     mins = [int(x) for x in args[i + 1:]]
     del args[i:]
+pooled = {}
 for d in args:
     print(d)
     for c in (4, 16):
@@ -85,6 +87,13 @@ for d in args:
         t = sum(sum(lat[i:j]) for i, j in sp)
         print(f"  C=1 spells of {k}+ slow writes: {len(sp)} in {elapsed / 1e9:.1f} s, {ops} writes, "
               f"{t / elapsed * 100:.1f}% of the time")
+        med = st.median(lat)
+        pooled.setdefault(k, []).extend((sum(lat[i:j]) / 1e6, st.mean(lat[i:j]) / med) for i, j in sp)
+for k, v in pooled.items():
+    if v:
+        ln, fa = [x for x, _ in v], [y for _, y in v]
+        print(f"all runs, spells of {k}+: {len(v)}; length min {min(ln):.1f}, median {q(ln, .5):.1f}, "
+              f"max {max(ln):.1f} ms; factor min {min(fa):.2f}, median {q(fa, .5):.2f}, max {max(fa):.2f}")
 if mix:
     rows = sorted(load(mix), key=lambda r: r[2])
     w = [(l, e) for op, l, e in rows if op == "write"]

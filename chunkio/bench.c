@@ -157,12 +157,12 @@ static int run_phase(shared_t *sh, int preload)
         /* The phase ended when its last operation did, not when the loop
          * above next looked (every 20 ms: most of a short run). */
         const chunkio_bench_result *r = sh->res;
-        int64_t last = 0;
+        int64_t end = 0;
         for (uint64_t i = 0, n = atomic_load(&sh->nread); i < n; i++)
-            if (r->read_end_ns[i] > last) last = r->read_end_ns[i];
+            if (r->read_end_ns[i] > end) end = r->read_end_ns[i];
         for (uint64_t i = 0, n = atomic_load(&sh->nwrite); i < n; i++)
-            if (r->write_end_ns[i] > last) last = r->write_end_ns[i];
-        sh->res->elapsed_s = (double)(last > 0 ? last : now_ns() - t0) / 1e9;
+            if (r->write_end_ns[i] > end) end = r->write_end_ns[i];
+        sh->res->elapsed_s = (double)(end > 0 ? end : now_ns() - t0) / 1e9;
     }
     free(th);
     free(ws);
@@ -246,10 +246,15 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+void chunkio_sort_ns(int64_t *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_i64);
+}
+
 double chunkio_quantile_sorted(int64_t *v, uint64_t n, double q)
 {
     if (n == 0) return 0;
-    qsort(v, n, sizeof *v, cmp_i64);
+    chunkio_sort_ns(v, (size_t)n);
     double *d = malloc(n * sizeof *d);
     if (!d) return (double)v[(size_t)(q * (double)(n - 1))];
     for (uint64_t i = 0; i < n; i++) d[i] = (double)v[i];

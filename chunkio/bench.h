@@ -50,6 +50,9 @@ typedef struct chunkio_bench_result {
 int chunkio_bench_run(chunkio_store *st, const chunkio_bench_opts *o, chunkio_bench_result *res);
 void chunkio_bench_result_free(chunkio_bench_result *res);
 
+/* Sorts n nanosecond values (latencies, end times) in place, ascending. */
+void chunkio_sort_ns(int64_t *v, size_t n);
+
 /* The q-quantile (q in [0, 1]) of n latencies, sorting them in place
  * (GSL's interpolated quantile of sorted data). 0 when n == 0. */
 double chunkio_quantile_sorted(int64_t *v, uint64_t n, double q);

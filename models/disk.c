@@ -38,8 +38,9 @@
  * does - channel times drawn from then on, the shared bandwidth, the
  * journal - takes F times as long; the time to the next spell and a
  * spell's length are drawn from the disk's "spells" stream. This machine's
- * disk has them: about once a second, durable writes take twice as long for
- * 5 to 50 ms (`cdnsim calibrate --spells` finds them in the lone writes).
+ * disk has them: about once a second, durable writes take about twice as
+ * long for 5 to 57 ms, 11 ms at the median (`cdnsim calibrate --spells`
+ * finds them in the lone writes).
  * Those spells, not the journal's spread, are where queued writes get
  * their p99 (docs/calibration.md, "Slow spells"). Faults' `slow` multiplies
  * with a spell's factor; a transfer in progress keeps what it received at
@@ -476,16 +477,10 @@ static bool xfer_add(component *c, request *r, double bytes)
 {
     disk_state *s = c->state;
     advance(c, s);
-    if (s->n == s->cap) {
-        size_t cap = s->cap ? 2 * s->cap : 16;
-        xfer *nx = realloc(s->x, cap * sizeof *nx);
-        if (!nx) {
-            r->status = REQ_FAILED;
-            comp_respond(c, r, 0);
-            return false;
-        }
-        s->x = nx;
-        s->cap = cap;
+    if (!xheap_reserve(&s->x, &s->cap, s->n)) {
+        r->status = REQ_FAILED;
+        comp_respond(c, r, 0);
+        return false;
     }
     double w = r->op == REQ_PUT ? s->write_w : 1;
     xheap_push(s->x, &s->n, (xfer){ r, s->v + bytes / w, w, ++s->xfers_added });
@@ -527,13 +522,7 @@ SIM_HEAP_DEFINE(pheap_v, pend, pend_before)
 /* Adds e to heap h, growing it. Returns false on out of memory. */
 static bool pheap_push(pheap *h, pend e)
 {
-    if (h->n == h->cap) {
-        size_t cap = h->cap ? 2 * h->cap : 16;
-        pend *v = realloc(h->v, cap * sizeof *v);
-        if (!v) return false;
-        h->v = v;
-        h->cap = cap;
-    }
+    if (!pheap_v_reserve(&h->v, &h->cap, h->n)) return false;
     pheap_v_push(h->v, &h->n, e);
     return true;
 }
@@ -549,7 +538,8 @@ static bool pheap_push(pheap *h, pend e)
 static void fill_device(component *c, disk_state *s)
 {
     if (s->order == DISK_ORDER_FIFO) {
-        while (s->ndev < s->device_queue && s->ndev < s->np) s->ndev++;
+        size_t most = s->np < s->device_queue ? s->np : s->device_queue;
+        if (s->ndev < most) s->ndev = most;
         return;
     }
     while (s->ndev < s->device_queue) {
@@ -765,7 +755,7 @@ static void disk_spell(sim_engine *eng, sim_event *ev)
     s->spell = begin ? cf->spell_factor : 1.0;
     apply_slowness(c, s);
     sim_time_t next = sim_dist_sample_time(begin ? &cf->spell_length : &cf->spell_every, s->spell_rng);
-    sim_schedule(eng, next, disk_spell, c, NULL, 0); /* out of events: the disk stays as it is */
+    sim_schedule(eng, next, disk_spell, c, NULL, 0); /* out of memory: the engine records it and stops */
 }
 
 static int disk_start(component *c)

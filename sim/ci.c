@@ -38,6 +38,22 @@ int sim_ci_mean(const double *x, size_t n, double level, sim_ci *out)
     return 0;
 }
 
+/* The t statistic and two-sided p of out->diff over out->se with df degrees
+ * of freedom; a zero (or NaN) se gives t = 0 and p = 1 when diff is 0, and
+ * an infinite t and p = 0 otherwise (df stays NaN). */
+static void t_outcome(sim_welch *out, double df)
+{
+    if (!(out->se > 0.0)) {
+        out->t = out->diff == 0.0 ? 0.0 : copysign(INFINITY, out->diff);
+        out->p = out->diff == 0.0 ? 1.0 : 0.0;
+        return;
+    }
+    out->df = df;
+    out->t = out->diff / out->se;
+    double p = 2.0 * gsl_cdf_tdist_Q(fabs(out->t), out->df);
+    out->p = p > 1.0 ? 1.0 : p;
+}
+
 int sim_welch_test(const double *a, size_t na, const double *b, size_t nb, sim_welch *out)
 {
     out->mean_a = out->mean_b = out->diff = out->se = out->t = out->df = out->p = NAN;
@@ -50,17 +66,10 @@ int sim_welch_test(const double *a, size_t na, const double *b, size_t nb, sim_w
     double vb = gsl_stats_variance_m(b, 1, nb, out->mean_b) / (double)nb;
     double se2 = va + vb;
     out->se = sqrt(se2);
-    if (!(se2 > 0.0)) {
-        out->t = out->diff == 0.0 ? 0.0 : copysign(INFINITY, out->diff);
-        out->p = out->diff == 0.0 ? 1.0 : 0.0;
-        return 0;
-    }
     /* Welch-Satterthwaite: (va + vb)^2 / (va^2 / (na - 1) + vb^2 / (nb - 1)),
      * between min(na, nb) - 1 and na + nb - 2. */
-    out->df = se2 * se2 / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1));
-    out->t = out->diff / out->se;
-    double p = 2.0 * gsl_cdf_tdist_Q(fabs(out->t), out->df);
-    out->p = p > 1.0 ? 1.0 : p;
+    if (se2 > 0.0) t_outcome(out, se2 * se2 / (va * va / (double)(na - 1) + vb * vb / (double)(nb - 1)));
+    else t_outcome(out, NAN);
     return 0;
 }
 
@@ -74,14 +83,6 @@ int sim_prediction_test(const double *a, size_t na, double x, sim_welch *out)
     if (na < 2) return SIM_EINVAL;
     double var = gsl_stats_variance_m(a, 1, na, out->mean_a);
     out->se = sqrt(var * (1.0 + 1.0 / (double)na));
-    if (!(out->se > 0.0)) {
-        out->t = out->diff == 0.0 ? 0.0 : copysign(INFINITY, out->diff);
-        out->p = out->diff == 0.0 ? 1.0 : 0.0;
-        return 0;
-    }
-    out->df = (double)(na - 1);
-    out->t = out->diff / out->se;
-    double p = 2.0 * gsl_cdf_tdist_Q(fabs(out->t), out->df);
-    out->p = p > 1.0 ? 1.0 : p;
+    t_outcome(out, (double)(na - 1));
     return 0;
 }

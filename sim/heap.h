@@ -1,11 +1,17 @@
 /* sim/heap.h - a binary min-heap over a caller's array, for any element type.
  *
- * SIM_HEAP_DEFINE(prefix, T, before) defines two static functions on an
+ * SIM_HEAP_DEFINE(prefix, T, before) defines three static functions on an
  * array v of T holding *n elements in heap order (v[0] is the least):
+ *
+ *   bool prefix_reserve(T **v, size_t *cap, size_t n)
+ *                                            makes room for n + 1 elements,
+ *                                            doubling *cap (from 16) with
+ *                                            realloc; false, and *v and
+ *                                            *cap unchanged, on out of memory
  *
  *   void prefix_push(T *v, size_t *n, T x)   adds x; v must have room for
  *                                            *n + 1 elements (the caller
- *                                            grows it: nothing is allocated)
+ *                                            grows it, e.g. with prefix_reserve)
  *   T    prefix_pop(T *v, size_t *n)         removes and returns v[0];
  *                                            *n must be > 0
  *
@@ -21,9 +27,22 @@
 #ifndef SIM_HEAP_H
 #define SIM_HEAP_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 #define SIM_HEAP_DEFINE(prefix, T, before)                                                                        \
+    static inline bool prefix##_reserve(T **v, size_t *cap, size_t n)                                             \
+    {                                                                                                             \
+        if (n < *cap) return true;                                                                                \
+        size_t nc = *cap ? 2 * *cap : 16;                                                                         \
+        T *nv = realloc(*v, nc * sizeof *nv);                                                                     \
+        if (!nv) return false;                                                                                    \
+        *v = nv;                                                                                                  \
+        *cap = nc;                                                                                                \
+        return true;                                                                                              \
+    }                                                                                                             \
+                                                                                                                  \
     static inline void prefix##_push(T *v, size_t *n, T x)                                                        \
     {                                                                                                             \
         size_t i = (*n)++;                                                                                        \

@@ -26,16 +26,19 @@ static int cmp_item(const void *a, const void *b)
 
 /* Pushes 2000 items with keys in [0, 50), popping one after every third
  * push; each pop must return the least of what is in (kept sorted in a
- * reference array), ties in insertion order; then it drains in order. */
+ * reference array), ties in insertion order; then it drains in order. The
+ * heap's array starts empty and grows by ih_reserve. */
 static void test_against_sorted(void)
 {
     enum { N = 2000 };
-    item *v = malloc(N * sizeof *v), *ref = malloc(N * sizeof *ref);
-    size_t n = 0, nref = 0;
+    item *v = NULL, *ref = malloc(N * sizeof *ref);
+    size_t n = 0, cap = 0, nref = 0;
     gsl_rng *r = sim_rng_stream(3, "test.heap");
     unsigned bad = 0;
     for (unsigned i = 0; i < N; i++) {
         item x = { (int)gsl_rng_uniform_int(r, 50), i };
+        CHECK_TRUE(ih_reserve(&v, &cap, n));
+        if (!v || cap <= n) break;
         ih_push(v, &n, x);
         ref[nref++] = x;
         if (i % 3 == 2) {
@@ -54,6 +57,7 @@ static void test_against_sorted(void)
     }
     CHECK_EQ_U64(bad, 0);
     CHECK_EQ_U64(n, 0);
+    CHECK_TRUE(cap >= 16 && (cap & (cap - 1)) == 0); /* 16, doubled */
     gsl_rng_free(r);
     free(v);
     free(ref);
