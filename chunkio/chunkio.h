@@ -9,9 +9,10 @@
  * durable. A get tries the placement directories first, then every other
  * directory, and returns the first copy whose checksums verify.
  *
- * Durability and atomicity: every copy is written to DIR/tmp/, fdatasync'ed,
- * renamed into place and the destination directory is fsync'ed before the put
- * returns. A crash at any moment leaves either the old chunk, the new chunk,
+ * Durability and atomicity: every copy is written to a temporary beside the
+ * chunk's final name (so that the rename stays within one directory),
+ * fdatasync'ed, renamed into place and the directory is fsync'ed before the
+ * put returns. A crash at any moment leaves either the old chunk, the new chunk,
  * or (for a chunk never acknowledged) nothing; temporaries left by a crash are
  * removed by the next chunkio_store_open. The on-disk format (header, CRC32C
  * per 64 KiB block) is described in docs/chunkio.md and chunkio/format.h.
@@ -22,6 +23,7 @@
 #ifndef CHUNKIO_CHUNKIO_H
 #define CHUNKIO_CHUNKIO_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,6 +43,8 @@ typedef struct chunkio_dir {
     char *path;          /* as given, for messages (owned) */
     int fd;              /* O_DIRECTORY descriptor of the root */
     uint64_t hash;       /* of its real path, for placement */
+    int marker;          /* this process's writer marker DIR/.writer.PID.N, locked; -1: none yet */
+    char marker_name[48];
 } chunkio_dir;
 
 typedef struct chunkio_store {
@@ -48,6 +52,8 @@ typedef struct chunkio_store {
     unsigned ndirs;
     chunkio_opts opts;
     uint64_t temps_removed; /* leftover temporaries removed by open */
+    unsigned dead_writers;  /* markers of writers that died, found by open */
+    pthread_mutex_t marker_lock; /* guards the dirs' markers while threads write */
 } chunkio_store;
 
 /* Per-thread context: an aligned scratch buffer reused by every operation
@@ -75,14 +81,21 @@ void chunkio_ctx_init(chunkio_ctx *c);
 void chunkio_ctx_free(chunkio_ctx *c);
 
 /* Opens a store over `ndirs` directories (1..CHUNKIO_MAX_DIRS, all distinct
- * real paths). Creates DIR/tmp/ and removes temporaries that no live writer
- * holds (a writer keeps an flock on its temporary). With opts->create, a
- * missing directory is created. On error returns SIM_EINVAL (bad options,
- * duplicate directory), SIM_ENOENT (missing directory), SIM_EIO (not a
- * directory, not writable, other system error), writes a message naming the
- * directory into errbuf (if not NULL) and leaves nothing open. */
+ * real paths). If a writer died there (its marker DIR/.writer.* is no
+ * longer locked, see chunkio_store_close), walks every fan-out directory and
+ * removes the temporaries that no live writer holds (a writer keeps an flock
+ * on its temporary); always removes those an older build left in
+ * DIR/tmp/. Their count is added to temps_removed. With opts->create, a missing directory is created. On error
+ * returns SIM_EINVAL (bad options, duplicate directory), SIM_ENOENT (missing
+ * directory), SIM_EIO (not a directory, cannot be listed, other system
+ * error), writes a message naming the directory into errbuf (if not NULL)
+ * and leaves nothing open. */
 int chunkio_store_open(chunkio_store *st, const char *const *dirs, unsigned ndirs,
                        const chunkio_opts *opts, char *errbuf, size_t errlen);
+/* Closes the directories. A store that wrote has left no temporary of its
+ * own behind, so its writer markers are removed: the next open need not
+ * walk the store. A process that dies without closing leaves its markers,
+ * and the next open cleans up after it. */
 void chunkio_store_close(chunkio_store *st);
 
 /* Writes a chunk (len <= CHUNKIO_MAX_CHUNK) under key, replacing any older

@@ -28,9 +28,18 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
 /* Opens (creating as needed, each new directory's parent fsync'ed) the
  * directory rel[0..len) below root. A descriptor or -errno. */
 int chunkio_open_dirs(int root, const char *rel, size_t len);
-/* Creates a locked temporary in directory di's tmp/ (its relative name into
- * tmp). A descriptor, or a negative SIM_E* code with c->err set. */
-int chunkio_open_temp(chunkio_store *st, chunkio_ctx *c, unsigned di, char *tmp, size_t tmplen);
+/* Creates a locked temporary ".PID.THREAD.SEQ.tmp" in the directory pfd
+ * (the chunk's own directory, below store directory di), its name into tmp.
+ * A descriptor, or a negative SIM_E* code with c->err set. */
+int chunkio_open_temp(chunkio_store *st, chunkio_ctx *c, unsigned di, int pfd, char *tmp, size_t tmplen);
+/* Calls fn(fd, "xx/yy", arg) for every fan-out directory below root (fd
+ * open on it, which fn closes), in directory order, until fn returns
+ * nonzero; returns that, or 0. When root itself cannot be listed, returns
+ * SIM_EIO with the system's errno in *err. Directories below it that
+ * cannot be opened are skipped. */
+int chunkio_each_fanout(int root, int (*fn)(int fd, const char *fan, void *arg), void *arg, int *err);
+/* Whether a directory entry's name is a temporary's (see chunkio_open_temp). */
+int chunkio_is_temp_name(const char *name);
 /* Checks a whole chunk file held in buf (got bytes): header, key, every
  * block. 0 with *len = data length, or SIM_ECORRUPT with c->err naming
  * `where`. */

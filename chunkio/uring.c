@@ -163,7 +163,7 @@ static void start(uctx *u, slot_t *s)
             finish(u, s, 0, 0);
             continue;
         }
-        s->fd = chunkio_open_temp(u->st, &s->c, s->di, s->tmp, sizeof s->tmp);
+        s->fd = chunkio_open_temp(u->st, &s->c, s->di, s->pfd, s->tmp, sizeof s->tmp);
         if (s->fd < 0) {
             fail(u, s, s->fd, "%s", s->c.err);
             s->fd = -1;
@@ -198,11 +198,11 @@ static void advance(uctx *u, slot_t *s)
             finish(u, s, 1, 1);
         }
     } else if (s->stage == S_WRITE) {
-        if (s->res < 0 || renameat(d->fd, s->tmp, s->pfd, s->rel + s->dirlen + 1) != 0) {
+        if (s->res < 0 || renameat(s->pfd, s->tmp, s->pfd, s->rel + s->dirlen + 1) != 0) {
             int e = s->res < 0 ? -s->res : errno;
             fail(u, s, chunkio_errno_code(e) == SIM_ENOSPC ? SIM_ENOSPC : SIM_EIO, "%s: write of a chunk failed: %s",
                  d->path, strerror(e));
-            unlinkat(d->fd, s->tmp, 0);
+            unlinkat(s->pfd, s->tmp, 0);
             finish(u, s, 0, 0);
         } else {
             struct io_uring_sqe *q = sqe_for(u, s);

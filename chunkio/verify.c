@@ -45,11 +45,6 @@ static int vlist_add(vlist *l, const uint8_t *key, size_t klen, unsigned dir)
     return 0;
 }
 
-static int is_hex2(const char *s)
-{
-    return strlen(s) == 2 && strchr("0123456789abcdef", s[0]) && strchr("0123456789abcdef", s[1]);
-}
-
 /* Lists chunk files below the directory fd, whose path below the fan-out
  * so far is name[0..len). depth guards against deep trees of other files. */
 static int walk_names(int fd, char *name, size_t len, const char *fan, unsigned dir, vlist *l, int depth)
@@ -87,41 +82,24 @@ static int walk_names(int fd, char *name, size_t len, const char *fan, unsigned 
     return rc;
 }
 
+typedef struct walk_arg {
+    unsigned dir;
+    vlist *l;
+} walk_arg;
+
+static int walk_fanout(int fd, const char *fan, void *arg)
+{
+    walk_arg *w = arg;
+    char name[CHUNKIO_MAX_RELPATH];
+    return walk_names(fd, name, 0, fan, w->dir, w->l, 0);
+}
+
 static int walk_dir(chunkio_store *st, chunkio_ctx *c, unsigned di, vlist *l)
 {
-    int root = dup(st->dirs[di].fd);
-    DIR *d1 = root >= 0 ? fdopendir(root) : NULL;
-    if (!d1) {
-        if (root >= 0) close(root);
-        chunkio_seterr(c, "%s: cannot list: %s", st->dirs[di].path, strerror(errno));
-        return SIM_EIO;
-    }
-    rewinddir(d1);
-    int rc = 0;
-    struct dirent *a;
-    while (rc == 0 && (a = readdir(d1)) != NULL) {
-        if (!is_hex2(a->d_name)) continue;
-        int fa = openat(dirfd(d1), a->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-        DIR *d2 = fa >= 0 ? fdopendir(fa) : NULL;
-        if (!d2) {
-            if (fa >= 0) close(fa);
-            continue;
-        }
-        struct dirent *b;
-        while (rc == 0 && (b = readdir(d2)) != NULL) {
-            if (!is_hex2(b->d_name)) continue;
-            int fb = openat(dirfd(d2), b->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-            if (fb < 0) continue;
-            char fan[8], name[CHUNKIO_MAX_RELPATH];
-            memcpy(fan, a->d_name, 2);
-            fan[2] = '/';
-            memcpy(fan + 3, b->d_name, 2);
-            fan[5] = '\0';
-            rc = walk_names(fb, name, 0, fan, di, l, 0);
-        }
-        closedir(d2);
-    }
-    closedir(d1);
+    walk_arg w = { di, l };
+    int e = 0;
+    int rc = chunkio_each_fanout(st->dirs[di].fd, walk_fanout, &w, &e);
+    if (e) chunkio_seterr(c, "%s: cannot list: %s", st->dirs[di].path, strerror(e));
     return rc;
 }
 

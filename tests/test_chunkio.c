@@ -433,20 +433,85 @@ static void test_temp_cleanup(void)
     chunkio_store st;
     CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
     chunkio_store_close(&st);
-    char *t1 = path_join(d, "tmp/1.dead.0.tmp"), *t2 = path_join(d, "tmp/2.live.0.tmp");
+    /* Temporaries live beside their chunks, in the fan-out directories and
+     * the long keys' SEG.d below them; an older build's tmp/ is cleaned too. */
+    const char *dirs[] = { "ab", "ab/cd", "ab/cd/0011.d", "tmp", "zz", "zz/cd" };
+    for (size_t i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+        char *p = path_join(d, dirs[i]);
+        CHECK_EQ_I64(mkdir(p, 0755), 0);
+        free(p);
+    }
+    const char *dead[] = { "ab/cd/.1.dead.0.tmp", "ab/cd/0011.d/.1.dead.1.tmp", "tmp/1.dead.2.tmp" };
+    const char *kept[] = { "ab/cd/.hidden", "ab/cd/00.ck", "ab/cd/x.tmp", "zz/cd/.1.dead.3.tmp" };
+    for (size_t i = 0; i < 3; i++) {
+        char *p = path_join(d, dead[i]);
+        CHECK_EQ_I64(tests_write_file(p, "partial"), 0);
+        free(p);
+    }
+    for (size_t i = 0; i < 4; i++) { /* not temporaries, or not in the fan-out ("zz" is not hex) */
+        char *p = path_join(d, kept[i]);
+        CHECK_EQ_I64(tests_write_file(p, "x"), 0);
+        free(p);
+    }
+    char *t1 = path_join(d, "ab/cd/.1.dead.4.tmp"), *t2 = path_join(d, "ab/cd/.2.live.0.tmp");
     CHECK_EQ_I64(tests_write_file(t1, "partial"), 0);
     CHECK_EQ_I64(tests_write_file(t2, "partial"), 0);
     int held = open(t2, O_RDONLY); /* a live writer holds its temporary locked */
     CHECK_EQ_I64(flock(held, LOCK_EX), 0);
+    /* No writer died (no unlocked marker): only tmp/ is cleaned, the fan-out
+     * is not walked. A live writer's marker (locked) changes nothing. */
+    char *live = path_join(d, ".writer.2.0"), *dead_m = path_join(d, ".writer.1.0");
+    CHECK_EQ_I64(tests_write_file(live, ""), 0);
+    int live_fd = open(live, O_RDONLY);
+    CHECK_EQ_I64(flock(live_fd, LOCK_EX), 0);
     CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
     CHECK_EQ_U64(st.temps_removed, 1);
+    CHECK_EQ_U64(st.dead_writers, 0);
+    chunkio_store_close(&st);
     struct stat sb;
+    CHECK_EQ_I64(stat(t1, &sb), 0);
+    /* A dead writer's marker: the walk removes every unlocked temporary. */
+    CHECK_EQ_I64(tests_write_file(dead_m, ""), 0);
+    CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
+    CHECK_EQ_U64(st.temps_removed, 3);
+    CHECK_EQ_U64(st.dead_writers, 1);
+    CHECK_TRUE(stat(dead_m, &sb) != 0); /* its marker goes after the walk */
+    CHECK_EQ_I64(stat(live, &sb), 0);
+    close(live_fd);
+    free(live);
+    free(dead_m);
     CHECK_TRUE(stat(t1, &sb) != 0);
     CHECK_EQ_I64(stat(t2, &sb), 0);
+    for (size_t i = 0; i < 3; i++) {
+        char *p = path_join(d, dead[i]);
+        CHECK_TRUE(stat(p, &sb) != 0);
+        free(p);
+    }
+    for (size_t i = 0; i < 4; i++) {
+        char *p = path_join(d, kept[i]);
+        CHECK_EQ_I64(stat(p, &sb), 0);
+        free(p);
+    }
     chunkio_store_close(&st);
     close(held);
-    CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
+    CHECK_EQ_I64(open1(&st, d, 0, 1), 0); /* t2's writer died; so did the live marker's process */
     CHECK_EQ_U64(st.temps_removed, 1);
+    CHECK_EQ_U64(st.dead_writers, 1);
+    chunkio_store_close(&st);
+    /* A put leaves no temporary behind, and none outside the chunk's directory. */
+    CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
+    chunkio_ctx c;
+    chunkio_ctx_init(&c);
+    CHECK_EQ_I64(chunkio_put(&st, &c, "k", 1, "value", 5), 0);
+    char *marker = path_join(d, st.dirs[0].marker_name);
+    CHECK_EQ_I64(stat(marker, &sb), 0); /* the writer's marker, while the store is open */
+    chunkio_ctx_free(&c);
+    chunkio_store_close(&st);
+    CHECK_TRUE(stat(marker, &sb) != 0); /* and gone at close */
+    free(marker);
+    CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
+    CHECK_EQ_U64(st.temps_removed, 0);
+    CHECK_EQ_U64(st.dead_writers, 0);
     chunkio_store_close(&st);
     /* Missing directory without create, and a file where a directory should be. */
     const char *missing = "/nonexistent-cdnsim-dir";
@@ -532,7 +597,7 @@ static int full_disk_body(const char *root, int try_tmpfs)
     CCHECK(chunkio_verify(&st, &c, 0, &r) == 0);
     CCHECK(r.chunks == (uint64_t)acked && r.ok == (uint64_t)acked);
     char *cmd = NULL;
-    CCHECK(asprintf(&cmd, "test -z \"$(ls -A '%s/tmp')\"", d) > 0 && system(cmd) == 0);
+    CCHECK(asprintf(&cmd, "test -d '%s' && test -z \"$(find '%s' -name '*.tmp')\"", d, d) > 0 && system(cmd) == 0);
     free(cmd);
     chunkio_ctx_free(&c);
     chunkio_store_close(&st);
@@ -703,7 +768,7 @@ static void test_crash_consistency(void)
     gsl_rng *rng = sim_rng_stream(42, "test.chunkio.crash");
     uint64_t acked_max[CRASH_KEYS];
     int have[CRASH_KEYS] = { 0 };
-    uint64_t next = 0, total_acked = 0;
+    uint64_t next = 0, total_acked = 0, temps_removed = 0;
     uint8_t *want = malloc(400000);
     int rounds = 24;
     for (int round = 0; round < rounds; round++) {
@@ -737,6 +802,11 @@ static void test_crash_consistency(void)
         /* Every acknowledged version (or a newer complete one) reads back. */
         chunkio_store st;
         CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
+        temps_removed += st.temps_removed;
+        /* Opening removed every temporary the dead writer left. */
+        char *cmd = NULL;
+        CHECK_TRUE(asprintf(&cmd, "test -z \"$(find '%s' -name '*.tmp')\"", d) > 0 && system(cmd) == 0);
+        free(cmd);
         chunkio_ctx c;
         chunkio_ctx_init(&c);
         for (unsigned k = 0; k < CRASH_KEYS; k++) {
@@ -769,6 +839,7 @@ static void test_crash_consistency(void)
         chunkio_store_close(&st);
     }
     CHECK_TRUE(total_acked > 0);
+    printf("[%llu leftover temporaries removed after the kills] ", (unsigned long long)temps_removed);
     free(want);
     gsl_rng_free(rng);
     tests_rmtree(root);
