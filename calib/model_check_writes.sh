@@ -36,6 +36,20 @@
 # outside slow spells (WORKDIR/sp.write-1MiB.json, the disk's `write`) and
 # the spells (its spell_every, spell_length, spell_factor), with journal J;
 # docs/calibration.md, "Slow spells".
+# CURVE=2,4,8,16,32 (concurrencies) adds a fifth model, "curve": the disk's
+# bandwidth_curve instead of shared_bandwidth and journal, one curve per mix
+# measured by separate `chunkio bench` runs at those concurrencies (--seed
+# 7, CURVE_OPS operations each, default 2 x OPS; WORKDIR/curve-w.jsonl and
+# curve-r.jsonl), once before step 2 and once after step 3 in reverse
+# order, each point [C, operations/s x 1 MiB] (the mean of the two runs)
+# and the point at 1 the calibrated lone
+# time's (the mix's mean of the lone read and write means), and in the mix
+# a write_weight fitted like "weighted"'s (at 32 in flight, to mix32.json's
+# ratio of mean write to mean read latency); docs/calibration.md, "A curve
+# for writes".
+# EXTRA in the environment is added to every simulation's arguments (e.g.
+# EXTRA='--set components.disk.write_data=true' with RESIM=1: a model
+# variant against saved measurements; no spaces inside an argument).
 # ORDER in the environment (default shared) is the disk's transfer_order for
 # every simulation (docs/calibration.md: fifo fits reads alone); with another
 # order than shared, write_weight stays 1 and "weighted" is "journal".
@@ -56,6 +70,21 @@ jus=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "$OPS" --concurren
         2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(1e6 / d["write"]["ops_per_s"]))')
 "$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:70,write:30 --direct \
     2>/dev/null >"$WORK/mix32.json"
+# measure_curve "C1 C2 ...": one bench run per mix and concurrency, appended to curve-w/r.jsonl
+measure_curve() {
+  for c in $1; do
+    for mix in w r; do
+      case $mix in w) m=write:100;; r) m=read:70,write:30;; esac
+      "$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "${CURVE_OPS:-$((OPS * 2))}" --concurrency "$c" \
+          --mix "$m" --direct --seed 7 2>/dev/null >>"$WORK/curve-$mix.jsonl"
+    done
+  done
+}
+if [ -n "${CURVE:-}" ]; then
+  : >"$WORK/curve-w.jsonl"
+  : >"$WORK/curve-r.jsonl"
+  measure_curve "$(echo "$CURVE" | tr , ' ')"
+fi
 "$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes $SIZE --ops "$OPS" >"$WORK/calibrate.txt" 2>/dev/null
 if [ "${SPELLS:-0}" = 1 ]; then
   "$BIN" calibrate --dir "$STORE" --out "$WORK/sp.json" --sizes $SIZE --only write --spells --ops "${SPELL_OPS:-12000}" \
@@ -68,6 +97,7 @@ for mix in write:100 read:70,write:30; do
         2>/dev/null >>"$WORK/bench.jsonl"
   done
 done
+[ -n "${CURVE:-}" ] && measure_curve "$(echo "$CURVE" | tr , '\n' | sort -rn | tr '\n' ' ')"
 load=$(cut -d' ' -f1 /proc/loadavg)
 printf 'bw=%s\njus=%s\nload=%s\n' "$bw" "$jus" "$load" >"$WORK/params"
 fi
@@ -76,12 +106,13 @@ common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT [WRITE_FILE [--set ...]]
   wf=${6:-cal.write-$SIZE.json}
   c1=$1 m1=$2 j1=$3 w1=$4 o1=$5
   shift 5; [ $# -gt 0 ] && shift
+  # shellcheck disable=SC2086 # EXTRA is split into arguments on purpose
   "$BIN" run "$WORK/model.json" --quiet --out "$o1" --set components.bench.concurrency="$c1" \
       --set components.disk.channels="$CH" --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
       --set "components.disk.write={\"empirical\": \"$wf\"}" \
       --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
       --set "components.bench.mix=$m1" --set components.disk.journal=\"$j1\" --set components.disk.write_weight="$w1" \
-      --set "components.disk.transfer_order=\"$ORDER\"" "$@" >/dev/null
+      --set "components.disk.transfer_order=\"$ORDER\"" ${EXTRA:-} "$@" >/dev/null
 }
 weights="4 2 1.5 1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
 [ "$ORDER" = shared ] || weights=1 # a weight shares bandwidth: one at a time, there is nothing to share
@@ -103,7 +134,47 @@ for w in sys.argv[2:]:
 print(best[1])
 PY
 )
+# curve_of w|r: the mix's bandwidth_curve as JSON (see CURVE above)
+curve_of() {
+  python3 - "$WORK" "$1" <<'PY'
+import json, sys
+work, mix = sys.argv[1:3]
+size = 1 << 20
+mean = lambda f: json.load(open(f"{work}/{f}"))["_fit"]["mean_ns"] / 1e9
+reads = 0.7 if mix == "r" else 0.0
+lone = reads * mean("cal.read-1MiB.json") + (1 - reads) * mean("cal.write-1MiB.json")
+pts = {1: [size / lone]}
+for l in open(f"{work}/curve-{mix}.jsonl"):
+    b = json.loads(l)
+    pts.setdefault(b["concurrency"], []).append(b["ops_per_s"] * size)
+print(json.dumps([[n, f"{sum(v) / len(v):.0f}B/s"] for n, v in sorted(pts.items())], separators=(",", ":")))
+PY
+}
 models="plain journal weighted"
+cww=1
+if [ -f "$WORK/curve-r.jsonl" ]; then
+  cweights="1 0.8 0.6 0.5 0.45 0.4 0.35 0.3 0.25 0.2 0.15 0.1 0.05"
+  crv=$(curve_of r)
+  for w in $cweights; do
+    common 32 '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/fitc-$w" "" --set "components.disk.bandwidth_curve=$crv"
+  done
+  cww=$(python3 - "$WORK" $cweights <<'PY'
+import json, math, sys
+work = sys.argv[1]
+m = json.load(open(work + "/mix32.json"))
+target = m["write"]["mean_us"] / m["read"]["mean_us"]
+best = None
+for w in sys.argv[2:]:
+    b = json.load(open(f"{work}/fitc-{w}/summary.json"))["by_op"]
+    r = b["PUT"]["latency_ms"]["mean"] / b["GET"]["latency_ms"]["mean"]
+    e = abs(math.log(r / target))
+    if best is None or e < best[0]:
+        best = (e, w)
+print(best[1])
+PY
+)
+  models="$models curve"
+fi
 spellset=""
 if [ -f "$WORK/sp.write-$SIZE.json" ]; then
   models="$models spells"
@@ -113,10 +184,24 @@ for model in $models; do
 for mix in w r; do
   case $mix in w) m='{"GET": "0%", "PUT": "100%"}';; r) m='{"GET": "70%", "PUT": "30%"}';; esac
   for c in 1 4 16; do
+    # the mix the bench ran: its 1000 operations are not exactly 70/30 (the
+    # same draws every run, e.g. 737 reads and 263 writes at C=1)
+    [ $mix = r ] && m=$(python3 - "$WORK" $c <<'PY'
+import json, sys
+for l in open(sys.argv[1] + "/bench.jsonl"):
+    b = json.loads(l)
+    if b["read_pct"] > 0 and b["concurrency"] == int(sys.argv[2]):
+        r, w = b["read"]["count"], b["write"]["count"]
+        print(json.dumps({"GET": f"{100 * r / (r + w):.2f}%", "PUT": f"{100 * w / (r + w):.2f}%"}))
+PY
+)
     j=0s w=1
     [ $model != plain ] && j=${jus}us
     [ $model = weighted ] && w=$ww
-    if [ $model = spells ]; then
+    if [ $model = curve ]; then
+      [ $mix = r ] && w=$cww
+      common $c "$m" 0s $w "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)"
+    elif [ $model = spells ]; then
       # shellcheck disable=SC2086 # spell_sets.py's arguments hold no spaces
       common $c "$m" $j $w "$WORK/sim-$model-$mix-$c" "sp.write-$SIZE.json" $spellset
     else
@@ -125,17 +210,18 @@ for mix in w r; do
   done
 done
 done
-python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" <<'PY'
-import json, sys
-work, ch, bw, load, jus, ww, order = sys.argv[1:8]
+python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" <<'PY'
+import json, os, sys
+work, ch, bw, load, jus, ww, order, cww = sys.argv[1:9]
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
 print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} channels, "
       f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s; journal {jus} us (models journal, weighted) or none "
-      f"(plain); write_weight {ww} (weighted) or 1; transfer_order {order}; load average {load}")
+      f"(plain); write_weight {ww} (weighted) or 1; transfer_order {order}; load average {load}"
+      + (f"; model curve: bandwidth_curve per mix, no journal, write_weight {cww} in the mix"
+         if os.path.exists(f"{work}/sim-curve-w-1") else ""))
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
-import os
-models = ("plain", "journal", "weighted") + (("spells",) if os.path.exists(f"{work}/sim-spells-w-1") else ())
+models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve") if os.path.exists(f"{work}/sim-{m}-w-1"))
 for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
     print()
     print(f"model {model}, mix {mix}")
@@ -156,7 +242,7 @@ for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100",
             sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["by_op"][sop]["throughput_rps"]
             print(f"| {c} | {op} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
                   f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
-            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float(ww), "c": c, "op": op, "bw": int(bw), "load": float(load),
+            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else ww), "c": c, "op": op, "bw": int(bw), "load": float(load),
                                    "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
                                    "m_x": m["ops_per_s"], "s_x": sx}) + "\n")
 PY

@@ -18,8 +18,9 @@
  *
  * Writes (PUT) draw their time from `write` instead of `access`. With
  * `journal` J, the part of a durable write that the filesystem serialises
- * (its commits) is modelled, which caps this machine's durable writes at
- * 700-1200 per second whatever the concurrency (docs/calibration.md). J is
+ * (its commits) is modelled, which capped this machine's durable writes at
+ * 700-1200 per second whatever the concurrency while chunkio renamed its
+ * temporaries across directories (docs/calibration.md). J is
  * a constant or a distribution drawn for each write from the disk's
  * "journal" stream (what `cdnsim calibrate --journal` measures: the times
  * between durable-write completions at saturation, whose spread is what
@@ -29,8 +30,11 @@
  * - with shared_bandwidth, a write holds a channel for max(0, write - J),
  *   then passes a gate one write at a time (FIFO), transferring J x B bytes
  *   in the shared bandwidth: alone it takes J, and it competes with the
- *   reads in progress like one more transfer. This is what fitted the 70/30
- *   mix: writes wait for each other, reads are slowed by one write at most;
+ *   reads in progress like one more transfer. This is what fitted that
+ *   store's 70/30 mix best: writes wait for each other, reads are slowed by
+ *   one write at most (since the temporaries moved beside their chunks, a
+ *   bandwidth_curve measured per workload fits better: "A curve for
+ *   writes" in docs/calibration.md);
  * - without, a write ends by holding a one-server FIFO station for J.
  *
  * Slow spells (`spell_every`, `spell_length`, `spell_factor` F): the disk
