@@ -119,21 +119,26 @@ weights="4 2 1.5 1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
 for w in $weights; do
   common 32 '{"GET": "70%", "PUT": "30%"}' "${jus}us" $w "$WORK/fit-$w"
 done
-ww=$(python3 - "$WORK" $weights <<'PY'
+# best_weight PREFIX W...: the weight whose simulation WORK/PREFIX-W has the
+# ratio of mean write to mean read latency closest to mix32.json's
+best_weight() {
+  python3 - "$WORK" "$@" <<'PY'
 import json, math, sys
-work = sys.argv[1]
+work, prefix = sys.argv[1:3]
 m = json.load(open(work + "/mix32.json"))
 target = m["write"]["mean_us"] / m["read"]["mean_us"]
 best = None
-for w in sys.argv[2:]:
-    b = json.load(open(f"{work}/fit-{w}/summary.json"))["by_op"]
+for w in sys.argv[3:]:
+    b = json.load(open(f"{work}/{prefix}-{w}/summary.json"))["by_op"]
     r = b["PUT"]["latency_ms"]["mean"] / b["GET"]["latency_ms"]["mean"]
     e = abs(math.log(r / target))
     if best is None or e < best[0]:
         best = (e, w)
 print(best[1])
 PY
-)
+}
+# shellcheck disable=SC2086 # weights hold no spaces
+ww=$(best_weight fit $weights)
 # curve_of w|r: the mix's bandwidth_curve as JSON (see CURVE above)
 curve_of() {
   python3 - "$WORK" "$1" <<'PY'
@@ -158,21 +163,8 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
   for w in $cweights; do
     common 32 '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/fitc-$w" "" --set "components.disk.bandwidth_curve=$crv"
   done
-  cww=$(python3 - "$WORK" $cweights <<'PY'
-import json, math, sys
-work = sys.argv[1]
-m = json.load(open(work + "/mix32.json"))
-target = m["write"]["mean_us"] / m["read"]["mean_us"]
-best = None
-for w in sys.argv[2:]:
-    b = json.load(open(f"{work}/fitc-{w}/summary.json"))["by_op"]
-    r = b["PUT"]["latency_ms"]["mean"] / b["GET"]["latency_ms"]["mean"]
-    e = abs(math.log(r / target))
-    if best is None or e < best[0]:
-        best = (e, w)
-print(best[1])
-PY
-)
+  # shellcheck disable=SC2086 # weights hold no spaces
+  cww=$(best_weight fitc $cweights)
   models="$models curve"
 fi
 spellset=""
