@@ -46,7 +46,10 @@
 # time's (the mix's mean of the lone read and write means), and in the mix
 # a write_weight fitted like "weighted"'s (at 32 in flight, to mix32.json's
 # ratio of mean write to mean read latency); docs/calibration.md, "A curve
-# for writes".
+# for writes". And a sixth, "curvew": the same curves, and in the mix a
+# write_weight_curve, one point [C, w] per curve concurrency C, w fitted
+# the same way at C to the curve runs' ratio at C (mix32.json's at 32);
+# "A weight that depends on the queue".
 # EXTRA in the environment is added to every simulation's arguments (e.g.
 # EXTRA='--set components.disk.write_data=true' with RESIM=1: a model
 # variant against saved measurements; no spaces inside an argument).
@@ -119,16 +122,21 @@ weights="4 2 1.5 1 0.5 0.25 0.1 0.05 0.02 0.01 0.005 0.002 0.001"
 for w in $weights; do
   common 32 '{"GET": "70%", "PUT": "30%"}' "${jus}us" $w "$WORK/fit-$w"
 done
-# best_weight PREFIX W...: the weight whose simulation WORK/PREFIX-W has the
-# ratio of mean write to mean read latency closest to mix32.json's
+# best_weight PREFIX C W...: the weight whose simulation WORK/PREFIX-W has the
+# ratio of mean write to mean read latency closest to the measured one at
+# concurrency C: mix32.json's at 32, else the mean of the curve runs' at C
 best_weight() {
   python3 - "$WORK" "$@" <<'PY'
 import json, math, sys
-work, prefix = sys.argv[1:3]
-m = json.load(open(work + "/mix32.json"))
-target = m["write"]["mean_us"] / m["read"]["mean_us"]
+work, prefix, c = sys.argv[1], sys.argv[2], int(sys.argv[3])
+ratio = lambda m: m["write"]["mean_us"] / m["read"]["mean_us"]
+if c == 32:
+    target = ratio(json.load(open(work + "/mix32.json")))
+else:
+    rs = [ratio(b) for b in map(json.loads, open(work + "/curve-r.jsonl")) if b["concurrency"] == c]
+    target = sum(rs) / len(rs)
 best = None
-for w in sys.argv[3:]:
+for w in sys.argv[4:]:
     b = json.load(open(f"{work}/{prefix}-{w}/summary.json"))["by_op"]
     r = b["PUT"]["latency_ms"]["mean"] / b["GET"]["latency_ms"]["mean"]
     e = abs(math.log(r / target))
@@ -138,7 +146,7 @@ print(best[1])
 PY
 }
 # shellcheck disable=SC2086 # weights hold no spaces
-ww=$(best_weight fit $weights)
+ww=$(best_weight fit 32 $weights)
 # curve_of w|r: the mix's bandwidth_curve as JSON (see CURVE above)
 curve_of() {
   python3 - "$WORK" "$1" <<'PY'
@@ -164,8 +172,18 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
     common 32 '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/fitc-$w" "" --set "components.disk.bandwidth_curve=$crv"
   done
   # shellcheck disable=SC2086 # weights hold no spaces
-  cww=$(best_weight fitc $cweights)
-  models="$models curve"
+  cww=$(best_weight fitc 32 $cweights)
+  # model curvew: a weight per curve concurrency, each fitted there
+  wcurve=""
+  for c in $(python3 -c 'import json, sys; print(" ".join(sorted({str(json.loads(l)["concurrency"]) for l in open(sys.argv[1])}, key=int)))' "$WORK/curve-r.jsonl"); do
+    for w in $cweights; do
+      common "$c" '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/fitw$c-$w" "" --set "components.disk.bandwidth_curve=$crv"
+    done
+    # shellcheck disable=SC2086 # weights hold no spaces
+    wcurve="$wcurve${wcurve:+,}[$c,$(best_weight "fitw$c" "$c" $cweights)]"
+  done
+  wcurve="[$wcurve]"
+  models="$models curve curvew"
 fi
 spellset=""
 if [ -f "$WORK/sp.write-$SIZE.json" ]; then
@@ -193,6 +211,9 @@ PY
     if [ $model = curve ]; then
       [ $mix = r ] && w=$cww
       common $c "$m" 0s $w "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)"
+    elif [ $model = curvew ]; then
+      common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
+          --set "components.disk.write_weight_curve=$wcurve"
     elif [ $model = spells ]; then
       # shellcheck disable=SC2086 # spell_sets.py's arguments hold no spaces
       common $c "$m" $j $w "$WORK/sim-$model-$mix-$c" "sp.write-$SIZE.json" $spellset
@@ -202,18 +223,19 @@ PY
   done
 done
 done
-python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" <<'PY'
+python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" "${wcurve:-}" <<'PY'
 import json, os, sys
-work, ch, bw, load, jus, ww, order, cww = sys.argv[1:9]
+work, ch, bw, load, jus, ww, order, cww, wcurve = sys.argv[1:10]
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
 print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} channels, "
       f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s; journal {jus} us (models journal, weighted) or none "
       f"(plain); write_weight {ww} (weighted) or 1; transfer_order {order}; load average {load}"
-      + (f"; model curve: bandwidth_curve per mix, no journal, write_weight {cww} in the mix"
-         if os.path.exists(f"{work}/sim-curve-w-1") else ""))
+      + (f"; model curve: bandwidth_curve per mix, no journal, write_weight {cww} in the mix; model curvew: "
+         f"the same with write_weight_curve {wcurve}" if os.path.exists(f"{work}/sim-curve-w-1") else ""))
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
-models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve") if os.path.exists(f"{work}/sim-{m}-w-1"))
+models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew")
+                                                 if os.path.exists(f"{work}/sim-{m}-w-1"))
 for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
     print()
     print(f"model {model}, mix {mix}")
@@ -234,7 +256,8 @@ for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100",
             sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["by_op"][sop]["throughput_rps"]
             print(f"| {c} | {op} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
                   f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
-            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else ww), "c": c, "op": op, "bw": int(bw), "load": float(load),
+            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model == "curvew" else ww),
+                                   **({"write_weight_curve": json.loads(wcurve)} if model == "curvew" else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
                                    "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
                                    "m_x": m["ops_per_s"], "s_x": sx}) + "\n")
 PY

@@ -52,6 +52,13 @@
  *
  * `write_weight` w makes the sharing weighted: a write's transfer gets w
  * shares of B for a read's 1 (below 1 reads go first, above 1 writes).
+ * `write_weight_curve` [[n1, w1], ...] makes w depend on n, the number of
+ * transfers in progress (linear between points, constant beyond the ends),
+ * because this machine's disk favours reads more the longer its queue
+ * (docs/calibration.md, "A weight that depends on the queue"): whenever n
+ * changes, every write in progress takes the weight for the new n and
+ * keeps the bytes it has received, so its end on the virtual clock moves
+ * (an O(n) pass and re-heap per change; no allocation).
  *
  * `bandwidth_curve` [[n1, B1], [n2, B2], ...] replaces the one number B by
  * B(n), n the number of requests in service: linear between the points, B1
@@ -162,6 +169,10 @@ static const conf_field disk_fields[] = {
       "instead of shared_bandwidth: [[requests_in_service, bandwidth], ...], n increasing, e.g. "
       "[[1, \"900MB/s\"], [4, \"2.1GB/s\"], [32, \"1.5GB/s\"]]; linear between points, constant beyond "
       "the ends (at most 32 points; see docs/calibration.md)", 0, 0, NULL, NULL },
+    { "write_weight_curve", CONF_JSON, offsetof(disk_conf, ww_curve), "null",
+      "instead of write_weight: [[transfers_in_progress, weight], ...], n increasing, e.g. [[2, 0.5], "
+      "[16, 0.35]]; linear between points, constant beyond the ends; with transfer_order shared (see "
+      "docs/calibration.md)", 0, 0, NULL, NULL },
     { "transfer_order", CONF_ENUM, offsetof(disk_conf, order), "\"shared\"",
       "with shared_bandwidth or bandwidth_curve, who gets the bandwidth: shared (equal shares), fifo (one "
       "transfer at a time, arrival order) or elevator (one at a time; requests beyond device_queue wait sorted "
@@ -226,6 +237,10 @@ typedef struct disk_state {
     size_t ncurve;
     double curve_n[DISK_CURVE_MAX];
     double curve_bw[DISK_CURVE_MAX]; /* bytes/s */
+    /* write_weight_curve, parsed: nww points, n increasing; 0: write_w is fixed */
+    size_t nww;
+    double ww_n[DISK_CURVE_MAX];
+    double ww_w[DISK_CURVE_MAX];
     /* transfer_order fifo or elevator (order != DISK_ORDER_SHARED): at most
      * one transfer in x, the others waiting in p */
     int order;               /* disk_order */
@@ -246,31 +261,40 @@ static void disk_access_done(void *owner, request *r);
 static void disk_journal_done(void *owner, request *r);
 static void disk_xfer_end(sim_engine *eng, sim_event *ev);
 
+/* y(n) of the points (xs, ys), count > 0, xs increasing: linear between
+ * points, constant beyond the ends. */
+static double interp(const double *xs, const double *ys, size_t count, double n)
+{
+    if (n <= xs[0]) return ys[0];
+    for (size_t i = 1; i < count; i++)
+        if (n <= xs[i]) {
+            double f = (n - xs[i - 1]) / (xs[i] - xs[i - 1]);
+            return ys[i - 1] + f * (ys[i] - ys[i - 1]);
+        }
+    return ys[count - 1];
+}
+
 /* B(n) of the parsed curve (s->ncurve > 0), bytes/s. */
 static double curve_bw(const disk_state *s, double n)
 {
-    if (n <= s->curve_n[0]) return s->curve_bw[0];
-    for (size_t i = 1; i < s->ncurve; i++)
-        if (n <= s->curve_n[i]) {
-            double f = (n - s->curve_n[i - 1]) / (s->curve_n[i] - s->curve_n[i - 1]);
-            return s->curve_bw[i - 1] + f * (s->curve_bw[i] - s->curve_bw[i - 1]);
-        }
-    return s->curve_bw[s->ncurve - 1];
+    return interp(s->curve_n, s->curve_bw, s->ncurve, n);
 }
 
-/* Reads bandwidth_curve into s->curve_*. Errors are located at the element. */
-static int read_curve(component *c, disk_state *s, conf_errors *errs)
+/* Reads the list of [n, value] points in field `name` (a, possibly NULL:
+ * nothing to read) into xs, ys and *count: n >= 1 and increasing, each
+ * value a bandwidth ("2.1GB/s" or bytes/s) when is_bw, else a weight in
+ * [0.001, 1000]. Errors are located at the element; on one, *count is 0. */
+static int read_points(component *c, const cJSON *a, const char *name, int is_bw, double *xs, double *ys,
+                       size_t *count, conf_errors *errs)
 {
-    disk_conf *cf = c->conf;
-    const cJSON *a = cf->bw_curve;
     char jp[512];
-    snprintf(jp, sizeof jp, "%s.bandwidth_curve", c->jpath);
+    snprintf(jp, sizeof jp, "%s.%s", c->jpath, name);
     if (!a) return 0;
+    const char *unit = is_bw ? "bandwidth" : "weight";
     int len = cJSON_IsArray(a) ? cJSON_GetArraySize(a) : -1;
     if (len < 1 || len > DISK_CURVE_MAX) {
-        conf_error_at(errs, c->env->doc, a, jp,
-                      "expected a list of 1 to %d points like [4, \"2.1GB/s\"] (requests in flight, bandwidth)",
-                      DISK_CURVE_MAX);
+        conf_error_at(errs, c->env->doc, a, jp, "expected a list of 1 to %d points like [4, %s] (requests in flight, %s)",
+                      DISK_CURVE_MAX, is_bw ? "\"2.1GB/s\"" : "0.5", unit);
         return SIM_EPARSE;
     }
     int bad = 0, i = 0;
@@ -280,28 +304,42 @@ static int read_curve(component *c, disk_state *s, conf_errors *errs)
         char ep[560];
         snprintf(ep, sizeof ep, "%s[%d]", jp, i++);
         const cJSON *n = cJSON_GetArrayItem(it, 0), *b = cJSON_GetArrayItem(it, 1);
-        double bw = 0;
-        if (!cJSON_IsArray(it) || cJSON_GetArraySize(it) != 2 || !cJSON_IsNumber(n) || !isfinite(n->valuedouble) ||
-            n->valuedouble < 1 || (cJSON_IsString(b) ? conf_parse_bandwidth(b->valuestring, &bw) != 0
-                                                     : !cJSON_IsNumber(b) || !((bw = b->valuedouble) > 0)) ||
-            !(bw > 0) || !isfinite(bw)) {
-            conf_error_at(errs, c->env->doc, it, ep,
-                          "expected [n, bandwidth]: n >= 1 requests in flight, a bandwidth > 0 like \"2.1GB/s\" "
-                          "or a number of bytes/s");
+        double y = 0;
+        int ok = cJSON_IsArray(it) && cJSON_GetArraySize(it) == 2 && cJSON_IsNumber(n) && isfinite(n->valuedouble) &&
+                 n->valuedouble >= 1;
+        if (ok && is_bw)
+            ok = (cJSON_IsString(b) ? conf_parse_bandwidth(b->valuestring, &y) == 0
+                                    : cJSON_IsNumber(b) && (y = b->valuedouble) > 0) &&
+                 y > 0 && isfinite(y);
+        else if (ok)
+            ok = cJSON_IsNumber(b) && (y = b->valuedouble) >= 0.001 && y <= 1000;
+        if (!ok) {
+            conf_error_at(errs, c->env->doc, it, ep, "expected [n, %s]: n >= 1 requests in flight, %s", unit,
+                          is_bw ? "a bandwidth > 0 like \"2.1GB/s\" or a number of bytes/s"
+                                : "a write's weight from 0.001 to 1000 (a read's is 1)");
             bad = 1;
             continue;
         }
-        if (s->ncurve > 0 && !(n->valuedouble > s->curve_n[s->ncurve - 1])) {
+        if (*count > 0 && !(n->valuedouble > xs[*count - 1])) {
             conf_error_at(errs, c->env->doc, it, ep, "expected n greater than the previous point's %g, found %g",
-                          s->curve_n[s->ncurve - 1], n->valuedouble);
+                          xs[*count - 1], n->valuedouble);
             bad = 1;
             continue;
         }
-        s->curve_n[s->ncurve] = n->valuedouble;
-        s->curve_bw[s->ncurve++] = bw;
+        xs[*count] = n->valuedouble;
+        ys[(*count)++] = y;
     }
-    if (bad) s->ncurve = 0;
+    if (bad) *count = 0;
     return bad ? SIM_EPARSE : 0;
+}
+
+/* Reads bandwidth_curve and write_weight_curve. */
+static int read_curves(component *c, disk_state *s, conf_errors *errs)
+{
+    disk_conf *cf = c->conf;
+    int rc = read_points(c, cf->bw_curve, "bandwidth_curve", 1, s->curve_n, s->curve_bw, &s->ncurve, errs);
+    int rw = read_points(c, cf->ww_curve, "write_weight_curve", 0, s->ww_n, s->ww_w, &s->nww, errs);
+    return rc ? rc : rw;
 }
 
 /* Checks transfer_order and device_queue against the rest of the
@@ -318,6 +356,9 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
     else if (cf->order != DISK_ORDER_SHARED && cf->write_weight > 0 && cf->write_weight != 1)
         field = "write_weight", why = "write_weight applies to transfer_order \"shared\" only (one transfer at a "
                                       "time always gets the whole bandwidth)";
+    else if (s->nww > 0 && (cf->order != DISK_ORDER_SHARED || s->ns_per_byte <= 0))
+        field = "write_weight_curve", why = "write_weight_curve needs shared_bandwidth or bandwidth_curve, with "
+                                            "transfer_order \"shared\"";
     if (why) return comp_field_error(c, errs, field, "%s", why);
     s->order = cf->order;
     /* a conf filled in by a program may leave it 0: one */
@@ -365,7 +406,7 @@ static int disk_create(component *c, conf_errors *errs)
     s->slowness = s->spell = 1.0;
     int rc = read_spells(c, s, errs);
     if (rc != 0) return rc;
-    rc = read_curve(c, s, errs);
+    rc = read_curves(c, s, errs);
     if (rc != 0) return rc;
     if (s->ncurve > 0) {
         if (sim_dist_mean(&cf->journal) > 0)
@@ -373,7 +414,7 @@ static int disk_create(component *c, conf_errors *errs)
         /* The station only queues (0 ns per request); disk_access_done
          * draws the request's time and turns it into shared work. */
         s->ns_per_byte = 1e9 / curve_bw(s, 1);
-        s->write_w = cf->write_weight > 0 ? cf->write_weight : 1;
+        s->write_w = s->nww > 0 ? s->ww_w[0] : cf->write_weight > 0 ? cf->write_weight : 1;
         station_conf sc = cf->base.st;
         sc.per_byte_ns = 0;
         sim_dist_const(&sc.service, 0);
@@ -385,7 +426,7 @@ static int disk_create(component *c, conf_errors *errs)
     }
     if (cf->shared_bw > 0) {
         s->ns_per_byte = 1e9 / cf->shared_bw;
-        s->write_w = cf->write_weight > 0 ? cf->write_weight : 1;
+        s->write_w = s->nww > 0 ? s->ww_w[0] : cf->write_weight > 0 ? cf->write_weight : 1;
         /* The station's time is the access part: the drawn lone-request
          * time minus the transfer, floored at 0 by the station. */
         cf->base.st.per_byte_ns = -s->ns_per_byte;
@@ -449,6 +490,29 @@ static bool xfer_before(const xfer *a, const xfer *b)
 
 SIM_HEAP_DEFINE(xheap, xfer, xfer_before)
 
+/* With write_weight_curve: gives every write in progress the weight for the
+ * number of transfers now in progress. A write keeps the bytes it has
+ * received, so its end on the virtual clock moves; the total weight is
+ * summed again (no drift) and the heap restored. Call after advance(). */
+static void reweigh(disk_state *s)
+{
+    if (s->nww == 0 || s->n == 0) return;
+    double w = interp(s->ww_n, s->ww_w, s->nww, (double)s->n);
+    if (w == s->write_w) return;
+    double sum = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        xfer *x = &s->x[i];
+        if (x->r->op == REQ_PUT) {
+            x->end = s->v + (x->end - s->v) * x->w / w;
+            x->w = w;
+        }
+        sum += x->w;
+    }
+    s->wsum = sum;
+    s->write_w = w;
+    xheap_heapify(s->x, s->n);
+}
+
 static void reschedule(component *c, disk_state *s)
 {
     sim_engine *eng = c->env->eng;
@@ -489,6 +553,7 @@ static bool xfer_add(component *c, request *r, double bytes)
     double w = r->op == REQ_PUT ? s->write_w : 1;
     xheap_push(s->x, &s->n, (xfer){ r, s->v + bytes / w, w, ++s->xfers_added });
     s->wsum += w;
+    reweigh(s);
     reschedule(c, s);
     return true;
 }
@@ -655,6 +720,7 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     s->wsum -= done.w;
     if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
+    reweigh(s);
     reschedule(c, s);
     if (s->order != DISK_ORDER_SHARED) {
         s->ndev--;

@@ -21,6 +21,7 @@
  * With `bandwidth_curve` the shared bandwidth is not one number but B(n),
  * n the number of transfers in progress, interpolated between measured
  * points (the device's throughput against queue depth).
+ * `write_weight_curve` makes a write's share depend on n in the same way.
  * `transfer_order` says who gets that bandwidth: every transfer in progress
  * an equal share ("shared", the default), or one transfer at a time at the
  * full bandwidth, in arrival order ("fifo") or in the order of an elevator
@@ -55,6 +56,8 @@ typedef struct disk_conf {
     double spell_factor;     /* during a spell every time is this many times as long (0: 1) */
     const cJSON *bw_curve;   /* bandwidth_curve: [[n, bandwidth], ...] or NULL (borrowed from
                                 the scenario document; read at create) */
+    const cJSON *ww_curve;   /* write_weight_curve: [[n, weight], ...] or NULL (borrowed, like
+                                bw_curve) */
     int order;               /* transfer_order: a disk_order */
     int64_t device_queue;    /* elevator: requests the device holds, in the order it took them
                                 (0, as a program's zeroed conf leaves it, means 1) */

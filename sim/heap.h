@@ -14,6 +14,9 @@
  *                                            grows it, e.g. with prefix_reserve)
  *   T    prefix_pop(T *v, size_t *n)         removes and returns v[0];
  *                                            *n must be > 0
+ *   void prefix_heapify(T *v, size_t n)      puts v[0..n) in heap order
+ *                                            again after the caller changed
+ *                                            the keys of any elements; O(n)
  *
  * `before(const T *a, const T *b)` is a strict weak order: true when a must
  * come out before b. To make ties deterministic, put a sequence number in T
@@ -55,20 +58,30 @@
         v[i] = x;                                                                                                 \
     }                                                                                                             \
                                                                                                                   \
-    static inline T prefix##_pop(T *v, size_t *n)                                                                 \
+    /* x goes into the hole at i of v[0..n), moved down past smaller kids */                                   \
+    static inline void prefix##_sift_down(T *v, size_t n, size_t i, T x)                                          \
     {                                                                                                             \
-        T top = v[0], last = v[--(*n)];                                                                           \
-        size_t i = 0;                                                                                             \
         for (;;) {                                                                                                \
             size_t kid = 2 * i + 1;                                                                               \
-            if (kid >= *n) break;                                                                                 \
-            if (kid + 1 < *n && before(&v[kid + 1], &v[kid])) kid++;                                              \
-            if (!before(&v[kid], &last)) break;                                                                   \
+            if (kid >= n) break;                                                                                  \
+            if (kid + 1 < n && before(&v[kid + 1], &v[kid])) kid++;                                               \
+            if (!before(&v[kid], &x)) break;                                                                      \
             v[i] = v[kid];                                                                                        \
             i = kid;                                                                                              \
         }                                                                                                         \
-        if (*n > 0) v[i] = last;                                                                                  \
+        v[i] = x;                                                                                                 \
+    }                                                                                                             \
+                                                                                                                  \
+    static inline T prefix##_pop(T *v, size_t *n)                                                                 \
+    {                                                                                                             \
+        T top = v[0], last = v[--(*n)];                                                                           \
+        if (*n > 0) prefix##_sift_down(v, *n, 0, last);                                                           \
         return top;                                                                                               \
+    }                                                                                                             \
+                                                                                                                  \
+    static inline void prefix##_heapify(T *v, size_t n)                                                           \
+    {                                                                                                             \
+        for (size_t i = n / 2; i-- > 0;) prefix##_sift_down(v, n, i, v[i]);                                       \
     }
 
 #endif

@@ -166,6 +166,12 @@ static void test_curve_bad_input(void)
           "bandwidth_curve[1]: expected n greater than the previous point's 4, found 2" },
         { ", \"journal\": \"1ms\", \"bandwidth_curve\": [[1, \"1GB/s\"]]",
           "journal: journal cannot be combined with bandwidth_curve" },
+        { ", \"write_weight_curve\": 0.5", "write_weight_curve: expected a list of 1 to 32 points like [4, 0.5]" },
+        { ", \"write_weight_curve\": [[1, 0]]", "write_weight_curve[0]: expected [n, weight]" },
+        { ", \"write_weight_curve\": [[1, 2000]]", "write_weight_curve[0]: expected [n, weight]" },
+        { ", \"write_weight_curve\": [[1, \"half\"]]", "write_weight_curve[0]: expected [n, weight]" },
+        { ", \"write_weight_curve\": [[2, 0.5], [2, 0.3]]",
+          "write_weight_curve[1]: expected n greater than the previous point's 2, found 2" },
         { ", \"journal\": {\"exp\": \"1ms\"}, \"bandwidth_curve\": [[1, \"1GB/s\"]]",
           "journal: journal cannot be combined with bandwidth_curve" },
         { ", \"journal\": {\"pareto\": {\"alpha\": 0.9, \"min\": \"1ms\"}}", "journal: journal needs a finite mean" },
@@ -267,6 +273,9 @@ static void test_order_bad_input(void)
         { "2GB/s", ", \"transfer_order\": \"elevator\", \"device_queue\": 0", "device_queue" },
         { "2GB/s", ", \"transfer_order\": \"elevator\", \"write_weight\": 0.5",
           "write_weight: write_weight applies to transfer_order \"shared\" only" },
+        { "2GB/s", ", \"transfer_order\": \"fifo\", \"write_weight_curve\": [[1, 0.5]]",
+          "write_weight_curve: write_weight_curve needs shared_bandwidth or bandwidth_curve, with transfer_order" },
+        { "0B/s", ", \"write_weight_curve\": [[1, 0.5]]", "write_weight_curve: write_weight_curve needs" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_refused(cases[i].shared, cases[i].extra, cases[i].want);

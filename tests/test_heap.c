@@ -63,6 +63,31 @@ static void test_against_sorted(void)
     free(ref);
 }
 
+/* After the keys of some elements change in place (what the disk does when
+ * a write's share of the bandwidth changes), heapify restores the order:
+ * 500 items, every third key rewritten, then drained against the sorted
+ * reference. */
+static void test_heapify(void)
+{
+    enum { N = 500 };
+    item v[N], ref[N];
+    size_t n = 0;
+    gsl_rng *r = sim_rng_stream(4, "test.heapify");
+    for (unsigned i = 0; i < N; i++) ih_push(v, &n, (item){ (int)gsl_rng_uniform_int(r, 50), i });
+    for (size_t k = 0; k < n; k += 3) v[k].key = (int)gsl_rng_uniform_int(r, 50);
+    for (size_t k = 0; k < n; k++) ref[k] = v[k];
+    ih_heapify(v, n);
+    qsort(ref, N, sizeof *ref, cmp_item);
+    unsigned bad = 0;
+    for (size_t k = 0; k < N; k++) {
+        item got = ih_pop(v, &n);
+        if (got.key != ref[k].key || got.seq != ref[k].seq) bad++;
+    }
+    CHECK_EQ_U64(bad, 0);
+    ih_heapify(v, 0); /* nothing to do */
+    gsl_rng_free(r);
+}
+
 /* One element in, one out; and a pop that empties the heap leaves n 0. */
 static void test_single(void)
 {
@@ -80,6 +105,7 @@ void test_heap_register(void)
     static const tests_case cases[] = {
         { "against_sorted", test_against_sorted },
         { "single", test_single },
+        { "heapify", test_heapify },
         { NULL, NULL },
     };
     tests_add_suite("heap", cases);

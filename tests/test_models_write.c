@@ -625,6 +625,47 @@ static void test_disk_write_weight(void)
     }
 }
 
+/* write_weight_curve: the weight follows the number of transfers in
+ * progress, and a write in progress is re-weighed whenever that number
+ * changes. B = 1 GB/s, 1 MB objects (1 ms alone, all of it transfer),
+ * weight 0.25 with up to 2 transfers, 1 with 3: reader R and writer A start
+ * at 10 ms, writer B at 10.5 ms.
+ * - 10-10.5 ms, R and A at weights 1 and 0.25: R gets 0.8 GB/s (0.4 MB in),
+ *   A 0.2 GB/s (0.1 MB in);
+ * - at 10.5 B joins: weight 1, equal thirds. R's last 0.6 MB take 1.8 ms:
+ *   it ends at 12.3 ms, when A has 0.3 MB left and B 0.4 MB;
+ * - two writes, equal weights: A ends after 0.6 ms, at 12.9 ms.
+ * Had A kept its weight of 0.25 when B came, R would end earlier. */
+static void test_disk_write_weight_curve(void)
+{
+    model_env t;
+    tenv_init(&t);
+    client_conf rc = client_conf_of("disk", 1e6, 1, 0.0), ac = client_conf_of("disk", 1e6, 1, 1.0),
+                bc = client_conf_of("disk", 1e6, 1, 1.0);
+    sim_dist_const(&rc.think, 10e6);
+    sim_dist_const(&ac.think, 10e6);
+    sim_dist_const(&bc.think, 10.5e6);
+    component *rd = model_env_add(&t, &client_kind, "reader", 0, &rc);
+    component *wa = model_env_add(&t, &client_kind, "writer-a", 0, &ac);
+    component *wb = model_env_add(&t, &client_kind, "writer-b", 0, &bc);
+    disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
+    dkc.shared_bw = 1e9;
+    cJSON *curve = cJSON_Parse("[[2, 0.25], [3, 1]]");
+    dkc.ww_curve = curve;
+    model_env_add(&t, &disk_kind, "disk", 0, &dkc);
+    CHECK_EQ_I64(model_env_link(&t), 0);
+    rd->kind->ops->start(rd);
+    wa->kind->ops->start(wa);
+    wb->kind->ops->start(wb);
+    sim_run(&t.eng, 15 * SIM_MS);
+    /* first_by_op holds the first response time of each op: R's 2.3 ms and
+     * A's 2.9 ms, within a ns of rounding per change of n */
+    CHECK_NEAR((double)t.first_by_op[REQ_GET], 2.3e6, 3);
+    CHECK_NEAR((double)t.first_by_op[REQ_PUT], 2.9e6, 3);
+    model_env_free(&t);
+    cJSON_Delete(curve);
+}
+
 /* scenarios/writes.json end to end: 70% GET / 30% PUT through an edge, a
  * gateway writing 3 copies with quorum 2. The PUT share is binomial: with n
  * requests its standard deviation is sqrt(0.3 * 0.7 / n), under 0.5% for the
@@ -723,6 +764,7 @@ void test_models_write_register(void)
         { "gateway_crash_mid_write", test_gateway_crash_mid_write },
         { "disk_journal", test_disk_journal },
         { "disk_write_weight", test_disk_write_weight },
+        { "disk_write_weight_curve", test_disk_write_weight_curve },
         { "disk_journal_gate", test_disk_journal_gate },
         { "disk_journal_drawn", test_disk_journal_drawn },
         { "disk_slow_mid_transfer", test_disk_slow_mid_transfer },
