@@ -392,14 +392,22 @@ static int do_verify(args_t *a)
 /* Percentiles come from sim_hist (nearest rank, within 0.2%), the same
  * definition the simulator's reports use, so bench and model compare like
  * for like. */
+/* A histogram of v[0], v[stride], ... (n values) in h. 0, or -1 on out of
+ * memory (h then needs no free). */
+static int hist_of(sim_hist *h, const int64_t *v, uint64_t n, size_t stride)
+{
+    if (sim_hist_init(h) != 0) return -1;
+    for (uint64_t i = 0; i < n; i++) sim_hist_record(h, v[i * stride]);
+    return 0;
+}
+
 static void print_lat(const char *name, const int64_t *v, uint64_t n, double elapsed)
 {
     sim_hist h;
-    if (sim_hist_init(&h) != 0) {
+    if (hist_of(&h, v, n, 1) != 0) {
         printf("\"%s\": null", name);
         return;
     }
-    for (uint64_t i = 0; i < n; i++) sim_hist_record(&h, v[i]);
     printf("\"%s\": {\"count\": %llu, \"ops_per_s\": %.1f, \"mean_us\": %.1f, \"p50_us\": %.1f, "
            "\"p90_us\": %.1f, \"p99_us\": %.1f, \"p999_us\": %.1f, \"max_us\": %.1f}",
            name, (unsigned long long)n, elapsed > 0 ? (double)n / elapsed : 0, sim_hist_mean(&h) / 1e3,
@@ -417,8 +425,7 @@ static void print_steps(const chunkio_bench_result *r)
     printf(", \"write_steps\": {");
     for (int k = 0; k < CHUNKIO_NSTEPS; k++) {
         sim_hist h;
-        if (sim_hist_init(&h) != 0) break;
-        for (uint64_t i = 0; i < r->nwrite; i++) sim_hist_record(&h, r->write_step_ns[i * CHUNKIO_NSTEPS + k]);
+        if (hist_of(&h, r->write_step_ns + k, r->nwrite, CHUNKIO_NSTEPS) != 0) break;
         printf("%s\"%s\": {\"mean_us\": %.1f, \"p50_us\": %.1f, \"p90_us\": %.1f, \"p99_us\": %.1f}", k ? ", " : "",
                chunkio_step_names[k], sim_hist_mean(&h) / 1e3, sim_hist_quantile(&h, 0.5) / 1e3,
                sim_hist_quantile(&h, 0.9) / 1e3, sim_hist_quantile(&h, 0.99) / 1e3);
