@@ -19,6 +19,7 @@ static const char usage_text[] =
     "       cdnsim chunkio bench  --dir D[,D...] --chunk 1MiB --ops N --concurrency C\n"
     "                             --mix read:70,write:30 [--direct] [--replicas R] [--keep]\n"
     "                             [--keys K] [--engine threads|uring] [--seed S] [--latencies FILE]\n"
+    "                             [--warmup N]\n"
     "\n"
     "A store is one or more directories, one per data node disk; pass the same\n"
     "directories (in any order) to every command. Chunks hold at most 8 MiB; keys\n"
@@ -34,6 +35,8 @@ static const char usage_text[] =
     "  --no-repair      verify: report only, change nothing\n"
     "  --chunk SIZE     bench: bytes per chunk, 4KiB..8MiB (default 1MiB)\n"
     "  --ops N          bench: measured operations (default 1000)\n"
+    "  --warmup N       bench: first run N operations that are not measured, so that the\n"
+    "                   workers' simultaneous start is left out (default 0; threads engine)\n"
     "  --concurrency C  bench: operations in flight, closed loop (default 1)\n"
     "  --mix read:R,write:W   bench: operation mix in percent (default read:70,write:30)\n"
     "  --keys K         bench: working-set chunks written before measuring (default 64)\n"
@@ -181,6 +184,10 @@ static int parse(args_t *a, int argc, char **argv, const char *cmd)
                 return bad("%s needs a positive whole number", o);
             if (o[2] == 'o') a->bo.ops = n;
             else a->bo.seed = n;
+            i++;
+        } else if (is_bench && !strcmp(o, "--warmup")) {
+            if (!v || parse_u64(v, &n) || n > 100000000) return bad("%s needs a whole number up to 100000000", o);
+            a->bo.warmup = n;
             i++;
         } else if (is_bench && (!strcmp(o, "--concurrency") || !strcmp(o, "--keys"))) {
             if (!v || parse_u64(v, &n) || n < 1 || n > 4096) return bad("%s needs a count from 1 to 4096", o);
@@ -483,11 +490,13 @@ static int do_bench(args_t *a)
     } else {
         double el = r.elapsed_s;
         uint64_t bytes = (r.nread + r.nwrite) * (uint64_t)a->bo.chunk;
-        printf("{\"engine\": \"%s\", \"dirs\": %u, \"chunk\": %zu, \"ops\": %llu, \"concurrency\": %u, "
+        printf("{\"engine\": \"%s\", \"dirs\": %u, \"chunk\": %zu, \"ops\": %llu, \"warmup\": %llu, "
+               "\"concurrency\": %u, "
                "\"read_pct\": %.1f, \"direct\": %s, \"replicas\": %u, \"keys\": %u, \"elapsed_s\": %.3f, "
                "\"ops_per_s\": %.1f, \"mib_per_s\": %.1f, ",
                a->bo.engine == CHUNKIO_ENGINE_URING ? "uring" : "threads", st.ndirs, a->bo.chunk,
-               (unsigned long long)a->bo.ops, a->bo.concurrency, a->bo.read_frac * 100,
+               (unsigned long long)a->bo.ops, (unsigned long long)a->bo.warmup, a->bo.concurrency,
+               a->bo.read_frac * 100,
                st.opts.direct ? "true" : "false", st.opts.replicas, a->bo.keys ? a->bo.keys : 64, el,
                el > 0 ? (double)(r.nread + r.nwrite) / el : 0, el > 0 ? (double)bytes / el / 1048576.0 : 0);
         print_lat("read", r.read_ns, r.nread, el);

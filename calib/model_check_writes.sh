@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2046 # $(wu C) expands to zero or two arguments on purpose
 # calib/model_check_writes.sh - issue 7's check for writes: does the model of
 # the chunk store predict its durable writes, alone and mixed with reads?
 #
@@ -50,6 +51,17 @@
 # write_weight_curve, one point [C, w] per curve concurrency C, w fitted
 # the same way at C to the curve runs' ratio at C (mix32.json's at 32);
 # "A weight that depends on the queue".
+# WARMUP=K in the environment gives every bench run at concurrency C a
+# warm-up of K x C operations that are not measured (`chunkio bench
+# --warmup`): the workers all start at once, and in a 1000-operation run at
+# 16 in flight that start is enough of the slowest 1% to set the p99,
+# while the simulation discards its first 2 s (docs/calibration.md, "The
+# bench's start").
+# CAL_OPS (default OPS) is the number of lone reads and lone writes of the
+# calibration (step 2): their tails become the model's, and 1000 leave the
+# p99.9 to a single slow write. SETTLE=S runs `sync` and waits S seconds
+# before the calibration, which otherwise follows the curve's heaviest
+# runs at once.
 # EXTRA in the environment is added to every simulation's arguments (e.g.
 # EXTRA='--set components.disk.write_data=true' with RESIM=1: a model
 # variant against saved measurements; no spaces inside an argument).
@@ -64,14 +76,17 @@ ORDER=${ORDER:-shared}
 SIZE=1MiB
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
+# wu C: the bench's warm-up at concurrency C, WARMUP operations per worker
+# (default 0: none), as arguments
+wu() { if [ "${WARMUP:-0}" -gt 0 ]; then echo "--warmup $((WARMUP * $1))"; fi; }
 if [ "${RESIM:-0}" = 1 ]; then
   . "$WORK/params"
 else
-bw=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:100 --direct \
+bw=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:100 --direct $(wu 32) \
         2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(d["read"]["ops_per_s"] * (d["chunk"] + 4096)))')
-jus=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "$OPS" --concurrency 32 --mix write:100 --direct \
+jus=$("$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "$OPS" --concurrency 32 --mix write:100 --direct $(wu 32) \
         2>/dev/null | python3 -c 'import json,sys; d=json.load(sys.stdin); print(int(1e6 / d["write"]["ops_per_s"]))')
-"$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:70,write:30 --direct \
+"$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops $((OPS * 2)) --concurrency 32 --mix read:70,write:30 --direct $(wu 32) \
     2>/dev/null >"$WORK/mix32.json"
 # measure_curve "C1 C2 ...": one bench run per mix and concurrency, appended to curve-w/r.jsonl
 measure_curve() {
@@ -79,7 +94,7 @@ measure_curve() {
     for mix in w r; do
       case $mix in w) m=write:100;; r) m=read:70,write:30;; esac
       "$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "${CURVE_OPS:-$((OPS * 2))}" --concurrency "$c" \
-          --mix "$m" --direct --seed 7 2>/dev/null >>"$WORK/curve-$mix.jsonl"
+          --mix "$m" --direct --seed 7 $(wu "$c") 2>/dev/null >>"$WORK/curve-$mix.jsonl"
     done
   done
 }
@@ -88,7 +103,8 @@ if [ -n "${CURVE:-}" ]; then
   : >"$WORK/curve-r.jsonl"
   measure_curve "$(echo "$CURVE" | tr , ' ')"
 fi
-"$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes $SIZE --ops "$OPS" >"$WORK/calibrate.txt" 2>/dev/null
+if [ "${SETTLE:-0}" -gt 0 ]; then sync; sleep "$SETTLE"; fi
+"$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes $SIZE --ops "${CAL_OPS:-$OPS}" >"$WORK/calibrate.txt" 2>/dev/null
 if [ "${SPELLS:-0}" = 1 ]; then
   "$BIN" calibrate --dir "$STORE" --out "$WORK/sp.json" --sizes $SIZE --only write --spells --ops "${SPELL_OPS:-12000}" \
       >"$WORK/spells.txt" 2>/dev/null
@@ -96,7 +112,7 @@ fi
 : >"$WORK/bench.jsonl"
 for mix in write:100 read:70,write:30; do
   for c in 1 4 16; do
-    "$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "$OPS" --concurrency $c --mix $mix --direct \
+    "$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "$OPS" --concurrency $c --mix $mix --direct $(wu $c) \
         2>/dev/null >>"$WORK/bench.jsonl"
   done
 done

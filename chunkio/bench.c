@@ -39,6 +39,7 @@ typedef struct {
     uint64_t tag;
     int preload;                 /* writing the working set, not measuring */
     int64_t t0;                  /* when the phase began (CLOCK_MONOTONIC ns) */
+    _Atomic int64_t measured_t0; /* when operation `warmup` started, ns after t0 */
     _Atomic uint64_t next;       /* next operation number to issue */
     _Atomic uint64_t done;
     _Atomic uint64_t nread, nwrite, errors;
@@ -74,7 +75,8 @@ static void *worker(void *arg)
     char name[64];
     snprintf(name, sizeof name, "chunkio.bench/worker-%u", w->id);
     gsl_rng *rng = sim_rng_stream(o->seed, name);
-    uint64_t limit = sh->preload ? o->keys : o->ops;
+    uint64_t warm = sh->preload ? 0 : o->warmup;
+    uint64_t limit = sh->preload ? o->keys : warm + o->ops;
     char key[64];
     for (;;) {
         uint64_t i = atomic_fetch_add(&sh->next, 1);
@@ -87,6 +89,7 @@ static void *worker(void *arg)
         }
         size_t kl = chunkio_bench_key(key, sizeof key, sh->tag, k);
         int64_t t0 = now_ns();
+        if (warm && i == warm) atomic_store(&sh->measured_t0, t0 - sh->t0);
         int rc;
         if (is_read) {
             const uint8_t *d;
@@ -98,7 +101,7 @@ static void *worker(void *arg)
         int64_t t1 = now_ns(), dt = t1 - t0;
         if (rc) {
             note_error(sh, rc, &c);
-        } else if (!sh->preload) {
+        } else if (!sh->preload && i >= warm) {
             if (is_read) {
                 uint64_t i = atomic_fetch_add(&sh->nread, 1);
                 sh->res->read_ns[i] = dt;
@@ -138,7 +141,7 @@ static int run_phase(shared_t *sh, int preload)
         if (pthread_create(&th[i], NULL, worker, &ws[i]) != 0) break;
         started++;
     }
-    uint64_t limit = preload ? o->keys : o->ops;
+    uint64_t limit = preload ? o->keys : o->warmup + o->ops;
     int64_t t0 = sh->t0, last = t0;
     while (started && atomic_load(&sh->done) < limit) {
         if (atomic_load(&sh->next) >= limit + started) break; /* all workers left */
@@ -155,14 +158,21 @@ static int run_phase(shared_t *sh, int preload)
     for (unsigned i = 0; i < started; i++) pthread_join(th[i], NULL);
     if (!preload) {
         /* The phase ended when its last operation did, not when the loop
-         * above next looked (every 20 ms: most of a short run). */
-        const chunkio_bench_result *r = sh->res;
+         * above next looked (every 20 ms: most of a short run). After a
+         * warm-up, times count from the start of the first measured
+         * operation. */
+        chunkio_bench_result *r = sh->res;
+        int64_t m0 = o->warmup ? atomic_load(&sh->measured_t0) : 0;
         int64_t end = 0;
-        for (uint64_t i = 0, n = atomic_load(&sh->nread); i < n; i++)
+        for (uint64_t i = 0, n = atomic_load(&sh->nread); i < n; i++) {
+            r->read_end_ns[i] -= m0;
             if (r->read_end_ns[i] > end) end = r->read_end_ns[i];
-        for (uint64_t i = 0, n = atomic_load(&sh->nwrite); i < n; i++)
+        }
+        for (uint64_t i = 0, n = atomic_load(&sh->nwrite); i < n; i++) {
+            r->write_end_ns[i] -= m0;
             if (r->write_end_ns[i] > end) end = r->write_end_ns[i];
-        sh->res->elapsed_s = (double)(end > 0 ? end : now_ns() - t0) / 1e9;
+        }
+        sh->res->elapsed_s = (double)(end > 0 ? end : now_ns() - t0 - m0) / 1e9;
     }
     free(th);
     free(ws);
@@ -175,9 +185,13 @@ int chunkio_bench_run(chunkio_store *st, const chunkio_bench_opts *o0, chunkio_b
     chunkio_bench_opts o = *o0;
     if (o.keys == 0) o.keys = 64;
     if (o.chunk < 1 || o.chunk > CHUNKIO_MAX_CHUNK || o.ops < 1 || o.concurrency < 1 ||
-        o.concurrency > 4096 || !(o.read_frac >= 0 && o.read_frac <= 1)) {
+        o.concurrency > 4096 || !(o.read_frac >= 0 && o.read_frac <= 1) || o.warmup > 100000000) {
         snprintf(res->err, sizeof res->err, "bench options out of range");
         return SIM_EINVAL;
+    }
+    if (o.warmup && o.engine == CHUNKIO_ENGINE_URING) {
+        snprintf(res->err, sizeof res->err, "a warm-up needs the threads engine (--engine threads)");
+        return SIM_ENOTSUP;
     }
     res->read_ns = malloc(o.ops * sizeof *res->read_ns);
     res->write_ns = malloc(o.ops * sizeof *res->write_ns);

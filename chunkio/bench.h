@@ -6,6 +6,10 @@
  * whole chunk (with probability read_frac) or a durable write of one, on a
  * key drawn uniformly from a working set of `keys` chunks written before the
  * measured phase. Latency is measured per operation with CLOCK_MONOTONIC.
+ * With `warmup` W, operations are numbered in the order they are issued and
+ * the first W are run but not measured: the measured phase begins when
+ * operation W starts (its elapsed time and every end time count from
+ * there), and it holds `ops` operations.
  */
 #ifndef CHUNKIO_BENCH_H
 #define CHUNKIO_BENCH_H
@@ -20,6 +24,8 @@ typedef enum { CHUNKIO_ENGINE_THREADS = 0, CHUNKIO_ENGINE_URING = 1 } chunkio_en
 typedef struct chunkio_bench_opts {
     size_t chunk;          /* bytes per chunk, 1..CHUNKIO_MAX_CHUNK */
     uint64_t ops;          /* measured operations, >= 1 */
+    uint64_t warmup;       /* operations run first and not measured (threads engine only): the
+                              workers' start-up, all `concurrency` at once, is not steady state */
     unsigned concurrency;  /* operations in flight, >= 1 */
     double read_frac;      /* in [0, 1] */
     unsigned keys;         /* working-set size (0: 64) */

@@ -71,6 +71,7 @@ static void test_help_and_usage_errors(void)
         { "chunkio bench --dir s --mix reed:70", "--mix" },
         { "chunkio bench --dir s --ops -5", "--ops needs" },
         { "chunkio bench --dir s --engine fibers", "threads or uring" },
+        { "chunkio bench --dir s --warmup many", "--warmup needs a whole number" },
         { "chunkio verify --dir s extra", "takes no KEY" },
         { "calibrate --out x.json", "--dir is required" },
         { "calibrate --dir s", "--out is required" },
@@ -269,6 +270,39 @@ static void test_bench_and_calibrate(void)
         CHECK_NEAR(elapsed, (double)last_end / 1e9, 0.0005 + 1e-9);
     }
     free(csv);
+    /* --warmup: 25 operations run first and are left out; the 30 measured
+     * ones are counted and timed from the first measured one's start, so
+     * every end time is positive and the last is the elapsed time. */
+    CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --chunk 4KiB --ops 30 --warmup 25 --keys 4 --concurrency 3 "
+                                 "--mix read:50,write:50 --latencies wlat.csv"), 0);
+    CHECK_CONTAINS(out, "\"ops\": 30, \"warmup\": 25");
+    bj = cJSON_Parse(out);
+    double wel = bj ? cJSON_GetNumberValue(cJSON_GetObjectItem(bj, "elapsed_s")) : -1;
+    double nr = bj ? cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(bj, "read"), "count")) : -1;
+    double nw = bj ? cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(bj, "write"), "count")) : -1;
+    CHECK_NEAR(nr + nw, 30, 0);
+    cJSON_Delete(bj);
+    free(out), free(err);
+    snprintf(lp, sizeof lp, "%s/wlat.csv", dir);
+    csv = tests_read_file(lp, NULL);
+    CHECK_TRUE(csv != NULL);
+    if (csv) {
+        int lines = 0, bad = 0;
+        long long wlast = 0;
+        for (char *l = strchr(csv, '\n'); l && l[1]; l = strchr(l + 1, '\n')) {
+            long long ns = -1, end = -1;
+            lines++;
+            if (sscanf(l + 1, "%*[a-z],%lld,%lld", &ns, &end) != 2 || ns <= 0 || end <= 0) bad++;
+            if (end > wlast) wlast = end;
+        }
+        CHECK_EQ_I64(lines, 30);
+        CHECK_EQ_I64(bad, 0);
+        CHECK_NEAR(wel, (double)wlast / 1e9, 0.0005 + 1e-9);
+    }
+    free(csv);
+    CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --chunk 4KiB --ops 5 --keys 4 --warmup 5 --engine uring"), 1);
+    CHECK_CONTAINS(err, "a warm-up needs the threads engine");
+    free(out), free(err);
     CHECK_EQ_I64(run(&out, &err, "chunkio bench --dir d4 --chunk 4KiB --ops 5 --keys 4 --latencies no/such/dir/l.csv"), 1);
     CHECK_CONTAINS(err, "cannot write no/such/dir/l.csv");
     CHECK_CONTAINS(out, "\"ops\": 5"); /* the measurement itself is still printed */
