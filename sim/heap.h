@@ -34,54 +34,58 @@
 #include <stddef.h>
 #include <stdlib.h>
 
-#define SIM_HEAP_DEFINE(prefix, T, before)                                                                        \
-    static inline bool prefix##_reserve(T **v, size_t *cap, size_t n)                                             \
-    {                                                                                                             \
-        if (n < *cap) return true;                                                                                \
-        size_t nc = *cap ? 2 * *cap : 16;                                                                         \
-        T *nv = realloc(*v, nc * sizeof *nv);                                                                     \
-        if (!nv) return false;                                                                                    \
-        *v = nv;                                                                                                  \
-        *cap = nc;                                                                                                \
-        return true;                                                                                              \
-    }                                                                                                             \
-                                                                                                                  \
-    static inline void prefix##_push(T *v, size_t *n, T x)                                                        \
-    {                                                                                                             \
-        size_t i = (*n)++;                                                                                        \
-        while (i > 0) {                                                                                           \
-            size_t up = (i - 1) / 2;                                                                              \
-            if (!before(&x, &v[up])) break;                                                                       \
-            v[i] = v[up];                                                                                         \
-            i = up;                                                                                               \
-        }                                                                                                         \
-        v[i] = x;                                                                                                 \
-    }                                                                                                             \
-                                                                                                                  \
-    /* x goes into the hole at i of v[0..n), moved down past smaller kids */                                   \
-    static inline void prefix##_sift_down(T *v, size_t n, size_t i, T x)                                          \
-    {                                                                                                             \
-        for (;;) {                                                                                                \
-            size_t kid = 2 * i + 1;                                                                               \
-            if (kid >= n) break;                                                                                  \
-            if (kid + 1 < n && before(&v[kid + 1], &v[kid])) kid++;                                               \
-            if (!before(&v[kid], &x)) break;                                                                      \
-            v[i] = v[kid];                                                                                        \
-            i = kid;                                                                                              \
-        }                                                                                                         \
-        v[i] = x;                                                                                                 \
-    }                                                                                                             \
-                                                                                                                  \
-    static inline T prefix##_pop(T *v, size_t *n)                                                                 \
-    {                                                                                                             \
-        T top = v[0], last = v[--(*n)];                                                                           \
-        if (*n > 0) prefix##_sift_down(v, *n, 0, last);                                                           \
-        return top;                                                                                               \
-    }                                                                                                             \
-                                                                                                                  \
-    static inline void prefix##_heapify(T *v, size_t n)                                                           \
-    {                                                                                                             \
-        for (size_t i = n / 2; i-- > 0;) prefix##_sift_down(v, n, i, v[i]);                                       \
+/* A heap need not use all four functions; clang warns about unused static
+ * functions defined in a .c file, even inline ones. */
+#define SIM_HEAP_MAYBE_UNUSED __attribute__((unused))
+
+#define SIM_HEAP_DEFINE(prefix, T, before)                                                                            \
+    static inline SIM_HEAP_MAYBE_UNUSED bool prefix##_reserve(T **v, size_t *cap, size_t n)                           \
+    {                                                                                                                 \
+        if (n < *cap) return true;                                                                                    \
+        size_t nc = *cap ? 2 * *cap : 16;                                                                             \
+        T *nv = realloc(*v, nc * sizeof *nv);                                                                         \
+        if (!nv) return false;                                                                                        \
+        *v = nv;                                                                                                      \
+        *cap = nc;                                                                                                    \
+        return true;                                                                                                  \
+    }                                                                                                                 \
+                                                                                                                      \
+    static inline SIM_HEAP_MAYBE_UNUSED void prefix##_push(T *v, size_t *n, T x)                                      \
+    {                                                                                                                 \
+        size_t i = (*n)++;                                                                                            \
+        while (i > 0) {                                                                                               \
+            size_t up = (i - 1) / 2;                                                                                  \
+            if (!before(&x, &v[up])) break;                                                                           \
+            v[i] = v[up];                                                                                             \
+            i = up;                                                                                                   \
+        }                                                                                                             \
+        v[i] = x;                                                                                                     \
+    }                                                                                                                 \
+                                                                                                                      \
+    /* x goes into the hole at i of v[0..n), moved down past smaller kids */                                          \
+    static inline SIM_HEAP_MAYBE_UNUSED void prefix##_sift_down(T *v, size_t n, size_t i, T x)                        \
+    {                                                                                                                 \
+        for (;;) {                                                                                                    \
+            size_t kid = 2 * i + 1;                                                                                   \
+            if (kid >= n) break;                                                                                      \
+            if (kid + 1 < n && before(&v[kid + 1], &v[kid])) kid++;                                                   \
+            if (!before(&v[kid], &x)) break;                                                                          \
+            v[i] = v[kid];                                                                                            \
+            i = kid;                                                                                                  \
+        }                                                                                                             \
+        v[i] = x;                                                                                                     \
+    }                                                                                                                 \
+                                                                                                                      \
+    static inline SIM_HEAP_MAYBE_UNUSED T prefix##_pop(T *v, size_t *n)                                               \
+    {                                                                                                                 \
+        T top = v[0], last = v[--(*n)];                                                                               \
+        if (*n > 0) prefix##_sift_down(v, *n, 0, last);                                                               \
+        return top;                                                                                                   \
+    }                                                                                                                 \
+                                                                                                                      \
+    static inline SIM_HEAP_MAYBE_UNUSED void prefix##_heapify(T *v, size_t n)                                         \
+    {                                                                                                                 \
+        for (size_t i = n / 2; i-- > 0;) prefix##_sift_down(v, n, i, v[i]);                                           \
     }
 
 #endif
