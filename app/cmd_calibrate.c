@@ -18,7 +18,7 @@
 static const char usage_text[] =
     "usage: cdnsim calibrate --dir D[,D...] --out calib/NAME.json [--sizes 64KiB,1MiB] [--ops N]\n"
     "                        [--buffered] [--keys K] [--only read|write] [--primary read-1MiB] [--seed S]\n"
-    "                        [--curve 2,4,8,16,32] [--journal 32] [--spells]\n"
+    "                        [--curve 2,4,8,16,32] [--journal 32] [--spells] [--warmup N]\n"
     "\n"
     "Measures whole-chunk reads and durable writes with the chunk store (cdnsim chunkio)\n"
     "at concurrency 1, for each chunk size, and fits each series: lognormal by maximum\n"
@@ -57,6 +57,9 @@ static const char usage_text[] =
     "  --out FILE       where to write (its directory must exist)\n"
     "  --sizes LIST     chunk sizes, 4KiB..8MiB (default 64KiB,1MiB)\n"
     "  --ops N          operations per series (default 1000; p99.9 needs >= 1000)\n"
+    "  --warmup N       run N operations before each measured run, unmeasured (default 0;\n"
+    "                   like chunkio bench --warmup: the first operations after the working\n"
+    "                   set is written are slower than the rest)\n"
     "  --buffered       use the page cache (default: O_DIRECT, which measures the device)\n"
     "  --keys K         chunks in the read working set (default 64)\n"
     "  --only OP        measure only reads or only writes (default both)\n"
@@ -245,7 +248,7 @@ int cmd_calibrate(int argc, char **argv)
     const char *out = NULL, *primary = NULL;
     uint64_t sizes[MAX_SIZES] = { 64u << 10, 1u << 20 };
     unsigned nsizes = 2;
-    uint64_t ops = 1000, seed = 1, keys = 64;
+    uint64_t ops = 1000, seed = 1, keys = 64, warmup = 0;
     unsigned curve[MAX_CURVE], ncurve = 0, journal = 0;
     int spells = 0;
     int direct = 1, ex = -1, only = -1; /* -1 both, 0 reads, 1 writes */
@@ -293,6 +296,13 @@ int cmd_calibrate(int argc, char **argv)
             else if (o[2] == 'o') ops = x;
             else if (o[2] == 's') seed = x;
             else keys = x;
+            i++;
+        } else if (!strcmp(o, "--warmup") && v) {
+            errno = 0;
+            unsigned long long x = strtoull(v, &end, 10);
+            if (errno || *end || !*v || *v == '-' || x > 10000000)
+                ex = bad("--warmup needs a whole number up to 10000000%s", "");
+            else warmup = x;
             i++;
         } else if (!strcmp(o, "--curve") && v) {
             /* like --sizes: every item a whole number, none empty */
@@ -403,6 +413,7 @@ int cmd_calibrate(int argc, char **argv)
     cJSON_AddStringToObject(meta, "by", "cdnsim calibrate (chunkio, closed loop, concurrency 1)");
     cJSON_AddBoolToObject(meta, "direct", direct);
     cJSON_AddNumberToObject(meta, "ops_per_series", (double)ops);
+    cJSON_AddNumberToObject(meta, "warmup", (double)warmup);
     time_t now = time(NULL);
     char when[32];
     strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
@@ -415,7 +426,7 @@ int cmd_calibrate(int argc, char **argv)
     for (unsigned s = 0; s < nsizes && rc == 0; s++) {
         for (int op = 0; op < 2 && rc == 0; op++) {
             if (only >= 0 && op != only) continue;
-            chunkio_bench_opts bo = { .chunk = sizes[s], .ops = ops, .concurrency = 1,
+            chunkio_bench_opts bo = { .chunk = sizes[s], .ops = ops, .warmup = warmup, .concurrency = 1,
                                       .read_frac = op == 0 ? 1.0 : 0.0, .keys = (unsigned)keys,
                                       .seed = seed, .progress = stderr };
             chunkio_bench_result r;

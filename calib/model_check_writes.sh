@@ -53,7 +53,7 @@
 # "A weight that depends on the queue".
 # WARMUP=K in the environment gives every bench run at concurrency C a
 # warm-up of K x C operations that are not measured (`chunkio bench
-# --warmup`): the workers all start at once, and in a 1000-operation run at
+# --warmup`, and `cdnsim calibrate --warmup K` for the lone series): the workers all start at once, and in a 1000-operation run at
 # 16 in flight that start is enough of the slowest 1% to set the p99,
 # while the simulation discards its first 2 s (docs/calibration.md, "The
 # bench's start").
@@ -62,6 +62,18 @@
 # p99.9 to a single slow write. SETTLE=S runs `sync` and waits S seconds
 # before the calibration, which otherwise follows the curve's heaviest
 # runs at once.
+# LONE=1 (with CURVE) adds a seventh model, "lone": "curvew" with the lone
+# operations taken not from the calibration (reads alone, writes alone) but
+# from `chunkio bench` of the same workload at 1 in flight (CAL_OPS
+# operations, --seed 7, WORKDIR/lone-w.json and lone-r.json; their
+# latencies become lone-w.write.json, lone-r.read.json and
+# lone-r.write.json through calib/lone_empirical.py); docs/calibration.md,
+# "Lone times from the workload itself".
+# With CURVE and SPELLS=1, an eighth model, "curvesp": "curvew" whose lone
+# writes are those outside slow spells (sp.write-1MiB.json) and whose disk
+# has the spells, so that the slowest lone writes are shared slowdowns of
+# the whole disk rather than single writes stretched by the queue;
+# docs/calibration.md, "Spells on the curve".
 # EXTRA in the environment is added to every simulation's arguments (e.g.
 # EXTRA='--set components.disk.write_data=true' with RESIM=1: a model
 # variant against saved measurements; no spaces inside an argument).
@@ -104,10 +116,21 @@ if [ -n "${CURVE:-}" ]; then
   measure_curve "$(echo "$CURVE" | tr , ' ')"
 fi
 if [ "${SETTLE:-0}" -gt 0 ]; then sync; sleep "$SETTLE"; fi
-"$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes $SIZE --ops "${CAL_OPS:-$OPS}" >"$WORK/calibrate.txt" 2>/dev/null
+"$BIN" calibrate --dir "$STORE" --out "$WORK/cal.json" --sizes $SIZE --ops "${CAL_OPS:-$OPS}" $(wu 1) \
+    >"$WORK/calibrate.txt" 2>/dev/null
 if [ "${SPELLS:-0}" = 1 ]; then
-  "$BIN" calibrate --dir "$STORE" --out "$WORK/sp.json" --sizes $SIZE --only write --spells --ops "${SPELL_OPS:-12000}" \
+  "$BIN" calibrate --dir "$STORE" --out "$WORK/sp.json" --sizes $SIZE --only write --spells --ops "${SPELL_OPS:-12000}" $(wu 1) \
       >"$WORK/spells.txt" 2>/dev/null
+fi
+if [ "${LONE:-0}" = 1 ]; then
+  for mix in w r; do
+    case $mix in w) m=write:100;; r) m=read:70,write:30;; esac
+    "$BIN" chunkio bench --dir "$STORE" --chunk $SIZE --ops "${CAL_OPS:-$OPS}" --concurrency 1 --mix $m --direct \
+        --seed 7 $(wu 1) --latencies "$WORK/lone-$mix.csv" 2>/dev/null >"$WORK/lone-$mix.json"
+    python3 "$here/lone_empirical.py" "$WORK/lone-$mix.csv" write "$WORK/lone-$mix.write.json"
+  done
+  python3 "$here/lone_empirical.py" "$WORK/lone-r.csv" read "$WORK/lone-r.read.json"
+  rm -f "$WORK/lone-w.csv" "$WORK/lone-r.csv"
 fi
 : >"$WORK/bench.jsonl"
 for mix in write:100 read:70,write:30; do
@@ -121,13 +144,13 @@ load=$(cut -d' ' -f1 /proc/loadavg)
 printf 'bw=%s\njus=%s\nload=%s\n' "$bw" "$jus" "$load" >"$WORK/params"
 fi
 cp "$here/chunkio-model.json" "$WORK/model.json"
-common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT [WRITE_FILE [--set ...]]
+common() { # CONCURRENCY MIX JOURNAL WEIGHT OUT [WRITE_FILE [--set ...]]; the access file is $af
   wf=${6:-cal.write-$SIZE.json}
   c1=$1 m1=$2 j1=$3 w1=$4 o1=$5
   shift 5; [ $# -gt 0 ] && shift
   # shellcheck disable=SC2086 # EXTRA is split into arguments on purpose
   "$BIN" run "$WORK/model.json" --quiet --out "$o1" --set components.bench.concurrency="$c1" \
-      --set components.disk.channels="$CH" --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
+      --set components.disk.channels="$CH" --set "components.disk.access={\"empirical\": \"${af:-cal.read-$SIZE.json}\"}" \
       --set "components.disk.write={\"empirical\": \"$wf\"}" \
       --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
       --set "components.bench.mix=$m1" --set components.disk.journal=\"$j1\" --set components.disk.write_weight="$w1" \
@@ -163,15 +186,17 @@ PY
 }
 # shellcheck disable=SC2086 # weights hold no spaces
 ww=$(best_weight fit 32 $weights)
-# curve_of w|r: the mix's bandwidth_curve as JSON (see CURVE above)
+# curve_of w|r [READ_FILE WRITE_FILE]: the mix's bandwidth_curve as JSON (see
+# CURVE above); the lone times' means from the two files (default: the
+# calibration's)
 curve_of() {
-  python3 - "$WORK" "$1" <<'PY'
+  python3 - "$WORK" "$1" "${2:-cal.read-$SIZE.json}" "${3:-cal.write-$SIZE.json}" <<'PY'
 import json, sys
-work, mix = sys.argv[1:3]
+work, mix, rf, wf = sys.argv[1:5]
 size = 1 << 20
 mean = lambda f: json.load(open(f"{work}/{f}"))["_fit"]["mean_ns"] / 1e9
 reads = 0.7 if mix == "r" else 0.0
-lone = reads * mean("cal.read-1MiB.json") + (1 - reads) * mean("cal.write-1MiB.json")
+lone = reads * mean(rf) + (1 - reads) * mean(wf)
 pts = {1: [size / lone]}
 for l in open(f"{work}/curve-{mix}.jsonl"):
     b = json.loads(l)
@@ -200,6 +225,8 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
   done
   wcurve="[$wcurve]"
   models="$models curve curvew"
+  [ -f "$WORK/lone-r.read.json" ] && models="$models lone"
+  [ -f "$WORK/sp.write-$SIZE.json" ] && models="$models curvesp"
 fi
 spellset=""
 if [ -f "$WORK/sp.write-$SIZE.json" ]; then
@@ -230,6 +257,17 @@ PY
     elif [ $model = curvew ]; then
       common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
           --set "components.disk.write_weight_curve=$wcurve"
+    elif [ $model = lone ]; then
+      lr=lone-r.read.json lw=lone-$mix.write.json
+      af=$lr
+      common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" $lw \
+          --set "components.disk.bandwidth_curve=$(curve_of $mix $lr $lw)" --set "components.disk.write_weight_curve=$wcurve"
+      af=
+    elif [ $model = curvesp ]; then
+      # shellcheck disable=SC2086 # spell_sets.py's arguments hold no spaces
+      common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "sp.write-$SIZE.json" $spellset \
+          --set "components.disk.bandwidth_curve=$(curve_of $mix cal.read-$SIZE.json sp.write-$SIZE.json)" \
+          --set "components.disk.write_weight_curve=$wcurve"
     elif [ $model = spells ]; then
       # shellcheck disable=SC2086 # spell_sets.py's arguments hold no spaces
       common $c "$m" $j $w "$WORK/sim-$model-$mix-$c" "sp.write-$SIZE.json" $spellset
@@ -250,7 +288,7 @@ print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} c
          f"the same with write_weight_curve {wcurve}" if os.path.exists(f"{work}/sim-curve-w-1") else ""))
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
-models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew")
+models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew", "lone", "curvesp")
                                                  if os.path.exists(f"{work}/sim-{m}-w-1"))
 for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
     print()
@@ -272,8 +310,8 @@ for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100",
             sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["by_op"][sop]["throughput_rps"]
             print(f"| {c} | {op} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
                   f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
-            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model == "curvew" else ww),
-                                   **({"write_weight_curve": json.loads(wcurve)} if model == "curvew" else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
+            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model in ("curvew", "lone", "curvesp") else ww),
+                                   **({"write_weight_curve": json.loads(wcurve)} if model in ("curvew", "lone", "curvesp") else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
                                    "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
                                    "m_x": m["ops_per_s"], "s_x": sx}) + "\n")
 PY

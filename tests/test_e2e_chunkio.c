@@ -78,6 +78,7 @@ static void test_help_and_usage_errors(void)
         { "calibrate --dir s --out x.json --sizes 1MiB,2parsecs", "--sizes" },
         { "calibrate --dir s --out x.json --ops 1", "--ops" },
         { "calibrate --dir s --out x.json --only both", "--only is read or write" },
+        { "calibrate --dir s --out x.json --warmup -1", "--warmup needs a whole number" },
         { "calibrate --dir s --out x.json --curve 1,4", "--curve needs up to 16 increasing concurrencies" },
         { "calibrate --dir s --out x.json --curve 4,2", "--curve needs" },
         { "calibrate --dir s --out x.json --curve 2,x", "--curve needs" },
@@ -323,7 +324,7 @@ static void test_bench_and_calibrate(void)
     CHECK_EQ_I64(run(&out, &err, "chunkio verify --dir d3"), 0);
     CHECK_CONTAINS(out, "\"chunks\": 0"); /* without --keep, nothing stays */
     free(out), free(err);
-    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out c.json --sizes 4KiB --ops 30 --keys 4 --buffered"), 0);
+    CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out c.json --sizes 4KiB --ops 30 --keys 4 --buffered --warmup 5"), 0);
     CHECK_CONTAINS(out, "read-4KiB");
     CHECK_CONTAINS(out, "write-4KiB");
     free(out), free(err);
@@ -335,6 +336,9 @@ static void test_bench_and_calibrate(void)
     if (j) {
         CHECK_STR(cJSON_GetObjectItem(j, "schema")->valuestring, "cdnsim.empirical/1");
         CHECK_STR(cJSON_GetObjectItem(j, "_primary")->valuestring, "read-4KiB");
+        const cJSON *meas = cJSON_GetObjectItem(j, "_measured");
+        CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(meas, "warmup")), 5, 0);
+        CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(meas, "ops_per_series")), 30, 0);
         cJSON *q = cJSON_GetObjectItem(j, "quantiles");
         CHECK_TRUE(cJSON_GetArraySize(q) > 100);
         CHECK_NEAR(cJSON_GetArrayItem(cJSON_GetArrayItem(q, 0), 0)->valuedouble, 0, 0);
