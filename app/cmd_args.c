@@ -134,3 +134,14 @@ int cmd_load_world(const char *cmd, const cmd_args *a, world *w)
     conf_errors_free(&errs);
     return code;
 }
+
+int cmd_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
+{
+    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') return -1;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end || v < lo || v > hi) return -1;
+    *out = v;
+    return 0;
+}

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "app/world.h"
 
@@ -28,6 +29,11 @@ enum { CMD_ARG_SEED = 1u << 0, CMD_ARG_OUT = 1u << 1, CMD_ARG_QUIET = 1u << 2 };
  * prints "cdnsim CMD: ..." on stderr and returns -1; 0 otherwise. */
 int cmd_args_parse(cmd_args *a, int argc, char **argv);
 void cmd_args_free(cmd_args *a);
+
+/* Strict number parser for command-line values: the whole of s must be a
+ * decimal whole number in [lo, hi] (no sign, no space). 0 with *out set, or
+ * -1 (s NULL, empty, malformed or out of range) with *out unchanged. */
+int cmd_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 
 /* Prints the located errors and returns the exit code for a load result. */
 int cmd_report_errors(const char *cmd, int rc, const conf_errors *errs);

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/cmd_args.h"
 #include "app/commands.h"
 #include "sim/engine.h"
 #include "sim/errors.h"
@@ -115,18 +116,8 @@ static int bad_arg(const char *opt, const char *want, const char *got)
     return APP_EXIT_USAGE;
 }
 
-/* Strict parsers: the whole string must be a number in [lo, hi]. */
-static int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out)
-{
-    if (!s || !*s || *s == '-' || *s == '+' || *s == ' ') return -1;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end || v < lo || v > hi) return -1;
-    *out = v;
-    return 0;
-}
-
+/* Strict parser: the whole string must be a number in [lo, hi]
+ * (cmd_parse_u64's rules for whole numbers). */
 static int parse_double(const char *s, double lo, double hi, double *out)
 {
     if (!s || !*s || *s == ' ') return -1;
@@ -152,10 +143,10 @@ static int cmd_phold(int argc, char **argv)
         }
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (!strcmp(o, "--lps")) {
-            if (parse_u64(v, 1, 100000000, &n)) return bad_arg(o, "an integer in [1, 100000000]", v);
+            if (cmd_parse_u64(v, 1, 100000000, &n)) return bad_arg(o, "an integer in [1, 100000000]", v);
             have_n = 1;
         } else if (!strcmp(o, "--start-events")) {
-            if (parse_u64(v, 0, 1000000, &e)) return bad_arg(o, "an integer in [0, 1000000]", v);
+            if (cmd_parse_u64(v, 0, 1000000, &e)) return bad_arg(o, "an integer in [0, 1000000]", v);
             have_e = 1;
         } else if (!strcmp(o, "--end")) {
             if (parse_double(v, 0, 9e9, &end)) return bad_arg(o, "a number of model time units in [0, 9e9]", v);
@@ -167,9 +158,9 @@ static int cmd_phold(int argc, char **argv)
         } else if (!strcmp(o, "--mean")) {
             if (parse_double(v, 0, 1e9, &mean)) return bad_arg(o, "a number in [0, 1e9]", v);
         } else if (!strcmp(o, "--seed")) {
-            if (parse_u64(v, 0, UINT64_MAX, &seed)) return bad_arg(o, "an unsigned 64-bit integer", v);
+            if (cmd_parse_u64(v, 0, UINT64_MAX, &seed)) return bad_arg(o, "an unsigned 64-bit integer", v);
         } else if (!strcmp(o, "--threshold")) {
-            if (parse_u64(v, 1, (uint64_t)1 << 40, &threshold)) return bad_arg(o, "an integer in [1, 2^40]", v);
+            if (cmd_parse_u64(v, 1, (uint64_t)1 << 40, &threshold)) return bad_arg(o, "an integer in [1, 2^40]", v);
         } else if (!strcmp(o, "--queue")) {
             if (v && !strcmp(v, "adaptive")) kind = SIM_EVSET_ADAPTIVE;
             else if (v && !strcmp(v, "heap")) kind = SIM_EVSET_HEAP;

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "app/cmd_args.h"
 #include "app/commands.h"
 #include "chunkio/bench.h"
 #include "chunkio/calib.h"
@@ -289,20 +290,17 @@ int cmd_calibrate(int argc, char **argv)
             if (ex < 0 && nsizes == 0) ex = bad("--sizes is empty%s", "");
             i++;
         } else if ((!strcmp(o, "--ops") || !strcmp(o, "--seed") || !strcmp(o, "--keys")) && v) {
-            errno = 0;
-            unsigned long long x = strtoull(v, &end, 10);
-            if (errno || *end || !*v || *v == '-' || (strcmp(o, "--seed") && (x < 2 || x > 10000000)))
+            int seed_opt = o[2] == 's';
+            uint64_t x;
+            if (cmd_parse_u64(v, seed_opt ? 0 : 2, seed_opt ? UINT64_MAX : 10000000, &x))
                 ex = bad("%s needs a whole number (2 or more for --ops and --keys)", o);
             else if (o[2] == 'o') ops = x;
-            else if (o[2] == 's') seed = x;
+            else if (seed_opt) seed = x;
             else keys = x;
             i++;
         } else if (!strcmp(o, "--warmup") && v) {
-            errno = 0;
-            unsigned long long x = strtoull(v, &end, 10);
-            if (errno || *end || !*v || *v == '-' || x > 10000000)
-                ex = bad("--warmup needs a whole number up to 10000000%s", "");
-            else warmup = x;
+            if (cmd_parse_u64(v, 0, 10000000, &warmup))
+                ex = bad("--warmup needs a whole number up to 10000000, got '%s'", v);
             i++;
         } else if (!strcmp(o, "--curve") && v) {
             /* like --sizes: every item a whole number, none empty */
@@ -321,10 +319,8 @@ int cmd_calibrate(int argc, char **argv)
             }
             i++;
         } else if (!strcmp(o, "--journal") && v) {
-            errno = 0;
-            unsigned long long x = strtoull(v, &end, 10);
-            if (errno || *end || !*v || *v == '-' || x < 2 || x > 4096)
-                ex = bad("--journal needs a concurrency from 2 to 4096, like 32; got '%s'", v);
+            uint64_t x;
+            if (cmd_parse_u64(v, 2, 4096, &x)) ex = bad("--journal needs a concurrency from 2 to 4096, like 32; got '%s'", v);
             else journal = (unsigned)x;
             i++;
         } else if (!strcmp(o, "--only") && v) {

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/cmd_args.h"
 #include "app/commands.h"
 #include "chunkio/bench.h"
 #include "chunkio/chunkio.h"
@@ -73,17 +74,6 @@ static int bad(const char *fmt, const char *a)
     fprintf(stderr, fmt, a);
     fprintf(stderr, " (see cdnsim chunkio --help)\n");
     return APP_EXIT_USAGE;
-}
-
-static int parse_u64(const char *s, uint64_t *v)
-{
-    char *end;
-    if (!s || !*s || *s == '-') return -1;
-    errno = 0;
-    unsigned long long x = strtoull(s, &end, 10);
-    if (errno || *end) return -1;
-    *v = x;
-    return 0;
 }
 
 static int add_dirs(args_t *a, const char *list)
@@ -156,7 +146,7 @@ static int parse(args_t *a, int argc, char **argv, const char *cmd)
             if (add_dirs(a, v)) return bad("too many directories (at most 64) in %s", v);
             i++;
         } else if (!strcmp(o, "--replicas") || !strcmp(o, "--quorum")) {
-            if (!v || parse_u64(v, &n) || n < 1 || n > CHUNKIO_MAX_DIRS)
+            if (cmd_parse_u64(v, 1, CHUNKIO_MAX_DIRS, &n))
                 return bad("%s needs a count from 1 to 64", o);
             if (o[2] == 'r') a->so.replicas = (unsigned)n;
             else a->so.write_quorum = (unsigned)n;
@@ -180,17 +170,17 @@ static int parse(args_t *a, int argc, char **argv, const char *cmd)
             a->bo.chunk = (size_t)n;
             i++;
         } else if (is_bench && (!strcmp(o, "--ops") || !strcmp(o, "--seed"))) {
-            if (!v || parse_u64(v, &n) || (o[2] == 'o' && (n < 1 || n > 100000000)))
+            if (cmd_parse_u64(v, o[2] == 'o' ? 1 : 0, o[2] == 'o' ? 100000000 : UINT64_MAX, &n))
                 return bad("%s needs a positive whole number", o);
             if (o[2] == 'o') a->bo.ops = n;
             else a->bo.seed = n;
             i++;
         } else if (is_bench && !strcmp(o, "--warmup")) {
-            if (!v || parse_u64(v, &n) || n > 100000000) return bad("%s needs a whole number up to 100000000", o);
+            if (cmd_parse_u64(v, 0, 100000000, &n)) return bad("%s needs a whole number up to 100000000", o);
             a->bo.warmup = n;
             i++;
         } else if (is_bench && (!strcmp(o, "--concurrency") || !strcmp(o, "--keys"))) {
-            if (!v || parse_u64(v, &n) || n < 1 || n > 4096) return bad("%s needs a count from 1 to 4096", o);
+            if (cmd_parse_u64(v, 1, 4096, &n)) return bad("%s needs a count from 1 to 4096", o);
             if (o[2] == 'c') a->bo.concurrency = (unsigned)n;
             else a->bo.keys = (unsigned)n;
             i++;

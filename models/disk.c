@@ -408,13 +408,14 @@ static int disk_create(component *c, conf_errors *errs)
     if (rc != 0) return rc;
     rc = read_curves(c, s, errs);
     if (rc != 0) return rc;
+    /* a write's share of the shared bandwidth (used when there is one) */
+    s->write_w = s->nww > 0 ? s->ww_w[0] : cf->write_weight > 0 ? cf->write_weight : 1;
     if (s->ncurve > 0) {
         if (sim_dist_mean(&cf->journal) > 0)
             return comp_field_error(c, errs, "journal", "journal cannot be combined with bandwidth_curve (use 0)");
         /* The station only queues (0 ns per request); disk_access_done
          * draws the request's time and turns it into shared work. */
         s->ns_per_byte = 1e9 / curve_bw(s, 1);
-        s->write_w = s->nww > 0 ? s->ww_w[0] : cf->write_weight > 0 ? cf->write_weight : 1;
         station_conf sc = cf->base.st;
         sc.per_byte_ns = 0;
         sim_dist_const(&sc.service, 0);
@@ -426,7 +427,6 @@ static int disk_create(component *c, conf_errors *errs)
     }
     if (cf->shared_bw > 0) {
         s->ns_per_byte = 1e9 / cf->shared_bw;
-        s->write_w = s->nww > 0 ? s->ww_w[0] : cf->write_weight > 0 ? cf->write_weight : 1;
         /* The station's time is the access part: the drawn lone-request
          * time minus the transfer, floored at 0 by the station. */
         cf->base.st.per_byte_ns = -s->ns_per_byte;

@@ -26,6 +26,14 @@ char *e2e_read_in(const char *dir, const char *name)
     return text;
 }
 
+cJSON *e2e_read_json_in(const char *dir, const char *name)
+{
+    char *text = e2e_read_in(dir, name);
+    cJSON *j = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    return j;
+}
+
 void e2e_run_free(e2e_run *r)
 {
     if (r->dir) tests_rmtree(r->dir);

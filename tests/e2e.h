@@ -18,6 +18,10 @@ int e2e_cdnsim(const char *args, char **out, char **err);
 /* Reads DIR/NAME whole into a malloc'd string, or NULL. */
 char *e2e_read_in(const char *dir, const char *name);
 
+/* Parses DIR/NAME as JSON; NULL if it is missing or not JSON. The caller
+ * frees it with cJSON_Delete. */
+cJSON *e2e_read_json_in(const char *dir, const char *name);
+
 /* One run: the summary and the time series, kept for the checks. All the
  * members are owned by the struct and released by e2e_run_free(). */
 typedef struct e2e_run {

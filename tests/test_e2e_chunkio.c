@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "chunkio/format.h"
+#include "tests/e2e.h"
 #include "tests/harness.h"
 
 static char *dir;
@@ -329,9 +330,7 @@ static void test_bench_and_calibrate(void)
     CHECK_CONTAINS(out, "write-4KiB");
     free(out), free(err);
     char p[4200];
-    snprintf(p, sizeof p, "%s/c.json", dir);
-    char *text = tests_read_file(p, NULL);
-    j = text ? cJSON_Parse(text) : NULL;
+    j = e2e_read_json_in(dir, "c.json");
     CHECK_TRUE(j != NULL);
     if (j) {
         CHECK_STR(cJSON_GetObjectItem(j, "schema")->valuestring, "cdnsim.empirical/1");
@@ -345,7 +344,6 @@ static void test_bench_and_calibrate(void)
         CHECK_TRUE(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_series"), "write-4KiB") != NULL);
         cJSON_Delete(j);
     }
-    free(text);
     snprintf(p, sizeof p, "%s/c.write-4KiB.json", dir);
     struct stat sb;
     CHECK_EQ_I64(stat(p, &sb), 0);
@@ -368,9 +366,7 @@ static void test_bench_and_calibrate(void)
     CHECK_CONTAINS(out, "disk: {\"kind\": \"disk\", \"access\": {\"empirical\": \"k.read-4KiB.json\"}, "
                         "\"bandwidth_curve\": [[1,");
     free(out), free(err);
-    snprintf(p, sizeof p, "%s/k.read-4KiB.json", dir);
-    text = tests_read_file(p, NULL);
-    j = text ? cJSON_Parse(text) : NULL;
+    j = e2e_read_json_in(dir, "k.read-4KiB.json");
     cJSON *curve = j ? cJSON_GetObjectItem(j, "_curve") : NULL;
     CHECK_EQ_I64(cJSON_GetArraySize(curve), 3);
     for (int k = 0; k < cJSON_GetArraySize(curve); k++) {
@@ -393,7 +389,6 @@ static void test_bench_and_calibrate(void)
     free(out), free(err);
     free(pts);
     cJSON_Delete(j);
-    free(text);
     CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out w.json --sizes 4KiB --ops 30 --only write"), 0);
     CHECK_TRUE(strstr(out, "write-4KiB") && !strstr(out, "read-4KiB"));
     free(out), free(err);
@@ -405,16 +400,13 @@ static void test_bench_and_calibrate(void)
     CHECK_CONTAINS(out, "4 writes in flight:");
     CHECK_CONTAINS(out, "disk: \"journal\": \"");
     free(out), free(err);
-    snprintf(p, sizeof p, "%s/jw.journal-4KiB.json", dir);
-    text = tests_read_file(p, NULL);
-    j = text ? cJSON_Parse(text) : NULL;
+    j = e2e_read_json_in(dir, "jw.journal-4KiB.json");
     cJSON *jm = j ? cJSON_GetObjectItem(j, "_journal") : NULL;
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(jm, "concurrency")), 4, 0);
     CHECK_TRUE(cJSON_GetNumberValue(cJSON_GetObjectItem(jm, "writes_per_s")) > 0);
     /* 30 writes, the first max(30 / 10, 4) left out: 25 gaps */
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_fit"), "n")), 25, 0);
     cJSON_Delete(j);
-    free(text);
     snprintf(p, sizeof p, "%s/s3.json", dir);
     CHECK_EQ_I64(tests_write_file(p,
         "{\"name\": \"calib-journal\", \"duration\": \"1s\", \"regions\": {\"r\": {}},\n"
@@ -430,16 +422,13 @@ static void test_bench_and_calibrate(void)
     CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out sp.json --sizes 4KiB --ops 30 --only write --spells"), 0);
     CHECK_CONTAINS(out, "write-4KiB     spells: ");
     free(out), free(err);
-    snprintf(p, sizeof p, "%s/sp.write-4KiB.json", dir);
-    text = tests_read_file(p, NULL);
-    j = text ? cJSON_Parse(text) : NULL;
+    j = e2e_read_json_in(dir, "sp.write-4KiB.json");
     cJSON *sp = j ? cJSON_GetObjectItem(j, "_spells") : NULL;
     CHECK_TRUE(cJSON_IsNumber(cJSON_GetObjectItem(sp, "count")));
     CHECK_NEAR(cJSON_GetNumberValue(cJSON_GetObjectItem(sp, "ops")) +
                    cJSON_GetNumberValue(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "_fit"), "n")),
                30, 0);
     cJSON_Delete(j);
-    free(text);
     CHECK_EQ_I64(run(&out, &err, "calibrate --dir cal --out c.json --sizes 4KiB --ops 30 --primary write-9MiB"), 2);
     CHECK_CONTAINS(err, "not a measured series");
     free(out), free(err);

@@ -354,6 +354,20 @@ static void test_edge_put_invalidates(void)
     model_env_free(&t);
 }
 
+/* Adds a closed-loop client "cl" (conf cc) and a disk (conf dkc) to a fresh
+ * t, links them and starts both (the disk's start schedules its spells, if
+ * any). Returns the disk. */
+static component *client_on_disk(model_env *t, client_conf *cc, disk_conf *dkc)
+{
+    tenv_init(t);
+    component *cl = model_env_add(t, &client_kind, "cl", 0, cc);
+    component *disk = model_env_add(t, &disk_kind, "disk", 0, dkc);
+    CHECK_EQ_I64(model_env_link(t), 0);
+    cl->kind->ops->start(cl);
+    CHECK_EQ_I64(disk->kind->ops->start(disk), 0);
+    return disk;
+}
+
 /* A disk with a journal: write 10 ms, journal 3 ms, 8 channels, clients
  * sending straight to it (a local kind: no network).
  * One user: every write takes exactly its `write` time, 7 + 3 = 10 ms.
@@ -366,14 +380,10 @@ static void test_edge_put_invalidates(void)
 static void journal_case(int64_t users, uint64_t want_done, sim_time_t want_last)
 {
     model_env t;
-    tenv_init(&t);
     client_conf cc = client_conf_of("disk", 1e6, users, 1.0);
-    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     disk_conf dkc = disk_const(1e6, 10e6, 0, 8);
     sim_dist_const(&dkc.journal, 3e6);
-    component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
-    CHECK_EQ_I64(model_env_link(&t), 0);
-    cl->kind->ops->start(cl);
+    component *disk = client_on_disk(&t, &cc, &dkc);
     sim_run(&t.eng, 1001 * SIM_MS);
     CHECK_EQ_U64(t.done, want_done);
     CHECK_EQ_I64(t.first_latency, 10 * SIM_MS);
@@ -398,15 +408,11 @@ static void test_disk_journal(void)
 static void test_disk_journal_gate(void)
 {
     model_env t;
-    tenv_init(&t);
     client_conf cc = client_conf_of("disk", 1e6, 2, 1.0);
-    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     disk_conf dkc = disk_const(1e6, 5e6, 0, 8);
     dkc.shared_bw = 1e9;
     sim_dist_const(&dkc.journal, 2e6);
-    model_env_add(&t, &disk_kind, "disk", 0, &dkc);
-    CHECK_EQ_I64(model_env_link(&t), 0);
-    cl->kind->ops->start(cl);
+    client_on_disk(&t, &cc, &dkc);
     sim_run(&t.eng, 7500 * SIM_US);
     CHECK_EQ_U64(t.done, 2);
     CHECK_EQ_I64(t.first_latency, 5 * SIM_MS);
@@ -430,15 +436,11 @@ static void test_disk_journal_drawn(void)
 {
     for (int gate = 0; gate < 2; gate++) {
         model_env t;
-        tenv_init(&t);
         client_conf cc = client_conf_of("disk", 1e6, 1, 1.0);
-        component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
         disk_conf dkc = disk_const(1e6, gate ? 5e6 : 10e6, 0, 8);
         if (gate) dkc.shared_bw = 1e9;
         sim_dist_uniform(&dkc.journal, 1e6, 5e6);
-        component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
-        CHECK_EQ_I64(model_env_link(&t), 0);
-        cl->kind->ops->start(cl);
+        component *disk = client_on_disk(&t, &cc, &dkc);
         sim_run(&t.eng, 1001 * SIM_MS);
         double mu = gate ? 5 : 10, lo = gate ? 3 : 8, hi = gate ? 7 : 12;
         double want = 1001 / mu, sd = sqrt(1001 * (16.0 / 12) / (mu * mu * mu));
@@ -471,14 +473,10 @@ static void slow_twice(sim_engine *eng, sim_event *ev)
 static void test_disk_slow_mid_transfer(void)
 {
     model_env t;
-    tenv_init(&t);
     client_conf cc = client_conf_of("disk", 1e6, 1, 0.0);
-    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
     dkc.shared_bw = 1e9;
-    component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
-    CHECK_EQ_I64(model_env_link(&t), 0);
-    cl->kind->ops->start(cl);
+    component *disk = client_on_disk(&t, &cc, &dkc);
     sim_schedule(&t.eng, 500 * SIM_US, slow_twice, disk, NULL, 0);
     sim_run(&t.eng, 1600 * SIM_US);
     CHECK_EQ_U64(t.done, 1);
@@ -495,17 +493,12 @@ static void test_disk_slow_mid_transfer(void)
 static void test_disk_spells(void)
 {
     model_env t;
-    tenv_init(&t);
     client_conf cc = client_conf_of("disk", 1e6, 1, 0.0);
-    component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
     disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
     sim_dist_const(&dkc.spell_every, 10e6);
     sim_dist_const(&dkc.spell_length, 5e6);
     dkc.spell_factor = 2;
-    component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
-    CHECK_EQ_I64(model_env_link(&t), 0);
-    cl->kind->ops->start(cl);
-    CHECK_EQ_I64(disk->kind->ops->start(disk), 0);
+    component *disk = client_on_disk(&t, &cc, &dkc);
     sim_run(&t.eng, 1001 * SIM_MS);
     cJSON *o = comp_report(disk);
     CHECK_NEAR(e2e_num(o, "spells"), 67, 0);
@@ -567,18 +560,14 @@ static void test_disk_crash_every_order(void)
     static const int orders[] = { DISK_ORDER_SHARED, DISK_ORDER_FIFO, DISK_ORDER_ELEVATOR };
     for (int k = 0; k < 3; k++) {
         model_env t;
-        tenv_init(&t);
         client_conf cc = client_conf_of("disk", 1e6, 16, 0.3);
         cc.timeout = 50 * SIM_MS;
-        component *cl = model_env_add(&t, &client_kind, "cl", 0, &cc);
         disk_conf dkc = disk_const(2e6, 2e6, 0, 8);
         dkc.shared_bw = 1e9;
         sim_dist_const(&dkc.journal, 1e6);
         dkc.order = orders[k];
         dkc.device_queue = orders[k] == DISK_ORDER_ELEVATOR ? 2 : 1;
-        component *disk = model_env_add(&t, &disk_kind, "disk", 0, &dkc);
-        CHECK_EQ_I64(model_env_link(&t), 0);
-        cl->kind->ops->start(cl);
+        component *disk = client_on_disk(&t, &cc, &dkc);
         sim_run(&t.eng, 20 * SIM_MS);
         uint64_t before = t.ok;
         CHECK_TRUE(before > 0);
