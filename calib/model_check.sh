@@ -41,6 +41,19 @@
 # simulates the measurements already in WORKDIR again (params, curve.jsonl,
 # cal*.json, bench.jsonl), to check another model against the same
 # measurements.
+# ORDER=rounds (docs/calibration.md, "Answers in rounds") also takes
+# ROUND_WAKE, COMPLETION_TIME (JSON distributions; defaults from
+# calib/queue_probe.py's 64 KiB runs: a wake uniform on 59-89 us, an answer's
+# CPU uniform on 8.5-25.5 us) and COMPLETION_CPUS (default 2, this machine's
+# vCPUs). Under rounds the measured curve cannot be given to the disk as
+# it is: its closed loop does not move B(n), since a request's work on the
+# device is its lone time less the completion CPU's (which then runs
+# beside the device), the device idles while a round gathers and the
+# answers queue for the CPUs. The device's curve is therefore fitted to the
+# measured one: the model is simulated at each of the curve's
+# concurrencies and B(n) multiplied by measured / simulated throughput,
+# FIT_ROUNDS times (default 2; WORKDIR/fitted-curve.json). Those are the
+# curve's concurrencies and runs, never the check's.
 # Steps 2-4 follow each other closely so that the shared machine's load
 # drifts as little as possible between calibration and check. Run it under
 # `nice -n -20` (root) so that other builds on the machine delay the
@@ -48,6 +61,9 @@
 set -eu
 BIN=$1 STORE=$2 WORK=$3 SIZE=$4 CH=$5 OPS=${6:-2000} BWSRC=${7:-chunkio} CURVE=${8:-}
 ORDER=${ORDER:-fifo} DEVQ=${DEVICE_QUEUE:-1}
+ROUND_WAKE=${ROUND_WAKE:-'{"uniform": {"low": "59us", "high": "89us"}}'}
+COMPLETION_TIME=${COMPLETION_TIME:-'{"uniform": {"low": "8.5us", "high": "25.5us"}}'}
+COMPLETION_CPUS=${COMPLETION_CPUS:-2}
 curve=
 mkdir -p "$WORK" "$STORE"
 here=$(cd "$(dirname "$0")" && pwd)
@@ -106,8 +122,45 @@ if [ "${RESIM:-0}" != 1 ]; then
 fi
 cp "$here/chunkio-model.json" "$WORK/model.json"
 : >"$WORK/rows.jsonl"
+# simulate OUT C [CURVE] [--set ...]: the model at concurrency C into OUT
+simulate() {
+  out=$1 cc=$2 cv=${3:-}
+  shift 2; [ $# -gt 0 ] && shift
+  set -- "$@" --set components.bench.concurrency=$cc --set components.disk.channels=$CH \
+      --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
+      --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
+      --set "components.disk.transfer_order=\"$order\"" --set "components.disk.device_queue=$devq"
+  [ -n "$cv" ] && set -- "$@" --set "components.disk.bandwidth_curve=$cv"
+  [ "$order" = rounds ] && set -- "$@" --set "components.disk.round_wake=$ROUND_WAKE" \
+      --set "components.disk.completion_time=$COMPLETION_TIME" --set "components.disk.completion_cpus=$COMPLETION_CPUS"
+  "$BIN" run "$WORK/model.json" --quiet --out "$out" "$@" >/dev/null
+}
+# fit_rounds_curve: prints the device curve under which the rounds model's
+# closed loop moves what curve.jsonl measured at each of its concurrencies
+# (the point at 1, the calibrated lone read, is kept)
+fit_rounds_curve() {
+  fc=$curve
+  for it in $(seq 1 "${FIT_ROUNDS:-2}"); do
+    for n in $(python3 -c 'import json,sys; print(" ".join(str(p[0]) for p in json.loads(sys.argv[1]) if p[0] != 1))' "$fc"); do
+      simulate "$WORK/fit-$n" "$n" "$fc" --set 'duration="12s"'
+    done
+    fc=$(python3 - "$WORK" "$fc" "$curve" "$(bin_size "$SIZE")" <<'PY'
+import json, sys
+work, fc, measured, size = sys.argv[1], json.loads(sys.argv[2]), dict(json.loads(sys.argv[3])), int(sys.argv[4])
+out = []
+for n, b in fc:
+    if n != 1:  # measured bytes/s over simulated reads/s x the chunk
+        b = int(b * measured[n] / (json.load(open(f"{work}/fit-{n}/summary.json"))["throughput_rps"] * size))
+    out.append([n, b])
+print(json.dumps(out))
+PY
+)
+  done
+  echo "$fc"
+}
+fitted=
 for order in $(echo "$ORDER" | tr , ' '); do
-  devq=$DEVQ
+  devq=$DEVQ fitted=
   [ "$order" = elevator ] || devq=1
   for c in 1 4 16; do
     if [ "$c" != 1 ] && [ -n "$curve" ] && [ "$(echo "$CURVE" | cut -d, -f1)" != 1 ]; then
@@ -120,16 +173,21 @@ print(json.dumps([[1, int(x * int(sys.argv[3]))]] + [p for p in pts if p[0] != 1
           "$WORK/sim-$order-1/summary.json" "$curve" "$(bin_size "$SIZE")")
       BWSRC="curve $curve"
     fi
-    "$BIN" run "$WORK/model.json" --quiet --out "$WORK/sim-$order-$c" --set components.bench.concurrency=$c \
-        --set components.disk.channels=$CH --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
-        --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
-        --set "components.disk.transfer_order=\"$order\"" --set "components.disk.device_queue=$devq" \
-        ${curve:+--set "components.disk.bandwidth_curve=$curve"} >/dev/null
+    if [ "$order" = rounds ] && [ "$c" != 1 ] && [ -z "$fitted" ]; then
+      fitted=$(fit_rounds_curve)
+      echo "$fitted" >"$WORK/fitted-curve.json"
+    fi
+    [ -z "$fitted" ] || BWSRC="fitted curve $fitted"
+    simulate "$WORK/sim-$order-$c" $c "${fitted:-$curve}"
   done
   python3 - "$WORK" "$SIZE" "$CH" "$bw" "$BWSRC" "$order" "$devq" <<'PY'
 import json, sys
 work, size, ch, bw, bwsrc, order, devq = sys.argv[1:8]
-if bwsrc.startswith("curve "):
+if bwsrc.startswith("fitted curve "):  # rounds: the device's curve, fitted to the measured one
+    pts = json.loads(bwsrc[13:])
+    bwsrc = "bandwidth_curve fitted to the measured one " + ", ".join(f"{n}: {b / 1e6:.0f}" for n, b in pts) + " MB/s"
+    bw = str(pts[-1][1])
+elif bwsrc.startswith("curve "):
     pts = json.loads(bwsrc[6:])
     bwsrc = "bandwidth_curve " + ", ".join(f"{n}: {b / 1e6:.0f}" for n, b in pts) + " MB/s; shared_bandwidth and channels unused"
     bw = str(pts[-1][1])

@@ -2,7 +2,9 @@
 """calib/rounds_sketch.py - a sketch, in Python, of the disk model that 64 KiB
 reads at 16 in flight seem to need (docs/calibration.md, "Why 64 KiB at C=16
 is bimodal"). Not used by cdnsim; it is here so the numbers quoted in the docs
-can be reproduced, and as the specification of the model to build next.
+can be reproduced. The model built from it is the disk's transfer_order
+"rounds" (models/disk.c; docs/calibration.md, "Answers in rounds"), which
+differs: its device works on a fitted bandwidth curve, not exponential times.
 
     python3 calib/rounds_sketch.py W_US S_US CPU_US [SEED]
 

@@ -96,13 +96,35 @@
  *   them; with the scheduler set to "none" the spread disappears. chunkio's
  *   reads are now one request each, all of them in the device, and fifo
  *   fits them (docs/calibration.md, "One request per read").
+ * - "rounds" (with a bandwidth_curve): the device works through the
+ *   requests one at a time in arrival order, as under fifo, but answers
+ *   them a round at a time. A round begins when a request reaches a device
+ *   with no round waiting to be answered (or, if one is, when that one has
+ *   been answered); `round_wake` later the device closes it, taking every
+ *   request that arrived meanwhile. Requests arriving after the close join
+ *   the next round. A round is answered, all its requests at once, when
+ *   the last of them has its bytes; the answers then go, in random order,
+ *   through `completion_cpus` CPUs that each take `completion_time` per
+ *   answer (FIFO; the guest's CPUs waking its threads and checking each
+ *   chunk). The completion time's mean is taken out of the drawn time, so
+ *   a lone request still takes it exactly when it is at least round_wake +
+ *   completion_time. A request whose thread was woken late misses the
+ *   round being gathered and waits for the whole of the next: the bimodal
+ *   latencies this machine's virtual disk gives 64 KiB reads at 16 in
+ *   flight (docs/calibration.md, "Answers in rounds"). The requests done
+ *   but not yet answered still count in B(n). Faults' `slow` and spells
+ *   slow the transfers, not the wake or the CPUs. A crash drops the
+ *   requests held for their round at once, and those on a CPU when their
+ *   answer falls due.
  * With one at a time, B(n) of a curve counts every request in the transfer
  * stage, waiting or not (n is the same as under sharing), so throughput is
- * the same in all three orders and only the latency distribution differs
- * (work-conserving). The waiting transfers are kept in a ring in arrival
- * order: fifo takes from its front in O(1). The elevator keeps those the
- * device has not taken in two heaps on position (ahead of its head and
- * behind it) and those it took in the ring, in the order taken: O(log n).
+ * the same under shared, fifo and elevator, and only the latency
+ * distribution differs (work-conserving); rounds moves less, by its wakes
+ * and its CPUs. The waiting transfers are kept in a ring in arrival
+ * order: fifo and rounds take from its front in O(1). The elevator keeps
+ * those the device has not taken in two heaps on position (ahead of its
+ * head and behind it) and those it took in the ring, in the order taken:
+ * O(log n).
  *
  * Processor sharing is simulated with a virtual clock V: the bytes each
  * active transfer of weight 1 has received since an arbitrary origin, growing
@@ -119,6 +141,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <gsl/gsl_randist.h>
+
 #include "sim/errors.h"
 #include "sim/heap.h"
 
@@ -129,7 +153,7 @@
  * the median there; lognormal mean 1.5 ms, p99 6 ms (p99 4x the mean, within
  * the 3-10x the reference gives for tails) has a median of 1.17 ms, plus
  * 1 MiB / 2 GB/s = 0.52 ms of transfer: 1.7 ms for 1 MiB. */
-static const char *const disk_orders[] = { "shared", "fifo", "elevator", NULL };
+static const char *const disk_orders[] = { "shared", "fifo", "elevator", "rounds", NULL };
 
 static const conf_field disk_fields[] = {
     { "channels", CONF_INT, offsetof(disk_conf, base.st.servers), "4",
@@ -175,12 +199,22 @@ static const conf_field disk_fields[] = {
       "docs/calibration.md)", 0, 0, NULL, NULL },
     { "transfer_order", CONF_ENUM, offsetof(disk_conf, order), "\"shared\"",
       "with shared_bandwidth or bandwidth_curve, who gets the bandwidth: shared (equal shares), fifo (one "
-      "transfer at a time, arrival order) or elevator (one at a time; requests beyond device_queue wait sorted "
-      "by a random disk position, like the kernel's mq-deadline; docs/calibration.md)", 0, 0, disk_orders,
-      NULL },
+      "transfer at a time, arrival order), elevator (one at a time; requests beyond device_queue wait sorted "
+      "by a random disk position, like the kernel's mq-deadline) or rounds (fifo, answered a round at a time; "
+      "needs bandwidth_curve; docs/calibration.md)", 0, 0, disk_orders, NULL },
     { "device_queue", CONF_INT, offsetof(disk_conf, device_queue), "1",
       "with transfer_order elevator: requests the device itself holds (the one transferring included), served "
       "in the order it took them; the rest wait for the elevator", 1, 1e6, NULL, NULL },
+    { "round_wake", CONF_DIST_TIME, offsetof(disk_conf, round_wake), "\"0s\"",
+      "with transfer_order rounds: from a round's chance to begin (a request reaching the device, or the "
+      "round before answered) to the device closing it; later arrivals wait for the next round", 0, 0, NULL,
+      NULL },
+    { "completion_cpus", CONF_INT, offsetof(disk_conf, completion_cpus), "1",
+      "with transfer_order rounds: CPUs that handle a round's answers, one answer at a time each", 1, 1024, NULL,
+      NULL },
+    { "completion_time", CONF_DIST_TIME, offsetof(disk_conf, completion_time), "\"0s\"",
+      "with transfer_order rounds: CPU time of one answer (its mean is taken out of `access` and `write`; 0: "
+      "answers leave at once)", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -255,11 +289,33 @@ typedef struct disk_state {
     pheap ahead, behind;     /* elevator: not taken yet, at or ahead of the head / behind it */
     double head;             /* elevator: position of the last request taken */
     gsl_rng *pos_rng;        /* elevator: "<id>/position" */
+    /* transfer_order rounds: the open round gathers arrivals until it is
+     * closed; at most one closed round waits for its transfers (the next
+     * one is closed only round_wake after it is answered). Transfers end
+     * in arrival order, so the first closed_left to end are the closed
+     * round's. */
+    gsl_rng *round_rng;      /* "<id>/rounds": wakes, completion times, answer order */
+    double cmean;            /* completion_time's mean (ns), taken out of each drawn time */
+    size_t open_n;           /* requests in the open round */
+    size_t open_done;        /* of those, transfers already ended */
+    bool closed;             /* a closed round is waiting for its transfers */
+    size_t closed_n;         /* its requests */
+    size_t closed_left;      /* its transfers still to end */
+    sim_event_ref wake;      /* the open round's close, when scheduled */
+    request *held_head, *held_tail; /* transfers ended, round not answered, in order (through qnext) */
+    size_t nheld;
+    request **answers;       /* scratch: a round's requests, shuffled */
+    size_t answers_cap;
+    sim_time_t *cpu_free;    /* completion_cpus: when each is next free */
+    size_t ncpu;
+    uint64_t epoch;          /* bumped by a crash: answers scheduled before it are dropped */
+    uint64_t rounds, round_reqs; /* rounds answered and their requests, since the last reset */
 } disk_state;
 
 static void disk_access_done(void *owner, request *r);
 static void disk_journal_done(void *owner, request *r);
 static void disk_xfer_end(sim_engine *eng, sim_event *ev);
+static void round_close(sim_engine *eng, sim_event *ev);
 
 /* y(n) of the points (xs, ys), count > 0, xs increasing: linear between
  * points, constant beyond the ends. */
@@ -349,8 +405,16 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
 {
     disk_conf *cf = c->conf;
     const char *why = NULL, *field = NULL;
+    double wake = sim_dist_mean(&cf->round_wake), cpu = sim_dist_mean(&cf->completion_time);
     if (cf->order != DISK_ORDER_SHARED && s->ns_per_byte <= 0)
-        field = "transfer_order", why = "fifo and elevator need shared_bandwidth or bandwidth_curve";
+        field = "transfer_order", why = "fifo, elevator and rounds need shared_bandwidth or bandwidth_curve";
+    else if (cf->order == DISK_ORDER_ROUNDS && s->ncurve == 0)
+        field = "transfer_order", why = "rounds needs bandwidth_curve (one point, [[1, B]], for a fixed bandwidth)";
+    else if (cf->order != DISK_ORDER_ROUNDS && (wake > 0 || cpu > 0 || cf->completion_cpus > 1))
+        field = wake > 0 ? "round_wake" : cpu > 0 ? "completion_time" : "completion_cpus",
+        why = "round_wake, completion_cpus and completion_time apply to transfer_order \"rounds\" only";
+    else if (!isfinite(wake) || !isfinite(cpu))
+        field = isfinite(wake) ? "completion_time" : "round_wake", why = "expected a distribution with a finite mean";
     else if (cf->device_queue > 1 && cf->order != DISK_ORDER_ELEVATOR)
         field = "device_queue", why = "device_queue applies to transfer_order \"elevator\" only";
     else if (cf->order != DISK_ORDER_SHARED && cf->write_weight > 0 && cf->write_weight != 1)
@@ -364,6 +428,12 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
     /* a conf filled in by a program may leave it 0: one */
     s->device_queue = cf->order == DISK_ORDER_ELEVATOR && cf->device_queue > 1 ? (size_t)cf->device_queue : 1;
     if (s->order == DISK_ORDER_ELEVATOR && !(s->pos_rng = comp_stream(c, "position"))) return SIM_ENOMEM;
+    if (s->order == DISK_ORDER_ROUNDS) {
+        if (!(s->round_rng = comp_stream(c, "rounds"))) return SIM_ENOMEM;
+        s->cmean = cpu;
+        s->ncpu = cf->completion_cpus > 1 ? (size_t)cf->completion_cpus : 1;
+        if (!(s->cpu_free = calloc(s->ncpu, sizeof *s->cpu_free))) return SIM_ENOMEM;
+    }
     return 0;
 }
 
@@ -464,10 +534,12 @@ static int disk_create(component *c, conf_errors *errs)
 }
 
 /* ns per byte of the device while s->n transfers are in progress and s->np
- * wait for them (one at a time: the curve counts both). */
+ * wait for them (one at a time: the curve counts both), and under rounds
+ * s->nheld are done but not answered. */
 static double cur_ns_per_byte(const disk_state *s)
 {
-    return s->ncurve > 0 ? 1e9 / curve_bw(s, (double)(s->n + s->np + s->ahead.n + s->behind.n)) : s->ns_per_byte;
+    return s->ncurve > 0 ? 1e9 / curve_bw(s, (double)(s->n + s->np + s->ahead.n + s->behind.n + s->nheld))
+                         : s->ns_per_byte;
 }
 
 /* Brings the virtual clock to now (at the rate of the s->n transfers that
@@ -558,6 +630,28 @@ static bool xfer_add(component *c, request *r, double bytes)
     return true;
 }
 
+/* The journal's gate and the requests held for their round wait in lists
+ * linked through qnext: appends r at the tail. */
+static void qlist_append(request **head, request **tail, request *r)
+{
+    r->qnext = NULL;
+    if (*tail) (*tail)->qnext = r;
+    else *head = r;
+    *tail = r;
+}
+
+/* Drops every request of the list (a crash) and empties it. */
+static void qlist_drop(component *c, request **head, request **tail)
+{
+    for (request *r = *head; r;) {
+        request *next = r->qnext;
+        r->qnext = NULL;
+        comp_drop(c, r);
+        r = next;
+    }
+    *head = *tail = NULL;
+}
+
 /* Entry i of the ring of waiting transfers (0: the oldest still there). */
 static pend *pend_at(const disk_state *s, size_t i)
 {
@@ -606,7 +700,7 @@ static bool pheap_push(pheap *h, pend e)
  * to the back of the ring; if the ring cannot grow, its request fails. */
 static void fill_device(component *c, disk_state *s)
 {
-    if (s->order == DISK_ORDER_FIFO) {
+    if (s->order != DISK_ORDER_ELEVATOR) { /* fifo, rounds */
         size_t most = s->np < s->device_queue ? s->np : s->device_queue;
         if (s->ndev < most) s->ndev = most;
         return;
@@ -629,6 +723,126 @@ static void fill_device(component *c, disk_state *s)
     }
 }
 
+/* ---- transfer_order rounds ---------------------------------------------- */
+
+static void round_answered(sim_engine *eng, sim_event *ev);
+
+/* Schedules the open round's close, round_wake from now. Out of memory:
+ * the engine records it and stops the run. */
+static void round_schedule_close(component *c, disk_state *s)
+{
+    disk_conf *cf = c->conf;
+    s->wake = sim_schedule(c->env->eng, sim_dist_sample_time(&cf->round_wake, s->round_rng), round_close, c, NULL, 0);
+}
+
+/* A request has joined the open round (its transfer is queued): its close
+ * is scheduled unless it already is, or a closed round has yet to be
+ * answered (the close then follows that answer). */
+static void round_join(component *c, disk_state *s)
+{
+    s->open_n++;
+    if (!s->closed && !sim_event_pending(s->wake)) round_schedule_close(c, s);
+}
+
+/* Sends r, one of a round's answers, through the completion CPUs: the
+ * first one free takes it for completion_time (FIFO). */
+static void round_answer_one(component *c, disk_state *s, request *r)
+{
+    disk_conf *cf = c->conf;
+    sim_time_t now = c->env->eng->now;
+    size_t best = 0;
+    for (size_t i = 1; i < s->ncpu; i++)
+        if (s->cpu_free[i] < s->cpu_free[best]) best = i;
+    sim_time_t start = s->cpu_free[best] > now ? s->cpu_free[best] : now;
+    s->cpu_free[best] = start + sim_dist_sample_time(&cf->completion_time, s->round_rng);
+    sim_schedule(c->env->eng, s->cpu_free[best] - now, round_answered, c, r, s->epoch);
+}
+
+/* The closed round's transfers have all ended: its requests, the first
+ * closed_n held, are answered in random order, and the open round's close
+ * is scheduled if it has requests. The answers leave the device's count
+ * (B(n) changes), so the clock is brought up to now first. If the scratch
+ * array cannot grow, they are answered in order instead. */
+static void round_answer(component *c, disk_state *s)
+{
+    advance(c, s);
+    size_t k = s->closed_n;
+    s->closed = false;
+    s->closed_n = 0;
+    s->rounds++;
+    s->round_reqs += k;
+    bool shuffle = k <= s->answers_cap;
+    if (!shuffle) {
+        size_t cap = s->answers_cap ? s->answers_cap : 16;
+        while (cap < k) cap *= 2;
+        request **a = realloc(s->answers, cap * sizeof *a);
+        if (a) s->answers = a, s->answers_cap = cap, shuffle = true;
+    }
+    for (size_t i = 0; i < k && s->held_head; i++) {
+        request *r = s->held_head;
+        s->held_head = r->qnext;
+        r->qnext = NULL;
+        s->nheld--;
+        if (shuffle) s->answers[i] = r;
+        else round_answer_one(c, s, r);
+    }
+    if (!s->held_head) s->held_tail = NULL;
+    if (shuffle) {
+        gsl_ran_shuffle(s->round_rng, s->answers, k, sizeof *s->answers);
+        for (size_t i = 0; i < k; i++) round_answer_one(c, s, s->answers[i]);
+    }
+    if (s->open_n > 0) round_schedule_close(c, s);
+    reschedule(c, s);
+}
+
+/* Under rounds, a transfer has ended: r is held until its round is
+ * answered. r NULL: the request failed before its transfer (out of
+ * memory) and only leaves its round. The first closed_left to end belong
+ * to the closed round (transfers end in arrival order). */
+static void round_ended(component *c, disk_state *s, request *r)
+{
+    bool in_closed = s->closed && s->closed_left > 0;
+    if (r) {
+        qlist_append(&s->held_head, &s->held_tail, r);
+        s->nheld++;
+    }
+    if (in_closed) {
+        if (!r) s->closed_n--;
+        if (--s->closed_left == 0) round_answer(c, s);
+    } else if (r) {
+        s->open_done++;
+    } else if (s->open_n > 0) {
+        s->open_n--;
+    }
+}
+
+/* The open round's close: it takes the requests that arrived so far. If
+ * all their transfers have already ended it is answered at once. */
+static void round_close(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    component *c = ev->target;
+    disk_state *s = c->state;
+    s->wake = (sim_event_ref){ 0 };
+    if (s->open_n == 0) return; /* its only requests failed */
+    s->closed = true;
+    s->closed_n = s->open_n;
+    s->closed_left = s->open_n - s->open_done;
+    s->open_n = s->open_done = 0;
+    if (s->closed_left == 0) round_answer(c, s);
+}
+
+/* An answer has had its CPU time; one scheduled before a crash is dropped. */
+static void round_answered(sim_engine *eng, sim_event *ev)
+{
+    (void)eng;
+    component *c = ev->target;
+    disk_state *s = c->state;
+    request *r = ev->arg;
+    if (ev->data != s->epoch) comp_drop(c, r);
+    else disk_finish(c, r);
+}
+
 /* Starts the device's next transfer (one at a time), the one it took first,
  * if none is in progress: the front of the ring. */
 static void next_transfer(component *c, disk_state *s)
@@ -638,6 +852,7 @@ static void next_transfer(component *c, disk_state *s)
         s->pfirst = (s->pfirst + 1) & (s->pcap - 1);
         s->np--;
         if (!xfer_add(c, e.r, e.bytes)) { /* r failed: the device no longer holds it */
+            if (s->order == DISK_ORDER_ROUNDS) round_ended(c, s, NULL);
             s->ndev--;
             fill_device(c, s);
         }
@@ -653,7 +868,8 @@ static bool xfer_start(component *c, request *r, double bytes)
     if (s->ncurve > 0) advance(c, s); /* under a curve the speed changes with np */
     double pos = s->pos_rng ? gsl_rng_uniform(s->pos_rng) : 0;
     pend e = { r, bytes, pos, ++s->arrivals };
-    bool ok = s->order == DISK_ORDER_FIFO ? ring_push(s, e) : pheap_push(pos >= s->head ? &s->ahead : &s->behind, e);
+    bool ok = s->order != DISK_ORDER_ELEVATOR ? ring_push(s, e)
+                                              : pheap_push(pos >= s->head ? &s->ahead : &s->behind, e);
     if (!ok) {
         r->status = REQ_FAILED;
         comp_respond(c, r, 0);
@@ -693,15 +909,13 @@ static void disk_access_done(void *owner, request *r)
     }
     if (s->ncurve > 0) {
         disk_conf *cf = c->conf;
-        double t = sim_dist_sample(r->op == REQ_PUT ? &cf->write : &cf->base.st.service, c->rng);
-        xfer_start(c, r, t > 0 ? t / s->ns_per_byte : 0); /* t x B(1) bytes */
+        double t = sim_dist_sample(r->op == REQ_PUT ? &cf->write : &cf->base.st.service, c->rng) - s->cmean;
+        /* t x B(1) bytes */
+        if (xfer_start(c, r, t > 0 ? t / s->ns_per_byte : 0) && s->order == DISK_ORDER_ROUNDS) round_join(c, s);
         return;
     }
     if (s->gate && r->op == REQ_PUT) {
-        r->qnext = NULL;
-        if (s->gq_tail) s->gq_tail->qnext = r;
-        else s->gq_head = r;
-        s->gq_tail = r;
+        qlist_append(&s->gq_head, &s->gq_tail, r);
         gate_next(c);
         return;
     }
@@ -721,6 +935,14 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
     reweigh(s);
+    if (s->order == DISK_ORDER_ROUNDS) {
+        round_ended(c, s, r); /* held: it still counts in B(n) */
+        s->ndev--;
+        fill_device(c, s);
+        next_transfer(c, s);
+        reschedule(c, s);
+        return;
+    }
     reschedule(c, s);
     if (s->order != DISK_ORDER_SHARED) {
         s->ndev--;
@@ -763,13 +985,7 @@ static void disk_crash(component *c)
     s->v = 0;
     s->wsum = 0;
     s->gate_busy = false;
-    for (request *w = s->gq_head; w;) {
-        request *next = w->qnext;
-        w->qnext = NULL;
-        comp_drop(c, w);
-        w = next;
-    }
-    s->gq_head = s->gq_tail = NULL;
+    qlist_drop(c, &s->gq_head, &s->gq_tail);
     for (size_t i = 0; i < n; i++) comp_drop(c, s->x[i].r);
     size_t np = s->np;
     s->np = s->ndev = 0;
@@ -782,6 +998,15 @@ static void disk_crash(component *c)
         hs[k]->n = 0;
         for (size_t i = 0; i < nh; i++) comp_drop(c, hs[k]->v[i].r);
     }
+    /* rounds: the held requests are dropped now, those on a completion CPU
+     * when their answer falls due (the epoch has moved on) */
+    if (sim_event_pending(s->wake)) sim_cancel(c->env->eng, s->wake);
+    s->wake = (sim_event_ref){ 0 };
+    qlist_drop(c, &s->held_head, &s->held_tail);
+    s->nheld = s->open_n = s->open_done = s->closed_n = s->closed_left = 0;
+    s->closed = false;
+    s->epoch++;
+    for (size_t i = 0; i < s->ncpu; i++) s->cpu_free[i] = 0;
 }
 
 /* Puts the disk at the speed of c->slow (faults) times the spell's factor:
@@ -842,6 +1067,7 @@ static void disk_reset_stats(component *c)
 {
     disk_state *s = c->state;
     s->transfers = 0;
+    s->rounds = s->round_reqs = 0;
     s->spells = s->spell_in ? 1 : 0;
     s->spell_ns = 0;
     if (s->spell_in) s->spell_began = c->env->eng->now;
@@ -854,6 +1080,10 @@ static void disk_report(component *c, cJSON *o)
     comp_json_num(o, "servers", (double)s->st.servers, "%.0f");
     comp_json_latency(o, "wait_ms", &s->st.wait);
     if (s->ns_per_byte > 0) comp_json_num(o, "shared_bandwidth_transfers", (double)s->transfers, "%.0f");
+    if (s->order == DISK_ORDER_ROUNDS) {
+        comp_json_num(o, "rounds", (double)s->rounds, "%.0f");
+        comp_json_num(o, "round_size_mean", s->rounds ? (double)s->round_reqs / (double)s->rounds : 0, "%.4f");
+    }
     if (s->has_journal) {
         comp_json_num(o, "journal_utilization", station_utilization(&s->journal), "%.6f");
         comp_json_latency(o, "journal_wait_ms", &s->journal.wait);
@@ -876,6 +1106,9 @@ static void disk_free(component *c)
     free(s->ahead.v);
     free(s->behind.v);
     if (s->pos_rng) gsl_rng_free(s->pos_rng);
+    if (s->round_rng) gsl_rng_free(s->round_rng);
+    free(s->answers);
+    free(s->cpu_free);
     if (s->journal_rng) gsl_rng_free(s->journal_rng);
     if (s->spell_rng) gsl_rng_free(s->spell_rng);
     free(s);

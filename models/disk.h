@@ -36,7 +36,7 @@
 #define DISK_CURVE_MAX 32 /* most points of a bandwidth_curve */
 
 /* transfer_order: how the transfers in progress share the bandwidth */
-typedef enum { DISK_ORDER_SHARED = 0, DISK_ORDER_FIFO = 1, DISK_ORDER_ELEVATOR = 2 } disk_order;
+typedef enum { DISK_ORDER_SHARED = 0, DISK_ORDER_FIFO = 1, DISK_ORDER_ELEVATOR = 2, DISK_ORDER_ROUNDS = 3 } disk_order;
 
 extern const comp_kind disk_kind;
 
@@ -61,6 +61,10 @@ typedef struct disk_conf {
     int order;               /* transfer_order: a disk_order */
     int64_t device_queue;    /* elevator: requests the device holds, in the order it took them
                                 (0, as a program's zeroed conf leaves it, means 1) */
+    sim_dist round_wake;     /* rounds: ns from a round's chance to begin to the device closing it
+                                (a zeroed conf's constant 0: at once) */
+    int64_t completion_cpus; /* rounds: CPUs handling the answers (0, as a zeroed conf leaves it: 1) */
+    sim_dist completion_time; /* rounds: ns of CPU each answer takes (mean 0: none) */
 } disk_conf;
 
 #endif

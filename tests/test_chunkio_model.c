@@ -8,9 +8,10 @@
 
 #include "tests/harness.h"
 
-/* What a run's summary says: latency quantiles and mean (ms), throughput. */
+/* What a run's summary says: latency quantiles and mean (ms), throughput,
+ * and under transfer_order rounds the disk's mean round size (else 0). */
 typedef struct model_out {
-    double p50, p90, p99, mean, rps;
+    double p50, p90, p99, mean, rps, round_size;
 } model_out;
 
 /* Runs a closed loop of `conc` users reading 1 MiB objects from a disk with
@@ -50,6 +51,9 @@ static int run_model(int conc, const char *access, const char *shared, const cha
         o->p99 = cJSON_GetObjectItem(lat, "p99")->valuedouble;
         o->mean = cJSON_GetObjectItem(lat, "mean")->valuedouble;
         o->rps = cJSON_GetObjectItem(j, "throughput_rps")->valuedouble;
+        cJSON *rs = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(j, "components"), "d"),
+                                        "round_size_mean");
+        o->round_size = cJSON_IsNumber(rs) ? rs->valuedouble : 0;
     } else {
         rc = -1;
     }
@@ -258,6 +262,64 @@ static void test_elevator_spreads_latency(void)
     CHECK_NEAR(e.p99, 1.00 * t, 0.10 * t);
 }
 
+/* transfer_order rounds, on a curve of one point (a fixed bandwidth). A
+ * lone request whose drawn time t is at least round_wake + completion_time
+ * takes exactly t: its transfer (t - completion) ends after the round's
+ * close, and its answer then has its CPU time. So at one in flight rounds
+ * gives the very run fifo gives (the same draws from the same stream). */
+#define ONE_POINT ", \"bandwidth_curve\": [[1, \"2GB/s\"]]"
+
+static void test_rounds_lone_is_fifo(void)
+{
+    const char *access = "{\"uniform\": {\"low\": \"100us\", \"high\": \"300us\"}}";
+    model_out f, r;
+    CHECK_EQ_I64(run_model(1, access, "1GB/s", ONE_POINT ", \"transfer_order\": \"fifo\"", 16, &f, NULL), 0);
+    CHECK_EQ_I64(run_model(1, access, "1GB/s",
+                             ONE_POINT ", \"transfer_order\": \"rounds\", \"round_wake\": \"20us\", "
+                                       "\"completion_cpus\": 2, \"completion_time\": \"10us\"",
+                             16, &r, NULL),
+                 0);
+    CHECK_NEAR(r.mean, f.mean, 0);
+    CHECK_NEAR(r.p50, f.p50, 0);
+    CHECK_NEAR(r.p99, f.p99, 0);
+    CHECK_NEAR(r.rps, f.rps, 0);
+    CHECK_NEAR(r.round_size, 1, 0);
+}
+
+/* Sixteen users. First every request is 40 us of transfer, one at a time,
+ * and answers take no CPU: all sixteen are answered together and come back
+ * together, so every round has 16 requests and every request takes
+ * 16 x 40 = 640 us (the round's transfers start as its requests arrive;
+ * the 1 us wake only decides who is in it).
+ * Then every request is 50 us, of which 10 us is its answer's CPU: still
+ * 40 us of transfer. With two CPUs, a round's 16 answers leave in pairs at 10,
+ * 20, ..., 80 us. The first pair opens a round that closes 1 us later
+ * (round_wake), so it holds just those two; the other 14 arrive while it
+ * transfers and form the next round, closed 1 us after the two are
+ * answered. Rounds alternate 2 and 14 (mean 8), the device never idles
+ * (the 14 queue behind the 2, the next 2 behind the 14), so throughput is
+ * still 1 / 40 us and the mean 640 us (Little), but a request now takes
+ * from 580 to 700 us, by where its answer falls in the pairs. Less the 16
+ * requests begun before the 20 s window, 25000 - 16 / 20 reads/s. */
+static void test_rounds_stragglers_exact(void)
+{
+    model_out o;
+    const char *rounds = ONE_POINT ", \"transfer_order\": \"rounds\", \"round_wake\": \"1us\"";
+    char extra[512];
+    snprintf(extra, sizeof extra, "%s, \"completion_time\": \"0s\"", rounds);
+    CHECK_EQ_I64(run_model(16, "\"40us\"", "1GB/s", extra, 16, &o, NULL), 0);
+    CHECK_NEAR(o.round_size, 16, 1e-3);
+    CHECK_NEAR(o.p50, 0.640, 0.640 / 512); /* the histogram's resolution */
+    CHECK_NEAR(o.p99, 0.640, 0.640 / 512);
+    snprintf(extra, sizeof extra, "%s, \"completion_cpus\": 2, \"completion_time\": \"10us\"", rounds);
+    CHECK_EQ_I64(run_model(16, "\"50us\"", "1GB/s", extra, 16, &o, NULL), 0);
+    CHECK_NEAR(o.round_size, 8, 1e-3);
+    CHECK_NEAR(o.mean, 0.640, 1e-4); /* the summary's 4 decimals */
+    CHECK_NEAR(o.rps, 25000 - 16 / 20.0, 0.5);
+    CHECK_TRUE(o.p50 > 0.580 && o.p50 < 0.700);
+    CHECK_NEAR(o.p99, 0.700, 0.700 / 512);
+}
+
 static void test_order_bad_input(void)
 {
     /* Each wrong combination is refused with its JSON path and why. */
@@ -265,7 +327,7 @@ static void test_order_bad_input(void)
         { "2GB/s", ", \"transfer_order\": \"lifo\"", "transfer_order" },
         { "2GB/s", ", \"transfer_order\": 3", "transfer_order" },
         { "0B/s", ", \"transfer_order\": \"fifo\"",
-          "transfer_order: fifo and elevator need shared_bandwidth or bandwidth_curve" },
+          "transfer_order: fifo, elevator and rounds need shared_bandwidth or bandwidth_curve" },
         { "2GB/s", ", \"transfer_order\": \"fifo\", \"device_queue\": 2",
           "device_queue: device_queue applies to transfer_order \"elevator\" only" },
         { "2GB/s", ", \"device_queue\": 4", "device_queue: device_queue applies" },
@@ -276,6 +338,21 @@ static void test_order_bad_input(void)
         { "2GB/s", ", \"transfer_order\": \"fifo\", \"write_weight_curve\": [[1, 0.5]]",
           "write_weight_curve: write_weight_curve needs shared_bandwidth or bandwidth_curve, with transfer_order" },
         { "0B/s", ", \"write_weight_curve\": [[1, 0.5]]", "write_weight_curve: write_weight_curve needs" },
+        { "2GB/s", ", \"transfer_order\": \"rounds\"", "transfer_order: rounds needs bandwidth_curve" },
+        { "0B/s", ", \"transfer_order\": \"rounds\", \"round_wake\": \"1us\"",
+          "transfer_order: fifo, elevator and rounds need shared_bandwidth or bandwidth_curve" },
+        { "2GB/s", ", \"transfer_order\": \"fifo\", \"round_wake\": \"1us\"",
+          "round_wake: round_wake, completion_cpus and completion_time apply to transfer_order \"rounds\" only" },
+        { "2GB/s", ", \"completion_time\": \"1us\"", "completion_time: round_wake, completion_cpus" },
+        { "2GB/s", ", \"completion_cpus\": 2", "completion_cpus: round_wake, completion_cpus" },
+        { "2GB/s", ONE_POINT ", \"transfer_order\": \"rounds\", \"completion_cpus\": 0", "completion_cpus" },
+        { "2GB/s", ONE_POINT ", \"transfer_order\": \"rounds\", \"round_wake\": \"soon\"", "round_wake" },
+        { "2GB/s", ONE_POINT ", \"transfer_order\": \"rounds\", \"round_wake\": {\"exp\": \"-1us\"}",
+          "round_wake.exp: expected a duration" },
+        { "2GB/s",
+          ONE_POINT ", \"transfer_order\": \"rounds\", "
+                    "\"completion_time\": {\"pareto\": {\"alpha\": 0.9, \"min\": \"1us\"}}",
+          "completion_time: expected a distribution with a finite mean" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_refused(cases[i].shared, cases[i].extra, cases[i].want);
@@ -292,6 +369,8 @@ void test_chunkio_model_register(void)
         { "order_two_users_exact", test_order_two_users_exact },
         { "elevator_full_device_is_fifo", test_elevator_full_device_is_fifo },
         { "elevator_spreads_latency", test_elevator_spreads_latency },
+        { "rounds_lone_is_fifo", test_rounds_lone_is_fifo },
+        { "rounds_stragglers_exact", test_rounds_stragglers_exact },
         { "order_bad_input", test_order_bad_input },
         { NULL, NULL },
     };

@@ -550,23 +550,34 @@ static void test_disk_sharing_three_sizes(void)
 
 /* A disk crashes with requests in every stage - transferring, taken by the
  * device, waiting in the elevator's heaps or the fifo ring, in the journal's
- * gate - and recovers: those requests are dropped (their users time out
- * after 50 ms and go on), and the disk serves again from an empty state.
- * Sixteen users, 1 MB reads and writes at B = 1 GB/s (lone request 2 ms),
- * a journal of 1 ms; crash at 20 ms, recovery at 30 ms. Under the
- * sanitizers this also shows that nothing leaks or is used after the drop. */
+ * gate, done and waiting for their round, on a completion CPU - and
+ * recovers: those requests are dropped (their users time out after 50 ms
+ * and go on), and the disk serves again from an empty state. Sixteen
+ * users, 1 MB reads and writes at B = 1 GB/s (lone request 2 ms), a
+ * journal of 1 ms (rounds: a curve instead, lone requests of 0.5 ms, a
+ * wake of 0.1 ms and two completion CPUs of 0.3 ms each, which are busy
+ * most of the time); crash at 20 ms, recovery at 30 ms. Under the sanitizers this
+ * also shows that nothing leaks or is used after the drop. */
 static void test_disk_crash_every_order(void)
 {
-    static const int orders[] = { DISK_ORDER_SHARED, DISK_ORDER_FIFO, DISK_ORDER_ELEVATOR };
-    for (int k = 0; k < 3; k++) {
+    static const int orders[] = { DISK_ORDER_SHARED, DISK_ORDER_FIFO, DISK_ORDER_ELEVATOR, DISK_ORDER_ROUNDS };
+    cJSON *curve = cJSON_Parse("[[1, 1e9]]");
+    for (int k = 0; k < 4; k++) {
         model_env t;
         client_conf cc = client_conf_of("disk", 1e6, 16, 0.3);
         cc.timeout = 50 * SIM_MS;
-        disk_conf dkc = disk_const(2e6, 2e6, 0, 8);
+        bool rounds = orders[k] == DISK_ORDER_ROUNDS;
+        disk_conf dkc = disk_const(rounds ? 0.5e6 : 2e6, rounds ? 0.5e6 : 2e6, 0, 8);
         dkc.shared_bw = 1e9;
-        sim_dist_const(&dkc.journal, 1e6);
+        sim_dist_const(&dkc.journal, rounds ? 0 : 1e6);
         dkc.order = orders[k];
         dkc.device_queue = orders[k] == DISK_ORDER_ELEVATOR ? 2 : 1;
+        if (rounds) {
+            dkc.bw_curve = curve;
+            sim_dist_const(&dkc.round_wake, 0.1e6);
+            dkc.completion_cpus = 2;
+            sim_dist_const(&dkc.completion_time, 0.3e6);
+        }
         component *disk = client_on_disk(&t, &cc, &dkc);
         sim_run(&t.eng, 20 * SIM_MS);
         uint64_t before = t.ok;
@@ -580,6 +591,7 @@ static void test_disk_crash_every_order(void)
         CHECK_TRUE(t.done > t.ok); /* the dropped ones timed out */
         model_env_free(&t);
     }
+    cJSON_Delete(curve);
 }
 
 /* Weighted sharing of the disk's bandwidth: B = 1 GB/s, 1 MB objects whose
