@@ -41,6 +41,9 @@
 # simulates the measurements already in WORKDIR again (params, curve.jsonl,
 # cal*.json, bench.jsonl), to check another model against the same
 # measurements.
+# ORDER=roundsstall is rounds with round_stall_above at STALL_ABOVE
+# (default 2) times the calibrated lone read's median (docs/calibration.md,
+# "Slow rounds").
 # ORDER=rounds (docs/calibration.md, "Answers in rounds") also takes
 # ROUND_WAKE, COMPLETION_TIME (JSON distributions; defaults from
 # calib/queue_probe.py's 64 KiB runs: a wake uniform on 59-89 us, an answer's
@@ -129,11 +132,18 @@ simulate() {
   set -- "$@" --set components.bench.concurrency=$cc --set components.disk.channels=$CH \
       --set "components.disk.access={\"empirical\": \"cal.read-$SIZE.json\"}" \
       --set "components.disk.shared_bandwidth=\"${bw}B/s\"" --set "components.bench.size=\"$SIZE\"" \
-      --set "components.disk.transfer_order=\"$order\"" --set "components.disk.device_queue=$devq"
+      --set "components.disk.transfer_order=\"${order%stall}\"" --set "components.disk.device_queue=$devq"
   [ -n "$cv" ] && set -- "$@" --set "components.disk.bandwidth_curve=$cv"
-  [ "$order" = rounds ] && set -- "$@" --set "components.disk.round_wake=$ROUND_WAKE" \
-      --set "components.disk.completion_time=$COMPLETION_TIME" --set "components.disk.completion_cpus=$COMPLETION_CPUS"
+  case $order in rounds*) set -- "$@" --set "components.disk.round_wake=$ROUND_WAKE" \
+      --set "components.disk.completion_time=$COMPLETION_TIME" --set "components.disk.completion_cpus=$COMPLETION_CPUS";;
+  esac
+  [ "$order" = roundsstall ] && set -- "$@" --set "components.disk.round_stall_above=\"$(stall_above)ns\""
   "$BIN" run "$WORK/model.json" --quiet --out "$out" "$@" >/dev/null
+}
+# stall_above: STALL_ABOVE (default 2) x the calibrated lone read's median, in ns
+stall_above() {
+  python3 -c 'import json,sys; print(int(float(sys.argv[2]) * json.load(open(sys.argv[1]))["_fit"]["p50_ns"]))' \
+      "$WORK/cal.read-$SIZE.json" "${STALL_ABOVE:-2}"
 }
 # fit_rounds_curve: prints the device curve under which the rounds model's
 # closed loop moves what curve.jsonl measured at each of its concurrencies
@@ -173,7 +183,7 @@ print(json.dumps([[1, int(x * int(sys.argv[3]))]] + [p for p in pts if p[0] != 1
           "$WORK/sim-$order-1/summary.json" "$curve" "$(bin_size "$SIZE")")
       BWSRC="curve $curve"
     fi
-    if [ "$order" = rounds ] && [ "$c" != 1 ] && [ -z "$fitted" ]; then
+    if [ "${order#rounds}" != "$order" ] && [ "$c" != 1 ] && [ -z "$fitted" ]; then
       fitted=$(fit_rounds_curve)
       echo "$fitted" >"$WORK/fitted-curve.json"
     fi

@@ -65,6 +65,7 @@ typedef struct disk_conf {
                                 (a zeroed conf's constant 0: at once) */
     int64_t completion_cpus; /* rounds: CPUs handling the answers (0, as a zeroed conf leaves it: 1) */
     sim_dist completion_time; /* rounds: ns of CPU each answer takes (mean 0: none) */
+    sim_time_t round_stall_above; /* rounds: a drawn time above it is a device stall (0: off) */
 } disk_conf;
 
 #endif
