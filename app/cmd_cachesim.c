@@ -6,8 +6,6 @@
  * inserted; miss_ratio = misses / requests; byte_miss_ratio = sum of the
  * sizes of missed requests / sum of the sizes of all requests.
  */
-#include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +14,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include "app/cmd_args.h"
 #include "app/commands.h"
 #include "app/conf.h"
 #include "models/cache/cache.h"
@@ -82,13 +81,7 @@ static void help(FILE *f)
 static int parse_size(const char *s, bool objects, uint64_t *out)
 {
     if (!objects) return conf_parse_bytes(s, out) ? SIM_EINVAL : 0;
-    char *end;
-    if (!isdigit((unsigned char)*s)) return SIM_EINVAL;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno) return SIM_EINVAL;
-    *out = v;
-    return 0;
+    return cmd_parse_u64(s, 0, UINT64_MAX, out) ? SIM_EINVAL : 0;
 }
 
 /* True when a comma-separated list has an empty item (leading, trailing or
@@ -98,15 +91,6 @@ static bool has_empty_item(const char *list)
     if (!*list || *list == ',') return true;
     size_t n = strlen(list);
     return list[n - 1] == ',' || strstr(list, ",,") != NULL;
-}
-
-static int parse_int(const char *s, long lo, long hi, long *out)
-{
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < lo || v > hi) return SIM_EINVAL;
-    *out = v;
-    return 0;
 }
 
 static void json_str(FILE *f, const char *s)
@@ -250,14 +234,14 @@ int cmd_cachesim(int argc, char **argv)
             }
         }
         if (!name) return usage_error("unknown option '%s'", a);
-        long v;
+        uint64_t v;
         if (!strcmp(name, "--trace")) ro.trace = val;
         else if (!strcmp(name, "--format")) format = val;
         else if (!strcmp(name, "--policy")) policies = val;
         else if (!strcmp(name, "--cache-size")) sizes = val;
         else if (!strcmp(name, "--time-col") || !strcmp(name, "--id-col") || !strcmp(name, "--size-col")) {
             bool id = !strcmp(name, "--id-col");
-            if (parse_int(val, id ? 1 : 0, 100000, &v))
+            if (cmd_parse_u64(val, id ? 1 : 0, 100000, &v))
                 return usage_error(id ? "%s expects a column number (from 1), e.g. --id-col 2"
                                       : "%s expects a column number (from 1), or 0 for none", name);
             csv_only = csv_only ? csv_only : name;
@@ -285,10 +269,8 @@ int cmd_cachesim(int argc, char **argv)
                 return usage_error("--admit-prob expects a probability in [0, 1], found '%s'", val);
             admit_prob = true;
         } else if (!strcmp(name, "--seed")) {
-            char *end;
-            unsigned long long s = strtoull(val, &end, 10);
-            if (!*val || *end || val[0] == '-') return usage_error("--seed expects a whole number, found '%s'", val);
-            ro.cp.seed = s;
+            if (cmd_parse_u64(val, 0, UINT64_MAX, &ro.cp.seed))
+                return usage_error("--seed expects a whole number, found '%s'", val);
         }
     }
     if (!ro.trace) return usage_error("%s", "--trace FILE is required");

@@ -59,9 +59,8 @@ static int run_extra(cmd_args *a, int argc, char **argv, int i, void *ctx)
     int used = 0;
     if (!strcmp(s, "--trace-sample") || !strncmp(s, "--trace-sample=", 15)) {
         const char *v = s[14] == '=' ? s + 15 : (i + 1 < argc ? argv[i + 1] : NULL);
-        char *end;
-        unsigned long long n = v && *v && *v != '-' ? strtoull(v, &end, 10) : 0;
-        if (!v || !*v || *end || n == 0) {
+        uint64_t n;
+        if (cmd_parse_u64(v, 1, UINT64_MAX, &n)) {
             fprintf(stderr, "cdnsim run: --trace-sample expects a whole number of at least 1, found \"%s\"\n",
                     v ? v : "");
             return -1;

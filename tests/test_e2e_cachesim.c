@@ -45,6 +45,14 @@ static void test_help_and_usage(void)
         { "--trace x.csv --policy lru --cache-size 10 --format parquet", "csv or oracleGeneral" },
         { "--trace x.csv --policy lru --cache-size 10 --bogus", "unknown option '--bogus'" },
         { "--trace x.csv --policy lru --cache-size 10 --admit-prob 2", "probability" },
+        /* numbers are whole, unsigned and in range: no sign, no space, no overflow */
+        { "--trace x.csv --policy lru --cache-size 10 --seed +3", "--seed expects a whole number, found '+3'" },
+        { "--trace x.csv --policy lru --cache-size 10 --seed 99999999999999999999", "--seed expects a whole number" },
+        { "--trace x.csv --policy lru --cache-size 10 --seed -1", "--seed expects a whole number" },
+        { "--trace x.csv --policy lru --cache-size 10 --id-col ' 2'", "--id-col expects a column number" },
+        { "--trace x.csv --policy lru --cache-size 10 --time-col 100001", "--time-col expects a column number" },
+        { "--trace x.csv --policy lru --cache-size +10 --ignore-size", "found '+10'" },
+        { "--trace x.csv --policy lru --cache-size 99999999999999999999 --ignore-size", "99999999999999999999" },
         { "--trace", "--trace needs a value" },
         { "--trace /nonexistent/t.csv --policy lru --cache-size 10", "/nonexistent/t.csv: cannot open" },
     };

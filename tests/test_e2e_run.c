@@ -381,9 +381,17 @@ static void test_trace_sample(void)
     CHECK_TRUE(tr == NULL);
     free(tr);
     char *err = NULL;
-    CHECK_EQ_I64(e2e_cdnsim("run scenarios/demo.json --trace-sample 0", NULL, &err), 2);
-    CHECK_CONTAINS(err, "--trace-sample expects");
-    free(err);
+    /* "-5" once read an unset end pointer (UBSan caught it); a sign, a space
+     * or an overflow is refused like 0 */
+    static const char *const bad[] = { "0", "-5", "+5", "' 5'", "5x", "99999999999999999999", "''" };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char cmd[128];
+        snprintf(cmd, sizeof cmd, "run scenarios/demo.json --trace-sample %s", bad[i]);
+        err = NULL;
+        CHECK_EQ_I64(e2e_cdnsim(cmd, NULL, &err), 2);
+        CHECK_CONTAINS(err, "--trace-sample expects");
+        free(err);
+    }
     tests_rmtree(dir);
     free(dir);
 }
