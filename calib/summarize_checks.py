@@ -10,8 +10,15 @@ the runs: how much identical measurements disagreed). Then, per model, the
 paired view: each run's relative difference (simulated - measured) /
 measured, their mean and its 95% confidence interval (Student t with n - 1
 degrees of freedom), and whether the whole interval lies within +-10%.
-Markdown on stdout.
+Last, the same per run on a log scale: exp(mean of log(simulated /
+measured)) - 1, with the interval of that mean carried over. The mean of
+relative differences is biased upwards when both sides are noisy: two
+independent measurements of the same p99 that come out 1500 and 3000 us
+differ by +100% one way and -50% the other, +25% on average. The log ratio
+is symmetric (+69% and -69%), so two measurements of the same thing give
+0 on average. Markdown on stdout.
 """
+import math
 import ctypes
 import ctypes.util
 import json
@@ -78,6 +85,20 @@ def paired(g, f):
     return f"{m:+.1f}% [{m - h:+.1f}, {m + h:+.1f}]{mark}"
 
 
+def geometric(g, f):
+    d = [math.log(r["s_" + f] / r["m_" + f]) for r in g if r["s_" + f] > 0 and r["m_" + f] > 0]
+    if not d:
+        return "-"
+    m = st.mean(d)
+    pct = lambda v: 100 * (math.exp(v) - 1)
+    if len(d) < 2:
+        return f"{pct(m):+.0f}%"
+    h = _gsl.gsl_cdf_tdist_Pinv(0.975, len(d) - 1) * st.stdev(d) / len(d) ** 0.5
+    lo, hi = pct(m - h), pct(m + h)
+    mark = " in" if -10 <= lo and hi <= 10 else (" out" if lo > 10 or hi < -10 else "")
+    return f"{pct(m):+.1f}% [{lo:+.1f}, {hi:+.1f}]{mark}"
+
+
 tables(f"{len(sys.argv) - 1} runs; mean ± sd over the runs; diff = (simulated - measured) / measured of the means; "
        "cv = sd / mean of the measured values",
        ["measured p50", "simulated p50", "diff", "cv", "measured p99", "simulated p99", "diff",
@@ -85,6 +106,9 @@ tables(f"{len(sys.argv) - 1} runs; mean ± sd over the runs; diff = (simulated -
 print()
 tables("Paired: mean of the runs' relative differences [95% CI]; in: the whole interval within +-10%, "
        "out: wholly outside", ["p50", "p99", "ops/s"], lambda g: [paired(g, f) for f in ("p50", "p99", "x")])
+print()
+tables("Paired on a log scale: exp(mean of the runs' log(simulated / measured)) - 1 [95% CI]; in, out: as above",
+       ["p50", "p99", "ops/s"], lambda g: [geometric(g, f) for f in ("p50", "p99", "x")])
 for key in ("bw", "journal_us", "write_weight", "load"):
     vals = sorted({r.get(key) for r in rows if key in r})
     print()
