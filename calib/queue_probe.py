@@ -40,9 +40,14 @@ the I/O scheduler to completion). Prints one JSON line:
   resend_gap_us: the median time between two reads sent after one burst.
   calib/rounds_sketch.py takes the three as its model's parameters.
 
-Needs root and debugfs (it mounts /sys/kernel/debug if it is not mounted).
-The tag counts come from /sys/kernel/debug/block/DEVICE/hctx0/{tags,sched_tags},
-so a device with several hardware queues is read on its first only.
+The tag counts need root and debugfs (it mounts /sys/kernel/debug if it is
+not mounted). They come from /sys/kernel/debug/block/DEVICE/hctx0/{tags,
+sched_tags}, so a device with several hardware queues is read on its first
+only. Without them (not root, or no debugfs) it says so on stderr and
+measures the rest, with empty tag counts: the rounds' parameters
+(wake_us, resend_gap_us), which the disk model's transfer_order "rounds"
+takes (docs/calibration.md, "Answers in rounds"), need only the bench's
+latencies.
 """
 import bisect
 import json
@@ -93,9 +98,12 @@ def main(argv):
     binary, store, size, conc, ops = argv[1:6]
     dev = argv[6] if len(argv) == 7 else "vda"
     if not os.path.exists(f"/sys/kernel/debug/block/{dev}"):
-        subprocess.run(["mount", "-t", "debugfs", "none", "/sys/kernel/debug"], check=False)
-    if not os.path.exists(f"/sys/kernel/debug/block/{dev}/hctx0/tags"):
-        sys.exit(f"queue_probe: no /sys/kernel/debug/block/{dev}/hctx0/tags (root and debugfs needed)")
+        subprocess.run(["mount", "-t", "debugfs", "none", "/sys/kernel/debug"], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    tags = os.path.exists(f"/sys/kernel/debug/block/{dev}/hctx0/tags")
+    if not tags:
+        print(f"queue_probe: no /sys/kernel/debug/block/{dev}/hctx0/tags (root and debugfs needed): "
+              "measuring without the tag counts", file=sys.stderr)
     with tempfile.TemporaryDirectory() as tmp:
         lat_csv = os.path.join(tmp, "lat.csv")
         s0 = block_stat(dev)
@@ -104,12 +112,12 @@ def main(argv):
                               "--latencies", lat_csv], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         driver, sched = {}, {}
         time.sleep(0.3)  # past the bench's setup (writing the working set)
-        while p.poll() is None:
+        while tags and p.poll() is None:
             d, s = busy(dev, "tags"), busy(dev, "sched_tags")
             driver[d] = driver.get(d, 0) + 1
             sched[s] = sched.get(s, 0) + 1
             time.sleep(0.0005)
-        out = p.stdout.read().decode()
+        out = p.communicate()[0].decode()
         if p.returncode != 0:
             sys.exit(f"queue_probe: bench failed ({p.returncode}): {out.strip()}")
         s1 = block_stat(dev)
