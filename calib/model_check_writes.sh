@@ -62,6 +62,10 @@
 # p99.9 to a single slow write. SETTLE=S runs `sync` and waits S seconds
 # before the calibration, which otherwise follows the curve's heaviest
 # runs at once.
+# With CURVE, model "curvews" is "curvew" whose disk lets only WRITE_SHARE
+# (default 0.5) of the writes at the disk transfer at once, the others
+# waiting in arrival order (the disk's write_share; its write_weight_curve
+# fitted with it); docs/calibration.md, "Writes that take turns".
 # LONE=1 (with CURVE) adds a seventh model, "lone": "curvew" with the lone
 # operations taken not from the calibration (reads alone, writes alone) but
 # from `chunkio bench` of the same workload at 1 in flight (CAL_OPS
@@ -224,7 +228,19 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
     wcurve="$wcurve${wcurve:+,}[$c,$(best_weight "fitw$c" "$c" $cweights)]"
   done
   wcurve="[$wcurve]"
-  models="$models curve curvew"
+  # model curvews: the same, with write_share, its weights fitted with it
+  wscurve=""
+  ws="--set components.disk.write_share=${WRITE_SHARE:-0.5}"
+  for c in $(python3 -c 'import json, sys; print(" ".join(sorted({str(json.loads(l)["concurrency"]) for l in open(sys.argv[1])}, key=int)))' "$WORK/curve-r.jsonl"); do
+    for w in $cweights; do
+      # shellcheck disable=SC2086 # $ws is two arguments
+      common "$c" '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/fitws$c-$w" "" --set "components.disk.bandwidth_curve=$crv" $ws
+    done
+    # shellcheck disable=SC2086 # weights hold no spaces
+    wscurve="$wscurve${wscurve:+,}[$c,$(best_weight "fitws$c" "$c" $cweights)]"
+  done
+  wscurve="[$wscurve]"
+  models="$models curve curvew curvews"
   [ -f "$WORK/lone-r.read.json" ] && models="$models lone"
   [ -f "$WORK/sp.write-$SIZE.json" ] && models="$models curvesp"
 fi
@@ -257,6 +273,10 @@ PY
     elif [ $model = curvew ]; then
       common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
           --set "components.disk.write_weight_curve=$wcurve"
+    elif [ $model = curvews ]; then
+      # shellcheck disable=SC2086 # $ws is two arguments
+      common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
+          --set "components.disk.write_weight_curve=$wscurve" $ws
     elif [ $model = lone ]; then
       lr=lone-r.read.json lw=lone-$mix.write.json
       af=$lr
@@ -277,18 +297,20 @@ PY
   done
 done
 done
-python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" "${wcurve:-}" <<'PY'
+python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" "${wcurve:-}" "${wscurve:-}" "${WRITE_SHARE:-0.5}" <<'PY'
 import json, os, sys
-work, ch, bw, load, jus, ww, order, cww, wcurve = sys.argv[1:10]
+work, ch, bw, load, jus, ww, order, cww, wcurve, wscurve, wshare = sys.argv[1:12]
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
 print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} channels, "
       f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s; journal {jus} us (models journal, weighted) or none "
       f"(plain); write_weight {ww} (weighted) or 1; transfer_order {order}; load average {load}"
       + (f"; model curve: bandwidth_curve per mix, no journal, write_weight {cww} in the mix; model curvew: "
-         f"the same with write_weight_curve {wcurve}" if os.path.exists(f"{work}/sim-curve-w-1") else ""))
+         f"the same with write_weight_curve {wcurve}" if os.path.exists(f"{work}/sim-curve-w-1") else "")
+      + (f"; model curvews: write_share {wshare}, write_weight_curve {wscurve}"
+         if os.path.exists(f"{work}/sim-curvews-w-1") else ""))
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
-models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew", "lone", "curvesp")
+models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew", "curvews", "lone", "curvesp")
                                                  if os.path.exists(f"{work}/sim-{m}-w-1"))
 for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
     print()
@@ -310,8 +332,9 @@ for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100",
             sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["by_op"][sop]["throughput_rps"]
             print(f"| {c} | {op} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
                   f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
-            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model in ("curvew", "lone", "curvesp") else ww),
-                                   **({"write_weight_curve": json.loads(wcurve)} if model in ("curvew", "lone", "curvesp") else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
+            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model in ("curvew", "curvews", "lone", "curvesp") else ww),
+                                   **({"write_weight_curve": json.loads(wcurve)} if model in ("curvew", "lone", "curvesp") else {}),
+                                   **({"write_weight_curve": json.loads(wscurve), "write_share": float(wshare)} if model == "curvews" else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
                                    "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
                                    "m_x": m["ops_per_s"], "s_x": sx}) + "\n")
 PY

@@ -60,6 +60,16 @@
  * keeps the bytes it has received, so its end on the virtual clock moves
  * (an O(n) pass and re-heap per change; no allocation).
  *
+ * `write_share` f < 1 lets at most round(f x w) of the w writes at the disk
+ * (at least one) transfer at once, sharing with the reads as above; the
+ * others wait in arrival order, and still count in a curve's n. A write
+ * then waits for some of the others and shares with the rest: between
+ * sharing (f = 1), where a slow lone write is stretched by the whole queue,
+ * and one at a time, where every write waits for all the others. This
+ * machine's durable writes fit f = 0.5 (docs/calibration.md, "Writes that
+ * take turns"): at 4 and 16 in flight the measured tail lies between the
+ * two.
+ *
  * `bandwidth_curve` [[n1, B1], [n2, B2], ...] replaces the one number B by
  * B(n), n the number of requests in service: linear between the points, B1
  * below n1 and the last B beyond the last n. It is the device's measured
@@ -205,6 +215,10 @@ static const conf_field disk_fields[] = {
       "instead of shared_bandwidth: [[requests_in_service, bandwidth], ...], n increasing, e.g. "
       "[[1, \"900MB/s\"], [4, \"2.1GB/s\"], [32, \"1.5GB/s\"]]; linear between points, constant beyond "
       "the ends (at most 32 points; see docs/calibration.md)", 0, 0, NULL, NULL },
+    { "write_share", CONF_DOUBLE, offsetof(disk_conf, write_share), "1",
+      "with shared_bandwidth or bandwidth_curve and transfer_order shared: at most this fraction of the writes "
+      "at the disk (rounded, at least one) transfer at once; the others wait in arrival order (1: all share; "
+      "docs/calibration.md)", 0.01, 1, NULL, NULL },
     { "write_weight_curve", CONF_JSON, offsetof(disk_conf, ww_curve), "null",
       "instead of write_weight: [[transfers_in_progress, weight], ...], n increasing, e.g. [[2, 0.5], "
       "[16, 0.35]]; linear between points, constant beyond the ends; with transfer_order shared (see "
@@ -273,6 +287,8 @@ typedef struct disk_state {
     double v;                /* virtual clock, bytes per unit of weight */
     double wsum;             /* total weight of the transfers in progress */
     double write_w;          /* write_weight */
+    double write_share;      /* write_share (1: every write shares) */
+    size_t act_w;            /* writes transferring (with write_share < 1 the others wait in p) */
     sim_time_t vt;           /* when v was last advanced */
     double slowness;         /* the factor in effect since vt: c->slow (faults) x spell */
     double spell;            /* spell_factor during a slow spell, else 1 */
@@ -443,11 +459,16 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
     else if (cf->order != DISK_ORDER_SHARED && cf->write_weight > 0 && cf->write_weight != 1)
         field = "write_weight", why = "write_weight applies to transfer_order \"shared\" only (one transfer at a "
                                       "time always gets the whole bandwidth)";
+    else if (cf->write_share > 0 && cf->write_share < 1 &&
+             (cf->order != DISK_ORDER_SHARED || s->ns_per_byte <= 0 || s->gate))
+        field = "write_share", why = "write_share needs shared_bandwidth or bandwidth_curve, transfer_order "
+                                     "\"shared\" and no journal";
     else if (s->nww > 0 && (cf->order != DISK_ORDER_SHARED || s->ns_per_byte <= 0))
         field = "write_weight_curve", why = "write_weight_curve needs shared_bandwidth or bandwidth_curve, with "
                                             "transfer_order \"shared\"";
     if (why) return comp_field_error(c, errs, field, "%s", why);
     s->order = cf->order;
+    s->write_share = cf->write_share > 0 ? cf->write_share : 1;
     /* a conf filled in by a program may leave it 0: one */
     s->device_queue = cf->order == DISK_ORDER_ELEVATOR && cf->device_queue > 1 ? (size_t)cf->device_queue : 1;
     if (s->order == DISK_ORDER_ELEVATOR && !(s->pos_rng = comp_stream(c, "position"))) return SIM_ENOMEM;
@@ -894,12 +915,38 @@ static void next_transfer(component *c, disk_state *s)
     }
 }
 
-/* Starts r's transfer of `bytes`: at once under sharing, else after the
+/* With write_share: how many of the writes at the disk (transferring or
+ * waiting) may transfer at once, round(share x writes), at least one. */
+static size_t write_limit(const disk_state *s)
+{
+    size_t k = (size_t)floor(s->write_share * (double)(s->act_w + s->np) + 0.5);
+    return k < 1 ? 1 : k;
+}
+
+/* With write_share: starts the waiting writes, in arrival order, while
+ * fewer than write_limit transfer. */
+static void admit_writes(component *c, disk_state *s)
+{
+    advance(c, s); /* np is about to change, and with it a curve's B(n) */
+    while (s->np > 0 && s->act_w < write_limit(s)) {
+        pend e = *pend_at(s, 0);
+        s->pfirst = (s->pfirst + 1) & (s->pcap - 1);
+        s->np--;
+        if (xfer_add(c, e.r, e.bytes)) s->act_w++;
+    }
+}
+
+/* Starts r's transfer of `bytes`: at once under sharing (a write with
+ * write_share below 1 when few enough writes transfer), else after the
  * transfers ahead of it. On out of memory r fails and false is returned. */
 static bool xfer_start(component *c, request *r, double bytes)
 {
     disk_state *s = c->state;
-    if (s->order == DISK_ORDER_SHARED) return xfer_add(c, r, bytes);
+    if (s->order == DISK_ORDER_SHARED && (r->op != REQ_PUT || s->write_share >= 1)) {
+        bool ok = xfer_add(c, r, bytes);
+        if (ok && r->op == REQ_PUT) s->act_w++;
+        return ok;
+    }
     if (s->ncurve > 0) advance(c, s); /* under a curve the speed changes with np */
     double pos = s->pos_rng ? gsl_rng_uniform(s->pos_rng) : 0;
     pend e = { r, bytes, pos, ++s->arrivals };
@@ -909,6 +956,11 @@ static bool xfer_start(component *c, request *r, double bytes)
         r->status = REQ_FAILED;
         comp_respond(c, r, 0);
         return false;
+    }
+    if (s->order == DISK_ORDER_SHARED) { /* a write, with write_share: it waits its turn in p */
+        admit_writes(c, s);
+        if (s->ncurve > 0) reschedule(c, s);
+        return true;
     }
     fill_device(c, s);
     if (s->n == 0) next_transfer(c, s);
@@ -993,6 +1045,9 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
         s->ndev--;
         fill_device(c, s);
         next_transfer(c, s);
+    } else if (r->op == REQ_PUT && s->act_w > 0) {
+        s->act_w--;
+        if (s->write_share < 1) admit_writes(c, s);
     }
     if (s->gate && r->op == REQ_PUT) {
         s->gate_busy = false;
@@ -1050,6 +1105,7 @@ static void disk_crash(component *c)
     qlist_drop(c, &s->held_head, &s->held_tail);
     s->nheld = s->open_n = s->open_done = s->closed_n = s->closed_left = 0;
     s->open_stall = s->paused_until = 0;
+    s->act_w = 0;
     s->closed = false;
     s->epoch++;
     for (size_t i = 0; i < s->ncpu; i++) s->cpu_free[i] = 0;

@@ -58,6 +58,9 @@ typedef struct disk_conf {
                                 the scenario document; read at create) */
     const cJSON *ww_curve;   /* write_weight_curve: [[n, weight], ...] or NULL (borrowed, like
                                 bw_curve) */
+    double write_share;      /* shared: at most this fraction of the writes at the disk transfer
+                                at once, the rest wait in arrival order (0, as a zeroed conf
+                                leaves it, means 1: all) */
     int order;               /* transfer_order: a disk_order */
     int64_t device_queue;    /* elevator: requests the device holds, in the order it took them
                                 (0, as a program's zeroed conf leaves it, means 1) */

@@ -594,6 +594,27 @@ static void test_disk_crash_every_order(void)
     cJSON_Delete(curve);
 }
 
+/* Users on a disk of B = 1 GB/s (dkc's other fields as given), 1 MB
+ * objects, each user's first request after its own think time: n users,
+ * user i writing when put[i] is 1 and reading when 0, starting at think[i]
+ * ns. Started; the caller runs the engine and frees t. */
+static void users_on_disk(model_env *t, int n, const double *put, const double *think, disk_conf *dkc)
+{
+    static const char *const names[] = { "user-a", "user-b", "user-c", "user-d" };
+    client_conf cc[4];
+    component *u[4];
+    tenv_init(t);
+    for (int i = 0; i < n && i < 4; i++) {
+        cc[i] = client_conf_of("disk", 1e6, 1, put[i]);
+        sim_dist_const(&cc[i].think, think[i]);
+        u[i] = model_env_add(t, &client_kind, names[i], 0, &cc[i]);
+    }
+    dkc->shared_bw = 1e9;
+    model_env_add(t, &disk_kind, "disk", 0, dkc);
+    CHECK_EQ_I64(model_env_link(t), 0);
+    for (int i = 0; i < n && i < 4; i++) u[i]->kind->ops->start(u[i]);
+}
+
 /* Weighted sharing of the disk's bandwidth: B = 1 GB/s, 1 MB objects whose
  * lone read and write both take exactly 1 MB / B = 1 ms (so no channel time:
  * the whole request is its transfer), write_weight 0.25. A read and a write
@@ -606,24 +627,52 @@ static void test_disk_write_weight(void)
 {
     for (int k = 0; k < 2; k++) {
         model_env t;
-        tenv_init(&t);
-        client_conf rc = client_conf_of("disk", 1e6, 1, 0.0), wc = client_conf_of("disk", 1e6, 1, 1.0);
-        sim_dist_const(&rc.think, 10e6);
-        sim_dist_const(&wc.think, 10e6);
-        component *rd = model_env_add(&t, &client_kind, "reader", 0, &rc);
-        component *wr = model_env_add(&t, &client_kind, "writer", 0, &wc);
         disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
-        dkc.shared_bw = 1e9;
         dkc.write_weight = k ? 1 : 0.25;
-        model_env_add(&t, &disk_kind, "disk", 0, &dkc);
-        CHECK_EQ_I64(model_env_link(&t), 0);
-        rd->kind->ops->start(rd);
-        wr->kind->ops->start(wr);
+        users_on_disk(&t, 2, (const double[]){ 0, 1 }, (const double[]){ 10e6, 10e6 }, &dkc);
         sim_run(&t.eng, 15 * SIM_MS);
         CHECK_EQ_I64(t.first_by_op[REQ_GET], k ? 2 * SIM_MS : 1250 * SIM_US);
         CHECK_EQ_I64(t.first_by_op[REQ_PUT], 2 * SIM_MS);
         model_env_free(&t);
     }
+}
+
+/* write_share: at most round(share x writes) writes transfer at once. B =
+ * 1 GB/s, 1 MB writes of exactly 1 ms alone (all of it transfer); writer A
+ * starts at 10 ms, writer B at 10.5 ms. With a share of 0.5, two writes at
+ * the disk may transfer one at a time: B waits for A, which ends at 11 ms
+ * (1 ms), and B then ends at 12 ms (1.5 ms). Sharing (1), A has half of its
+ * bytes at 10.5 ms and gets half of B from then: both end at 11.5 and 12
+ * ms, 1.5 ms each. */
+static void test_disk_write_share(void)
+{
+    static const double writes[3] = { 1, 1, 1 }, think[3] = { 10e6, 10.5e6, 10.8e6 };
+    for (int k = 0; k < 2; k++) {
+        model_env t;
+        disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
+        dkc.write_share = k ? 1 : 0.5;
+        users_on_disk(&t, 2, writes, think, &dkc);
+        sim_run(&t.eng, 12500 * SIM_US);
+        CHECK_EQ_U64(t.done, 2);
+        CHECK_EQ_I64(t.first_latency, k ? 1500 * SIM_US : 1 * SIM_MS);
+        CHECK_EQ_I64(t.last_latency, 1500 * SIM_US);
+        model_env_free(&t);
+    }
+    /* Three writers, C at 10.8 ms: the limit follows the writes at the
+     * disk. B waits from 10.5 ms (two writes: one at a time). When C comes
+     * there are three, and round(1.5) = 2 may transfer: B starts at 10.8
+     * ms, sharing with A, which has 0.2 MB left and ends at 11.2 ms (1.2
+     * ms). Then two writes again, one at a time: B, with 0.2 MB, ends alone
+     * at 12.0 ms (1.5 ms), and C, which waited, at 13.0 ms (2.2 ms). */
+    model_env t;
+    disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
+    dkc.write_share = 0.5;
+    users_on_disk(&t, 3, writes, think, &dkc);
+    sim_run(&t.eng, 13100 * SIM_US);
+    CHECK_EQ_U64(t.done, 3);
+    CHECK_EQ_I64(t.first_latency, 1200 * SIM_US);
+    CHECK_EQ_I64(t.last_latency, 2200 * SIM_US);
+    model_env_free(&t);
 }
 
 /* write_weight_curve: the weight follows the number of transfers in
@@ -640,24 +689,10 @@ static void test_disk_write_weight(void)
 static void test_disk_write_weight_curve(void)
 {
     model_env t;
-    tenv_init(&t);
-    client_conf rc = client_conf_of("disk", 1e6, 1, 0.0), ac = client_conf_of("disk", 1e6, 1, 1.0),
-                bc = client_conf_of("disk", 1e6, 1, 1.0);
-    sim_dist_const(&rc.think, 10e6);
-    sim_dist_const(&ac.think, 10e6);
-    sim_dist_const(&bc.think, 10.5e6);
-    component *rd = model_env_add(&t, &client_kind, "reader", 0, &rc);
-    component *wa = model_env_add(&t, &client_kind, "writer-a", 0, &ac);
-    component *wb = model_env_add(&t, &client_kind, "writer-b", 0, &bc);
     disk_conf dkc = disk_const(1e6, 1e6, 0, 8);
-    dkc.shared_bw = 1e9;
     cJSON *curve = cJSON_Parse("[[2, 0.25], [3, 1]]");
     dkc.ww_curve = curve;
-    model_env_add(&t, &disk_kind, "disk", 0, &dkc);
-    CHECK_EQ_I64(model_env_link(&t), 0);
-    rd->kind->ops->start(rd);
-    wa->kind->ops->start(wa);
-    wb->kind->ops->start(wb);
+    users_on_disk(&t, 3, (const double[]){ 0, 1, 1 }, (const double[]){ 10e6, 10e6, 10.5e6 }, &dkc);
     sim_run(&t.eng, 15 * SIM_MS);
     /* first_by_op holds the first response time of each op: R's 2.3 ms and
      * A's 2.9 ms, within a ns of rounding per change of n */
@@ -766,6 +801,7 @@ void test_models_write_register(void)
         { "disk_journal", test_disk_journal },
         { "disk_write_weight", test_disk_write_weight },
         { "disk_write_weight_curve", test_disk_write_weight_curve },
+        { "disk_write_share", test_disk_write_share },
         { "disk_journal_gate", test_disk_journal_gate },
         { "disk_journal_drawn", test_disk_journal_drawn },
         { "disk_slow_mid_transfer", test_disk_slow_mid_transfer },
