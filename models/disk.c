@@ -130,9 +130,9 @@
  *   device pauses - every transfer - for the difference, from the round's
  *   close. A slow draw of any other request is only replaced. So a round
  *   is slow as often as a lone request is, and all its requests are slow
- *   together: what this machine's disk does at 4 in flight. (On new
- *   runs it made that point's p99 worse, so the check does not use it:
- *   docs/calibration.md, "Slow rounds".) A lone request still takes t
+ *   together: what this machine's disk does at 4 in flight
+ *   (docs/calibration.md, "Slow rounds" and "Longer runs", where it is
+ *   the model that fits 64 KiB reads). A lone request still takes t
  *   (when t's new draw is at least round_wake + completion_time).
  *   Faults' `slow` and spells
  *   slow the transfers, not the wake or the CPUs. A crash drops the
