@@ -261,7 +261,8 @@ for l in open(sys.argv[1] + "/bench.jsonl"):
     b = json.loads(l)
     if b["read_pct"] > 0 and b["concurrency"] == int(sys.argv[2]):
         r, w = b["read"]["count"], b["write"]["count"]
-        print(json.dumps({"GET": f"{100 * r / (r + w):.2f}%", "PUT": f"{100 * w / (r + w):.2f}%"}))
+        g = round(100 * r / (r + w), 2)  # the PUT share is the rest, so the two sum to exactly 100%
+        print(json.dumps({"GET": f"{g:.2f}%", "PUT": f"{100 - g:.2f}%"}))
 PY
 )
     j=0s w=1
