@@ -386,9 +386,6 @@ static int do_verify(args_t *a)
     return r.corrupt || r.missing ? APP_EXIT_FAIL : APP_EXIT_OK;
 }
 
-/* Percentiles come from sim_hist (nearest rank, within 0.2%), the same
- * definition the simulator's reports use, so bench and model compare like
- * for like. */
 /* A histogram of v[0], v[stride], ... (n values) in h. 0, or -1 on out of
  * memory (h then needs no free). */
 static int hist_of(sim_hist *h, const int64_t *v, uint64_t n, size_t stride)
@@ -398,6 +395,9 @@ static int hist_of(sim_hist *h, const int64_t *v, uint64_t n, size_t stride)
     return 0;
 }
 
+/* Percentiles come from sim_hist (nearest rank, within 0.2%), the same
+ * definition the simulator's reports use, so bench and model compare like
+ * for like. */
 static void print_lat(const char *name, const int64_t *v, uint64_t n, double elapsed)
 {
     sim_hist h;

@@ -218,28 +218,28 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
   done
   # shellcheck disable=SC2086 # weights hold no spaces
   cww=$(best_weight fitc 32 $cweights)
+  # weight_curve PREFIX [--set ...]: a write_weight_curve, one point [C, w]
+  # per curve concurrency C, w fitted at C (best_weight) with those settings
+  # added; the fits go to WORK/PREFIX<C>-<w>
+  weight_curve() {
+    prefix=$1
+    shift
+    pts=""
+    for c in $(python3 -c 'import json, sys; print(" ".join(sorted({str(json.loads(l)["concurrency"]) for l in open(sys.argv[1])}, key=int)))' "$WORK/curve-r.jsonl"); do
+      for w in $cweights; do
+        common "$c" '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/$prefix$c-$w" "" --set "components.disk.bandwidth_curve=$crv" "$@"
+      done
+      # shellcheck disable=SC2086 # weights hold no spaces
+      pts="$pts${pts:+,}[$c,$(best_weight "$prefix$c" "$c" $cweights)]"
+    done
+    echo "[$pts]"
+  }
   # model curvew: a weight per curve concurrency, each fitted there
-  wcurve=""
-  for c in $(python3 -c 'import json, sys; print(" ".join(sorted({str(json.loads(l)["concurrency"]) for l in open(sys.argv[1])}, key=int)))' "$WORK/curve-r.jsonl"); do
-    for w in $cweights; do
-      common "$c" '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/fitw$c-$w" "" --set "components.disk.bandwidth_curve=$crv"
-    done
-    # shellcheck disable=SC2086 # weights hold no spaces
-    wcurve="$wcurve${wcurve:+,}[$c,$(best_weight "fitw$c" "$c" $cweights)]"
-  done
-  wcurve="[$wcurve]"
+  wcurve=$(weight_curve fitw)
   # model curvews: the same, with write_share, its weights fitted with it
-  wscurve=""
   ws="--set components.disk.write_share=${WRITE_SHARE:-0.5}"
-  for c in $(python3 -c 'import json, sys; print(" ".join(sorted({str(json.loads(l)["concurrency"]) for l in open(sys.argv[1])}, key=int)))' "$WORK/curve-r.jsonl"); do
-    for w in $cweights; do
-      # shellcheck disable=SC2086 # $ws is two arguments
-      common "$c" '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/fitws$c-$w" "" --set "components.disk.bandwidth_curve=$crv" $ws
-    done
-    # shellcheck disable=SC2086 # weights hold no spaces
-    wscurve="$wscurve${wscurve:+,}[$c,$(best_weight "fitws$c" "$c" $cweights)]"
-  done
-  wscurve="[$wscurve]"
+  # shellcheck disable=SC2086 # $ws is two arguments
+  wscurve=$(weight_curve fitws $ws)
   models="$models curve curvew curvews"
   [ -f "$WORK/lone-r.read.json" ] && models="$models lone"
   [ -f "$WORK/sp.write-$SIZE.json" ] && models="$models curvesp"

@@ -76,6 +76,26 @@ def shares(counts):
     return {str(k): round(v / n, 3) for k, v in sorted(counts.items())}
 
 
+def cut_bursts(ends):
+    """Cuts sorted completion times into bursts wherever no read ended for
+    more than 10 x the median time between two completions. Returns the
+    first completion of each burst, each burst's size and the gaps that cut
+    them."""
+    gaps = [b - a for a, b in zip(ends, ends[1:])]
+    cut = 10 * statistics.median(gaps)
+    sizes, between, cur = [], [], 1
+    for g in gaps:
+        if g > cut:
+            sizes.append(cur)
+            between.append(g)
+            cur = 1
+        else:
+            cur += 1
+    sizes.append(cur)
+    firsts = [ends[0]] + [ends[i + 1] for i, g in enumerate(gaps) if g > cut]
+    return firsts, sizes, between
+
+
 def rounds_params(firsts, ends, first_sent, last_taken, sent):
     """wake_us, round_us_per_read and resend_gap_us (see the docstring)."""
     wake, per_read, resend = [], [], []
@@ -135,20 +155,9 @@ def main(argv):
     lag1 = sum((lat[i] - mean) * (lat[i + 1] - mean) for i in range(len(lat) - 1)) / (len(lat) - 1) / var
     blocks = [statistics.median(lat[i:i + 250]) / 1e3 for i in range(0, len(lat) - 249, 250)]
     typical = statistics.median(blocks)
-    gaps = [b - a for a, b in zip(ends, ends[1:])]
-    cut = 10 * statistics.median(gaps)
-    sizes, between, cur = [], [], 1
-    for g in gaps:
-        if g > cut:
-            sizes.append(cur)
-            between.append(g)
-            cur = 1
-        else:
-            cur += 1
-    sizes.append(cur)
-    # first completion of each burst; a read is late if one of them falls
-    # inside its wait (after it began, before its own burst began)
-    firsts = [ends[0]] + [ends[i + 1] for i, g in enumerate(gaps) if g > cut]
+    # a read is late if a burst's first completion falls inside its wait
+    # (after it began, before its own burst began)
+    firsts, sizes, between = cut_bursts(ends)
     late, on_time = [], []
     last_sent, last_taken = {}, {}  # burst k -> latest start after firsts[k]
     first_sent, sent = {}, {}       # burst k -> earliest start after firsts[k], all of them

@@ -5,9 +5,9 @@ whole slow rounds? (docs/calibration.md, "Answers in rounds")
     python3 calib/slow_rounds.py LATENCIES.csv
 
 LATENCIES.csv is what `cdnsim chunkio bench --latencies FILE` writes (op,
-latency_ns, end_ns, ...). The completions are cut into bursts as
-calib/queue_probe.py does (wherever no read ended for more than 10 x the
-median gap between two completions). Prints one JSON line:
+latency_ns, end_ns, ...). The completions are cut into bursts by
+calib/queue_probe.py's cut_bursts (wherever no read ended for more than 10 x
+the median gap between two completions). Prints one JSON line:
 
 - p50_us, p99_us: of every read;
 - bursts, and round_interval_us: the median, p90 and p99 of the time from
@@ -27,6 +27,8 @@ import json
 import statistics
 import sys
 
+from queue_probe import cut_bursts
+
 
 def main(argv):
     if len(argv) != 2:
@@ -37,10 +39,7 @@ def main(argv):
         sys.exit("slow_rounds: fewer than 100 reads in " + argv[1])
     lat = [int(r[1]) for r in rows]
     end = [int(r[2]) for r in rows]
-    ends = sorted(end)
-    gaps = [b - a for a, b in zip(ends, ends[1:])]
-    cut = 10 * statistics.median(gaps)
-    firsts = [ends[0]] + [ends[i + 1] for i, g in enumerate(gaps) if g > cut]
+    firsts = cut_bursts(sorted(end))[0]
     burst = lambda t: bisect.bisect_right(firsts, t) - 1
     srt = sorted(lat)
     q = lambda v, p: v[min(len(v) - 1, int(p * len(v)))]

@@ -75,28 +75,26 @@ def means(g):
     return cells
 
 
-def paired(g, f):
-    d = [100 * (r["s_" + f] - r["m_" + f]) / r["m_" + f] for r in g]
+def interval(d, pct=lambda v: v):
+    """The mean of d and its 95% Student t interval, each through pct (to
+    percent), as a table cell; "in" or "out" as the interval lies within or
+    wholly outside +-10%."""
     m = st.mean(d)
-    if len(d) < 2:
-        return f"{m:+.0f}%"
-    h = _gsl.gsl_cdf_tdist_Pinv(0.975, len(d) - 1) * st.stdev(d) / len(d) ** 0.5
-    mark = " in" if -10 <= m - h and m + h <= 10 else (" out" if m - h > 10 or m + h < -10 else "")
-    return f"{m:+.1f}% [{m - h:+.1f}, {m + h:+.1f}]{mark}"
-
-
-def geometric(g, f):
-    d = [math.log(r["s_" + f] / r["m_" + f]) for r in g if r["s_" + f] > 0 and r["m_" + f] > 0]
-    if not d:
-        return "-"
-    m = st.mean(d)
-    pct = lambda v: 100 * (math.exp(v) - 1)
     if len(d) < 2:
         return f"{pct(m):+.0f}%"
     h = _gsl.gsl_cdf_tdist_Pinv(0.975, len(d) - 1) * st.stdev(d) / len(d) ** 0.5
     lo, hi = pct(m - h), pct(m + h)
     mark = " in" if -10 <= lo and hi <= 10 else (" out" if lo > 10 or hi < -10 else "")
     return f"{pct(m):+.1f}% [{lo:+.1f}, {hi:+.1f}]{mark}"
+
+
+def paired(g, f):
+    return interval([100 * (r["s_" + f] - r["m_" + f]) / r["m_" + f] for r in g])
+
+
+def geometric(g, f):
+    d = [math.log(r["s_" + f] / r["m_" + f]) for r in g if r["s_" + f] > 0 and r["m_" + f] > 0]
+    return interval(d, lambda v: 100 * (math.exp(v) - 1)) if d else "-"
 
 
 tables(f"{len(sys.argv) - 1} runs; mean ± sd over the runs; diff = (simulated - measured) / measured of the means; "
