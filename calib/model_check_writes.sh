@@ -66,6 +66,10 @@
 # (default 0.5) of the writes at the disk transfer at once, the others
 # waiting in arrival order (the disk's write_share; its write_weight_curve
 # fitted with it); docs/calibration.md, "Writes that take turns".
+# WRITE_SHARE=fit chooses the share from the curve runs instead: of 1,
+# 0.875, ..., 0.25, the one whose simulated writes alone at the curve's
+# concurrencies have p99s closest to those the curve runs measured
+# (smallest sum of squared log ratios); "A share from the curve runs".
 # LONE=1 (with CURVE) adds a seventh model, "lone": "curvew" with the lone
 # operations taken not from the calibration (reads alone, writes alone) but
 # from `chunkio bench` of the same workload at 1 in flight (CAL_OPS
@@ -218,6 +222,8 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
   done
   # shellcheck disable=SC2086 # weights hold no spaces
   cww=$(best_weight fitc 32 $cweights)
+  # the curve runs' concurrencies, in increasing order
+  curve_cs=$(python3 -c 'import json, sys; print(" ".join(sorted({str(json.loads(l)["concurrency"]) for l in open(sys.argv[1])}, key=int)))' "$WORK/curve-r.jsonl")
   # weight_curve PREFIX [--set ...]: a write_weight_curve, one point [C, w]
   # per curve concurrency C, w fitted at C (best_weight) with those settings
   # added; the fits go to WORK/PREFIX<C>-<w>
@@ -225,7 +231,7 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
     prefix=$1
     shift
     pts=""
-    for c in $(python3 -c 'import json, sys; print(" ".join(sorted({str(json.loads(l)["concurrency"]) for l in open(sys.argv[1])}, key=int)))' "$WORK/curve-r.jsonl"); do
+    for c in $curve_cs; do
       for w in $cweights; do
         common "$c" '{"GET": "70%", "PUT": "30%"}' 0s $w "$WORK/$prefix$c-$w" "" --set "components.disk.bandwidth_curve=$crv" "$@"
       done
@@ -237,7 +243,24 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
   # model curvew: a weight per curve concurrency, each fitted there
   wcurve=$(weight_curve fitw)
   # model curvews: the same, with write_share, its weights fitted with it
-  ws="--set components.disk.write_share=${WRITE_SHARE:-0.5}"
+  share=${WRITE_SHARE:-0.5}
+  if [ "$share" = fit ]; then
+    # WRITE_SHARE=fit: the share whose simulated writes alone, at the curve
+    # runs' concurrencies, have p99s closest to those runs' (each C's mean
+    # over its runs; the sum over C of the squared log ratios). The curve
+    # runs are calibration, not the check; the fits go to WORK/fitshare<C>-<f>
+    shares="1 0.875 0.75 0.625 0.5 0.375 0.25"
+    for f in $shares; do
+      for c in $curve_cs; do
+        common "$c" '{"GET": "0%", "PUT": "100%"}' 0s 1 "$WORK/fitshare$c-$f" "" \
+            --set "components.disk.bandwidth_curve=$(curve_of w)" --set "components.disk.write_share=$f"
+      done
+    done
+    # pooled_share.py on this run alone: its best share
+    share=$(python3 "$here/pooled_share.py" "$WORK" | sed -n 's/^best: //p')
+    [ -n "$share" ] || { echo "$0: no write_share fitted in $WORK" >&2; exit 1; }
+  fi
+  ws="--set components.disk.write_share=$share"
   # shellcheck disable=SC2086 # $ws is two arguments
   wscurve=$(weight_curve fitws $ws)
   models="$models curve curvew curvews"
@@ -298,7 +321,7 @@ PY
   done
 done
 done
-python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" "${wcurve:-}" "${wscurve:-}" "${WRITE_SHARE:-0.5}" <<'PY'
+python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" "${wcurve:-}" "${wscurve:-}" "${share:-0.5}" <<'PY'
 import json, os, sys
 work, ch, bw, load, jus, ww, order, cww, wcurve, wscurve, wshare = sys.argv[1:12]
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
