@@ -126,7 +126,7 @@ static void start(uctx *u, slot_t *s)
         s->fd = s->pfd = -1;
         s->res = 0;
         if (is_read) {
-            s->fd = openat(d->fd, s->rel, O_RDONLY | O_CLOEXEC | (direct ? O_DIRECT : 0));
+            s->fd = chunkio_open_read(d->fd, s->rel, direct ? O_DIRECT : 0);
             struct stat sb;
             if (s->fd < 0 || fstat(s->fd, &sb) != 0) {
                 fail(u, s, SIM_EIO, "%s/%s: cannot open: %s", d->path, s->rel, strerror(errno));

@@ -11,6 +11,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -289,6 +290,70 @@ static char *copy_path(const char *dir, const char *key)
     size_t dl;
     chunkio_key_path(key, strlen(key), rel, &dl);
     return path_join(dir, rel);
+}
+
+/* A read leaves the chunk's inode alone: with the access time set before
+ * the modification time, relatime (and strictatime) would update it on the
+ * next read unless chunkio opens with O_NOATIME. On a filesystem mounted
+ * noatime the check cannot fail, and says so. As root, a reader who does
+ * not own the file and has no CAP_FOWNER is refused O_NOATIME: the open
+ * falls back to a plain one. */
+static void test_read_keeps_atime(void)
+{
+    char *root = tests_mkdtemp();
+    char *d = path_join(root, "d");
+    uint8_t buf[10000];
+    fill(buf, sizeof buf, 3);
+    for (int direct = 0; direct <= 1; direct++) {
+        chunkio_store st;
+        CHECK_EQ_I64(open1(&st, d, direct, 1), 0);
+        chunkio_ctx c;
+        chunkio_ctx_init(&c);
+        CHECK_EQ_I64(chunkio_put(&st, &c, "k", 1, buf, sizeof buf), 0);
+        char *p = copy_path(d, "k");
+        struct stat before, after;
+        CHECK_EQ_I64(stat(p, &before), 0);
+        struct timespec ts[2] = { { before.st_mtim.tv_sec - 100, 0 }, { UTIME_OMIT, UTIME_OMIT } };
+        CHECK_EQ_I64(utimensat(AT_FDCWD, p, ts, 0), 0);
+        const uint8_t *got;
+        size_t n;
+        CHECK_EQ_I64(chunkio_get(&st, &c, "k", 1, 0, SIZE_MAX, &got, &n, NULL), 0);
+        CHECK_TRUE(n == sizeof buf && memcmp(got, buf, n) == 0);
+        CHECK_EQ_I64(stat(p, &after), 0);
+        CHECK_EQ_I64(after.st_atim.tv_sec, before.st_mtim.tv_sec - 100);
+        struct statvfs vf;
+        if (statvfs(p, &vf) == 0 && (vf.f_flag & ST_NOATIME))
+            fprintf(stderr, "\n  read_keeps_atime: %s is mounted noatime, so this check cannot fail here\n", root);
+        free(p);
+        chunkio_ctx_free(&c);
+        chunkio_store_close(&st);
+    }
+    if (geteuid() == 0) {
+        char rel[CHUNKIO_MAX_RELPATH];
+        size_t dl;
+        chunkio_key_path("k", 1, rel, &dl);
+        int dfd = open(d, O_RDONLY | O_DIRECTORY);
+        CHECK_TRUE(dfd >= 0);
+        pid_t pid = fork();
+        if (pid == 0) {
+            /* nobody: not the owner, no CAP_FOWNER; O_NOATIME alone gives EPERM */
+            if (setgid(65534) != 0 || setuid(65534) != 0) _exit(3);
+            int plain = openat(dfd, rel, O_RDONLY | O_NOATIME);
+            if (plain >= 0 || errno != EPERM) _exit(4);
+            int fd = chunkio_open_read(dfd, rel, 0);
+            _exit(fd >= 0 ? 0 : 5);
+        }
+        int status = 0;
+        CHECK_EQ_I64(waitpid(pid, &status, 0), pid);
+        CHECK_TRUE(WIFEXITED(status));
+        CHECK_EQ_I64(WEXITSTATUS(status), 0);
+        close(dfd);
+    } else {
+        fprintf(stderr, "\n  read_keeps_atime: not root, the EPERM fallback is not exercised\n");
+    }
+    free(d);
+    tests_rmtree(root);
+    free(root);
 }
 
 static void flip_byte(const char *path, off_t off)
@@ -857,6 +922,7 @@ void test_chunkio_register(void)
         { "roundtrip_direct", test_roundtrip_direct },
         { "buffer_alignment", test_buffer_alignment },
         { "hostile_keys", test_hostile_keys },
+        { "read_keeps_atime", test_read_keeps_atime },
         { "corruption_single", test_corruption_single },
         { "corruption_replicas", test_corruption_replicas },
         { "temp_cleanup", test_temp_cleanup },
