@@ -76,7 +76,8 @@
 # operations, --seed 7, WORKDIR/lone-w.json and lone-r.json; their
 # latencies become lone-w.write.json, lone-r.read.json and
 # lone-r.write.json through calib/lone_empirical.py); docs/calibration.md,
-# "Lone times from the workload itself".
+# "Lone times from the workload itself". With LONE=1 and CURVE also
+# "lonews": "curvews" (its share and weights) with those lone operations.
 # With CURVE and SPELLS=1, an eighth model, "curvesp": "curvew" whose lone
 # writes are those outside slow spells (sp.write-1MiB.json) and whose disk
 # has the spells, so that the slowest lone writes are shared slowdowns of
@@ -264,7 +265,7 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
   # shellcheck disable=SC2086 # $ws is two arguments
   wscurve=$(weight_curve fitws $ws)
   models="$models curve curvew curvews"
-  [ -f "$WORK/lone-r.read.json" ] && models="$models lone"
+  [ -f "$WORK/lone-r.read.json" ] && models="$models lone lonews"
   [ -f "$WORK/sp.write-$SIZE.json" ] && models="$models curvesp"
 fi
 spellset=""
@@ -301,11 +302,17 @@ PY
       # shellcheck disable=SC2086 # $ws is two arguments
       common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
           --set "components.disk.write_weight_curve=$wscurve" $ws
-    elif [ $model = lone ]; then
+    elif [ "$model" = lone ] || [ "$model" = lonews ]; then
       lr=lone-r.read.json lw=lone-$mix.write.json
       af=$lr
-      common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" $lw \
-          --set "components.disk.bandwidth_curve=$(curve_of $mix $lr $lw)" --set "components.disk.write_weight_curve=$wcurve"
+      if [ "$model" = lone ]; then
+        common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" $lw \
+            --set "components.disk.bandwidth_curve=$(curve_of $mix $lr $lw)" --set "components.disk.write_weight_curve=$wcurve"
+      else
+        # shellcheck disable=SC2086 # $ws is two arguments
+        common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" $lw \
+            --set "components.disk.bandwidth_curve=$(curve_of $mix $lr $lw)" --set "components.disk.write_weight_curve=$wscurve" $ws
+      fi
       af=
     elif [ $model = curvesp ]; then
       # shellcheck disable=SC2086 # spell_sets.py's arguments hold no spaces
@@ -334,7 +341,7 @@ print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} c
          if os.path.exists(f"{work}/sim-curvews-w-1") else ""))
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
-models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew", "curvews", "lone", "curvesp")
+models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew", "curvews", "lone", "lonews", "curvesp")
                                                  if os.path.exists(f"{work}/sim-{m}-w-1"))
 for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
     print()
@@ -356,9 +363,9 @@ for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100",
             sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["by_op"][sop]["throughput_rps"]
             print(f"| {c} | {op} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
                   f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
-            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model in ("curvew", "curvews", "lone", "curvesp") else ww),
+            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model in ("curvew", "curvews", "lone", "lonews", "curvesp") else ww),
                                    **({"write_weight_curve": json.loads(wcurve)} if model in ("curvew", "lone", "curvesp") else {}),
-                                   **({"write_weight_curve": json.loads(wscurve), "write_share": float(wshare)} if model == "curvews" else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
+                                   **({"write_weight_curve": json.loads(wscurve), "write_share": float(wshare)} if model in ("curvews", "lonews") else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
                                    "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
                                    "m_x": m["ops_per_s"], "s_x": sx}) + "\n")
 PY
