@@ -251,10 +251,11 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
     # over its runs; the sum over C of the squared log ratios). The curve
     # runs are calibration, not the check; the fits go to WORK/fitshare<C>-<f>
     shares="1 0.875 0.75 0.625 0.5 0.375 0.25"
+    wcrv=$(curve_of w)
     for f in $shares; do
       for c in $curve_cs; do
         common "$c" '{"GET": "0%", "PUT": "100%"}' 0s 1 "$WORK/fitshare$c-$f" "" \
-            --set "components.disk.bandwidth_curve=$(curve_of w)" --set "components.disk.write_share=$f"
+            --set "components.disk.bandwidth_curve=$wcrv" --set "components.disk.write_share=$f"
       done
     done
     # pooled_share.py on this run alone: its best share

@@ -65,10 +65,11 @@
  * others wait in arrival order, and still count in a curve's n. A write
  * then waits for some of the others and shares with the rest: between
  * sharing (f = 1), where a slow lone write is stretched by the whole queue,
- * and one at a time, where every write waits for all the others. This
- * machine's durable writes fit f = 0.5 (docs/calibration.md, "Writes that
- * take turns"): at 4 and 16 in flight the measured tail lies between the
- * two.
+ * and one at a time, where every write waits for all the others. On this
+ * machine the measured tail of durable writes at 4 and 16 in flight lies
+ * between the two; f is chosen from the calibration's curve runs, 0.5 to 1
+ * in single runs and 0.625 pooled (docs/calibration.md, "Writes that take
+ * turns" and "A share from the curve runs").
  *
  * `bandwidth_curve` [[n1, B1], [n2, B2], ...] replaces the one number B by
  * B(n), n the number of requests in service: linear between the points, B1

@@ -268,6 +268,8 @@ static void test_elevator_spreads_latency(void)
  * close, and its answer then has its CPU time. So at one in flight rounds
  * gives the very run fifo gives (the same draws from the same stream). */
 #define ONE_POINT ", \"bandwidth_curve\": [[1, \"2GB/s\"]]"
+/* rounds on that point, closed 1 us after they begin */
+#define ROUNDS_1US ONE_POINT ", \"transfer_order\": \"rounds\", \"round_wake\": \"1us\""
 
 static void test_rounds_lone_is_fifo(void)
 {
@@ -304,15 +306,14 @@ static void test_rounds_lone_is_fifo(void)
 static void test_rounds_stragglers_exact(void)
 {
     model_out o;
-    const char *rounds = ONE_POINT ", \"transfer_order\": \"rounds\", \"round_wake\": \"1us\"";
-    char extra[512];
-    snprintf(extra, sizeof extra, "%s, \"completion_time\": \"0s\"", rounds);
-    CHECK_EQ_I64(run_model(16, "\"40us\"", "1GB/s", extra, 16, &o, NULL), 0);
+    CHECK_EQ_I64(run_model(16, "\"40us\"", "1GB/s", ROUNDS_1US ", \"completion_time\": \"0s\"", 16, &o, NULL),
+                 0);
     CHECK_NEAR(o.round_size, 16, 1e-3);
     CHECK_NEAR(o.p50, 0.640, 0.640 / 512); /* the histogram's resolution */
     CHECK_NEAR(o.p99, 0.640, 0.640 / 512);
-    snprintf(extra, sizeof extra, "%s, \"completion_cpus\": 2, \"completion_time\": \"10us\"", rounds);
-    CHECK_EQ_I64(run_model(16, "\"50us\"", "1GB/s", extra, 16, &o, NULL), 0);
+    CHECK_EQ_I64(run_model(16, "\"50us\"", "1GB/s",
+                           ROUNDS_1US ", \"completion_cpus\": 2, \"completion_time\": \"10us\"", 16, &o, NULL),
+                 0);
     CHECK_NEAR(o.round_size, 8, 1e-3);
     CHECK_NEAR(o.mean, 0.640, 1e-4); /* the summary's 4 decimals */
     CHECK_NEAR(o.rps, 25000 - 16 / 20.0, 0.5);
@@ -334,18 +335,15 @@ static void test_rounds_stragglers_exact(void)
 static void test_rounds_stall(void)
 {
     model_out o;
-    const char *rounds = ONE_POINT ", \"transfer_order\": \"rounds\", \"round_wake\": \"1us\"";
-    char extra[512];
-    snprintf(extra, sizeof extra, "%s, \"round_stall_above\": \"60us\"", rounds);
-    CHECK_EQ_I64(run_model(4, "\"100us\"", "1GB/s", extra, 16, &o, NULL), 0);
+    CHECK_EQ_I64(run_model(4, "\"100us\"", "1GB/s", ROUNDS_1US ", \"round_stall_above\": \"60us\"", 16, &o, NULL), 0);
     CHECK_NEAR(o.p50, 0.280, 0.280 / 512);
     CHECK_NEAR(o.p99, 0.280, 0.280 / 512);
     CHECK_NEAR(o.rps, 4 / 0.280e-3 - 4 / 20.0, 1);
     CHECK_NEAR(o.round_size, 4, 1e-3);
-    CHECK_EQ_I64(run_model(4, "\"100us\"", "1GB/s", rounds, 16, &o, NULL), 0);
+    CHECK_EQ_I64(run_model(4, "\"100us\"", "1GB/s", ROUNDS_1US, 16, &o, NULL), 0);
     CHECK_NEAR(o.p50, 0.400, 0.400 / 512);
-    snprintf(extra, sizeof extra, "%s, \"round_stall_above\": \"150us\", \"completion_time\": \"10us\"", rounds);
-    CHECK_EQ_I64(run_model(1, "{\"uniform\": {\"low\": \"100us\", \"high\": \"300us\"}}", "1GB/s", extra, 16, &o,
+    CHECK_EQ_I64(run_model(1, "{\"uniform\": {\"low\": \"100us\", \"high\": \"300us\"}}", "1GB/s",
+                           ROUNDS_1US ", \"round_stall_above\": \"150us\", \"completion_time\": \"10us\"", 16, &o,
                            NULL),
                  0);
     CHECK_NEAR(o.p50, 0.200, 0.200 * 0.003);
