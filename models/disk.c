@@ -50,6 +50,24 @@
  * with a spell's factor; a transfer in progress keeps what it received at
  * the old speed.
  *
+ * The writes' tail that follows the throughput (`write_tail_above` T, with a
+ * bandwidth_curve): the lone write times above T (a fraction p of `write`,
+ * found at create from its quantile function) are the writes that met a
+ * slow flush of the device. On this machine such flushes are more frequent
+ * per write the more the device moves: 1.3-1.7% of flushes with writes
+ * alone at about 800 MB/s, 2.0-3.1% in mixes of 1 MiB reads and writes at
+ * 1.1-1.6 GB/s, whatever came just before the write (docs/calibration.md,
+ * "A tail that follows the throughput"). So a write draws from the tail
+ * with probability p x R / R0, capped at 1, and from the rest of `write`
+ * otherwise, by inverting its quantile function: R is the bytes the disk's
+ * transfers ended with over the last `write_tail_window` (an exponentially
+ * weighted average, its weight normalised so that the disk's first moments
+ * are not taken for idle), R0 `write_tail_bandwidth`, by default a write's
+ * size over the mean of `write` (what lone writes back to back move, which
+ * is how `cdnsim calibrate` measures them). Lone writes back to back thus
+ * keep `write` on average; a disk that also reads meets the tail more
+ * often, an idle one less.
+ *
  * `write_weight` w makes the sharing weighted: a write's transfer gets w
  * shares of B for a read's 1 (below 1 reads go first, above 1 writes).
  * `write_weight_curve` [[n1, w1], ...] makes w depend on n, the number of
@@ -246,6 +264,15 @@ static const conf_field disk_fields[] = {
       "with transfer_order rounds: a drawn time above this is a stall of the whole device, in the round "
       "the request opens (others' slow draws are drawn again; 0: off; docs/calibration.md)", 0, 0, NULL,
       NULL },
+    { "write_tail_above", CONF_DURATION, offsetof(disk_conf, write_tail_above), "\"0s\"",
+      "with bandwidth_curve: the lone write times above this (the tail of `write`) are drawn in proportion to "
+      "the device's recent throughput against write_tail_bandwidth (0: off; docs/calibration.md)", 0, 0, NULL,
+      NULL },
+    { "write_tail_bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, write_tail_bw), "\"0B/s\"",
+      "with write_tail_above: what the device moved while `write` was measured (0: lone writes back to back, "
+      "a write's size / the mean of `write`)", 0, 0, NULL, NULL },
+    { "write_tail_window", CONF_DURATION, offsetof(disk_conf, write_tail_window), "\"100ms\"",
+      "with write_tail_above: the time constant of the device's throughput average (0: 100ms)", 0, 0, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -347,6 +374,14 @@ typedef struct disk_state {
     size_t ncpu;
     uint64_t epoch;          /* bumped by a crash: answers scheduled before it are dropped */
     uint64_t rounds, round_reqs; /* rounds answered and their requests, since the last reset */
+    /* write_tail_above: the writes' tail follows the throughput */
+    double tail_q;           /* P(write <= write_tail_above); 1: off */
+    double write_mean;       /* ns, the mean of `write` (the default reference throughput) */
+    double tail_window;      /* ns, the average's time constant */
+    double tail_bytes;       /* bytes of ended transfers, each weighted e^(-age / window) */
+    double tail_weight;      /* ns since the start, weighted the same way: the average is bytes / weight */
+    sim_time_t tail_t;       /* when the two were last aged */
+    uint64_t tail_draws, write_draws; /* writes drawn from the tail, and all writes, since the last reset */
 } disk_state;
 
 static void disk_access_done(void *owner, request *r);
@@ -500,6 +535,47 @@ static int read_spells(component *c, disk_state *s, conf_errors *errs)
     return 0;
 }
 
+/* The smallest p with quantile(d, p) > t, by bisection (d's quantile
+ * function is nondecreasing): the fraction of d at or below t. */
+static double fraction_at_or_below(const sim_dist *d, double t)
+{
+    double lo = 0, hi = 1;
+    for (int i = 0; i < 60; i++) {
+        double mid = 0.5 * (lo + hi);
+        if (sim_dist_quantile(d, mid) <= t) lo = mid;
+        else hi = mid;
+    }
+    return lo;
+}
+
+/* write_tail_above and its two companions: refused without a curve, or
+ * when the tail is empty or is all of `write`. Sets tail_q (1: off). */
+static int read_write_tail(component *c, disk_state *s, conf_errors *errs)
+{
+    disk_conf *cf = c->conf;
+    s->tail_q = 1;
+    if (cf->write_tail_above <= 0) {
+        if (cf->write_tail_bw > 0)
+            return comp_field_error(c, errs, "write_tail_bandwidth", "write_tail_bandwidth needs write_tail_above");
+        return 0;
+    }
+    if (s->ncurve == 0)
+        return comp_field_error(c, errs, "write_tail_above", "write_tail_above needs bandwidth_curve");
+    double q = fraction_at_or_below(&cf->write, (double)cf->write_tail_above);
+    s->write_mean = sim_dist_mean(&cf->write);
+    if (!(s->write_mean > 0) || !isfinite(s->write_mean))
+        return comp_field_error(c, errs, "write", "write_tail_above needs a `write` with a finite mean above 0");
+    /* a tail of less than a billionth of the writes is none (a
+     * distribution without an end, such as the lognormal, never quite
+     * reaches 1) */
+    if (!(q > 1e-9 && q < 1 - 1e-9))
+        return comp_field_error(c, errs, "write_tail_above", "write_tail_above must fall inside `write`: %s",
+                                q > 1e-9 ? "no write time is above it" : "every write time is above it");
+    s->tail_q = q;
+    s->tail_window = cf->write_tail_window > 0 ? (double)cf->write_tail_window : 100e6;
+    return 0;
+}
+
 /* The disk's station (channels and queue) with conf sc; a conf without a
  * channel is reported at the component. */
 static int init_station(component *c, disk_state *s, const station_conf *sc, conf_errors *errs)
@@ -538,7 +614,8 @@ static int disk_create(component *c, conf_errors *errs)
         sim_dist_free(&sc.service);
         if (rc != 0) return rc;
         c->st = &s->st;
-        return setup_order(c, s, errs);
+        rc = setup_order(c, s, errs);
+        return rc ? rc : read_write_tail(c, s, errs);
     }
     if (cf->shared_bw > 0) {
         s->ns_per_byte = 1e9 / cf->shared_bw;
@@ -575,7 +652,8 @@ static int disk_create(component *c, conf_errors *errs)
         s->st.op_shift_ns[REQ_PUT] = -jmean;
     }
     c->st = &s->st;
-    return setup_order(c, s, errs);
+    rc = setup_order(c, s, errs);
+    return rc ? rc : read_write_tail(c, s, errs);
 }
 
 /* ns per byte of the device while s->n transfers are in progress and s->np
@@ -987,6 +1065,38 @@ static void gate_next(component *c)
     }
 }
 
+/* Ages the throughput average to now. */
+static void tail_age(disk_state *s, sim_time_t now)
+{
+    if (now <= s->tail_t) return;
+    double f = exp(-(double)(now - s->tail_t) / s->tail_window);
+    s->tail_bytes *= f;
+    s->tail_weight = s->tail_weight * f + s->tail_window * (1 - f);
+    s->tail_t = now;
+}
+
+/* A lone write time for r under write_tail_above: from the tail (above
+ * quantile tail_q) with probability p x R / R0, capped at 1, else from the
+ * rest, both by inverting `write`'s quantile function with one uniform. */
+static double draw_write(component *c, disk_state *s, const request *r)
+{
+    const disk_conf *cf = c->conf;
+    tail_age(s, c->env->eng->now);
+    double p = 1 - s->tail_q;
+    double ref = cf->write_tail_bw > 0 ? cf->write_tail_bw / 1e9 : (double)r->size / s->write_mean; /* bytes/ns */
+    double pt = s->tail_weight > 0 && ref > 0 ? p * (s->tail_bytes / s->tail_weight) / ref : p;
+    if (pt > 1) pt = 1;
+    double u = gsl_rng_uniform(c->rng), at;
+    s->write_draws++;
+    if (u < pt) {
+        s->tail_draws++;
+        at = s->tail_q + u / pt * p;
+    } else {
+        at = (u - pt) / (1 - pt) * s->tail_q;
+    }
+    return sim_dist_quantile(&cf->write, at < 1 ? at : nextafter(1.0, 0.0));
+}
+
 static void disk_access_done(void *owner, request *r)
 {
     component *c = owner;
@@ -998,7 +1108,7 @@ static void disk_access_done(void *owner, request *r)
     if (s->ncurve > 0) {
         disk_conf *cf = c->conf;
         const sim_dist *d = r->op == REQ_PUT ? &cf->write : &cf->base.st.service;
-        double t = sim_dist_sample(d, c->rng), stall = 0;
+        double t = r->op == REQ_PUT && s->tail_q < 1 ? draw_write(c, s, r) : sim_dist_sample(d, c->rng), stall = 0;
         if (cf->round_stall_above > 0 && t > (double)cf->round_stall_above) {
             double body = t;
             for (int i = 0; i < 20 && body > (double)cf->round_stall_above; i++) body = sim_dist_sample(d, c->rng);
@@ -1032,6 +1142,10 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     s->wsum -= done.w;
     if (s->n == 0) s->v = s->wsum = 0; /* keeps V small: precision does not decay over a long run */
     s->transfers++;
+    if (s->tail_q < 1) {
+        tail_age(s, c->env->eng->now);
+        s->tail_bytes += (double)r->size;
+    }
     reweigh(s);
     if (s->order == DISK_ORDER_ROUNDS) {
         round_ended(c, s, r); /* held: it still counts in B(n) */
@@ -1171,6 +1285,7 @@ static void disk_reset_stats(component *c)
     disk_state *s = c->state;
     s->transfers = 0;
     s->rounds = s->round_reqs = s->stalls = 0;
+    s->tail_draws = s->write_draws = 0;
     s->stall_ns = 0;
     s->spells = s->spell_in ? 1 : 0;
     s->spell_ns = 0;
@@ -1196,6 +1311,12 @@ static void disk_report(component *c, cJSON *o)
     if (s->has_journal) {
         comp_json_num(o, "journal_utilization", station_utilization(&s->journal), "%.6f");
         comp_json_latency(o, "journal_wait_ms", &s->journal.wait);
+    }
+    if (s->tail_q < 1) {
+        comp_json_num(o, "write_tail_q", s->tail_q, "%.6f");
+        comp_json_num(o, "write_tail_draws", (double)s->tail_draws, "%.0f");
+        comp_json_num(o, "write_tail_share", s->write_draws ? (double)s->tail_draws / (double)s->write_draws : 0,
+                      "%.6f");
     }
     if (s->spell_rng) {
         sim_time_t in = s->spell_ns + (s->spell_in ? c->env->eng->now - s->spell_began : 0);

@@ -22,6 +22,9 @@
  * n the number of transfers in progress, interpolated between measured
  * points (the device's throughput against queue depth).
  * `write_weight_curve` makes a write's share depend on n in the same way.
+ * `write_tail_above` T (with a curve) makes the writes' slow tail, the lone
+ * write times above T, as frequent as the device's recent throughput says:
+ * in proportion to it against the throughput `write` was measured at.
  * `transfer_order` says who gets that bandwidth: every transfer in progress
  * an equal share ("shared", the default), or one transfer at a time at the
  * full bandwidth, in arrival order ("fifo") or in the order of an elevator
@@ -69,6 +72,12 @@ typedef struct disk_conf {
     int64_t completion_cpus; /* rounds: CPUs handling the answers (0, as a zeroed conf leaves it: 1) */
     sim_dist completion_time; /* rounds: ns of CPU each answer takes (mean 0: none) */
     sim_time_t round_stall_above; /* rounds: a drawn time above it is a device stall (0: off) */
+    sim_time_t write_tail_above; /* curve: lone write times above it are drawn more often the more the
+                                    device moves (0: off) */
+    double write_tail_bw;    /* bytes/s the device moved when `write` was measured (0: a write's size
+                                / the mean of `write`, lone writes back to back) */
+    sim_time_t write_tail_window; /* time constant of the device's throughput average (0, as a zeroed
+                                     conf leaves it: 100 ms) */
 } disk_conf;
 
 #endif

@@ -29,7 +29,8 @@ static int run_model(int conc, const char *access, const char *shared, const cha
              " \"network\": {\"same_region\": {\"delay\": \"0\", \"bandwidth\": \"1000Tbit/s\"}},\n"
              " \"components\": [\n"
              "  {\"id\": \"c\", \"kind\": \"client\", \"region\": \"r\", \"mode\": \"closed\", \"concurrency\": %d,\n"
-             "   \"think\": \"0\", \"last_mile\": \"0\", \"to\": \"dn\", \"objects\": 64, \"zipf\": 0, \"size\": \"1MiB\"},\n"
+             "   \"think\": \"0\", \"last_mile\": \"0\", \"to\": \"dn\", \"objects\": 64, \"zipf\": 0,\n"
+             "   \"size\": \"1MiB\"},\n"
              "  {\"id\": \"dn\", \"kind\": \"datanode\", \"region\": \"r\", \"servers\": 100000, \"service\": \"0\",\n"
              "   \"disks\": \"d\"},\n"
              "  {\"id\": \"d\", \"kind\": \"disk\", \"region\": \"r\", \"channels\": %d, \"access\": %s,\n"
@@ -398,6 +399,18 @@ static void test_order_bad_input(void)
           ONE_POINT ", \"transfer_order\": \"rounds\", "
                     "\"completion_time\": {\"pareto\": {\"alpha\": 0.9, \"min\": \"1us\"}}",
           "completion_time: expected a distribution with a finite mean" },
+        { "2GB/s", ", \"write_tail_above\": \"2ms\"", "write_tail_above: write_tail_above needs bandwidth_curve" },
+        { "2GB/s", ", \"write_tail_bandwidth\": \"1GB/s\"",
+          "write_tail_bandwidth: write_tail_bandwidth needs write_tail_above" },
+        { "2GB/s", ONE_POINT ", \"write\": \"1ms\", \"write_tail_above\": \"2ms\"",
+          "write_tail_above: write_tail_above must fall inside `write`: no write time is above it" },
+        { "2GB/s", ONE_POINT ", \"write\": \"1ms\", \"write_tail_above\": \"500us\"",
+          "write_tail_above: write_tail_above must fall inside `write`: every write time is above it" },
+        { "2GB/s", ONE_POINT ", \"write_tail_above\": \"100s\"", "write_tail_above: write_tail_above must fall" },
+        { "2GB/s", ONE_POINT ", \"write_tail_above\": \"soon\"", "write_tail_above" },
+        { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_bandwidth\": -1",
+          "write_tail_bandwidth" },
+        { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_window\": [1]", "write_tail_window" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_refused(cases[i].shared, cases[i].extra, cases[i].want);

@@ -514,6 +514,48 @@ static void test_disk_spells(void)
     model_env_free(&t);
 }
 
+/* write_tail_above: the tail of `write` follows the throughput. One writer,
+ * 1 MB writes back to back on a curve disk ([[1, 1 GB/s]]) whose lone
+ * write is uniform on [1, 2] ms: a write takes exactly its drawn time. The
+ * tail above 1.9 ms is p = 0.1 of the draws (q = 0.9, reported), drawn with
+ * probability f = p x R / R0, R the disk's throughput. With f of the
+ * writes in the tail (mean 1.95 ms) and the rest below (mean 1.45 ms), a
+ * write takes 1.45 + 0.5 f ms on average and R = 1 MB / that. So f solves
+ * f = p x (1 MB / (1.45 + 0.5 f) ms) / R0:
+ * - R0 by default, 1 MB / the mean 1.5 ms: f = 0.1 exactly;
+ * - R0 = 1 GB/s / 3 (half of that): f = 0.19396;
+ * - R0 by default, a think time of 1.5 ms after each write (half the
+ *   throughput): f = 0.1 x 1.5 / (3 + 0.5 f) = 0.04959.
+ * About 13,000, 12,500 and 6,600 writes in 20 s: the binomial standard
+ * deviation of f is at most 0.0035, and 4 of them, 0.014, still tell the
+ * three cases apart. The average's own noise (100 ms of writes each time)
+ * moves single draws, not f's expectation. */
+static void test_disk_write_tail(void)
+{
+    static const double want[3] = { 0.1, 0.19396, 0.04959 };
+    static const double sd[3] = { 0.0027, 0.0035, 0.0027 };
+    cJSON *curve = cJSON_Parse("[[1, 1e9]]");
+    for (int k = 0; k < 3; k++) {
+        model_env t;
+        client_conf cc = client_conf_of("disk", 1e6, 1, 1.0);
+        if (k == 2) sim_dist_const(&cc.think, 1.5e6);
+        disk_conf dkc = disk_const(1e6, 0, 0, 1);
+        CHECK_EQ_I64(sim_dist_uniform(&dkc.write, 1e6, 2e6), 0);
+        dkc.bw_curve = curve;
+        dkc.write_tail_above = 1900 * SIM_US;
+        if (k == 1) dkc.write_tail_bw = 1e9 / 3;
+        component *disk = client_on_disk(&t, &cc, &dkc);
+        sim_run(&t.eng, 20000 * SIM_MS);
+        cJSON *o = comp_report(disk);
+        CHECK_NEAR(e2e_num(o, "write_tail_q"), 0.9, 1e-6);
+        CHECK_NEAR(e2e_num(o, "write_tail_share"), want[k], 4 * sd[k]);
+        CHECK_NEAR(e2e_num(o, "write_tail_draws"), want[k] * (double)t.done, 4 * sd[k] * (double)t.done + 1);
+        cJSON_Delete(o);
+        model_env_free(&t);
+    }
+    cJSON_Delete(curve);
+}
+
 /* Processor sharing with three sizes: users reading 1, 2 and 3 MB objects
  * start together (after a 100 ms think) on a disk of B = 1 GB/s whose
  * requests are their transfer alone (access 0). The three share B until
@@ -806,6 +848,7 @@ void test_models_write_register(void)
         { "disk_journal_drawn", test_disk_journal_drawn },
         { "disk_slow_mid_transfer", test_disk_slow_mid_transfer },
         { "disk_spells", test_disk_spells },
+        { "disk_write_tail", test_disk_write_tail },
         { "disk_sharing_three_sizes", test_disk_sharing_three_sizes },
         { "disk_crash_every_order", test_disk_crash_every_order },
         { "quorum_errors", test_quorum_errors },
