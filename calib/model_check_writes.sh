@@ -70,6 +70,12 @@
 # 0.875, ..., 0.25, the one whose simulated writes alone at the curve's
 # concurrencies have p99s closest to those the curve runs measured
 # (smallest sum of squared log ratios); "A share from the curve runs".
+# TAIL=X (with CURVE) adds model "curvewt": "curvews" whose disk draws the
+# lone writes above X times their median (the disk's write_tail_above) in
+# proportion to its recent throughput, so that a mix, which moves more
+# bytes per write, meets more slow flushes; its share (WRITE_SHARE, or
+# fitted into WORKDIR/fittshare<C>-<f>) and weights are fitted with the
+# tail; docs/calibration.md, "A tail that follows the throughput".
 # LONE=1 (with CURVE) adds a seventh model, "lone": "curvew" with the lone
 # operations taken not from the calibration (reads alone, writes alone) but
 # from `chunkio bench` of the same workload at 1 in flight (CAL_OPS
@@ -266,6 +272,31 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
   # shellcheck disable=SC2086 # $ws is two arguments
   wscurve=$(weight_curve fitws $ws)
   models="$models curve curvew curvews"
+  if [ -n "${TAIL:-}" ]; then
+    # model curvewt: curvews whose writes' tail, the lone writes above TAIL x
+    # their median, follows the device's throughput (the disk's
+    # write_tail_above); its share and weights fitted with it as curvews'
+    tailns=$(python3 -c 'import json, sys; print(int(float(sys.argv[2]) * json.load(open(sys.argv[1]))["_fit"]["p50_ns"]))' \
+        "$WORK/cal.write-$SIZE.json" "$TAIL")
+    tl="--set components.disk.write_tail_above=\"${tailns}ns\""
+    tshare=${WRITE_SHARE:-0.5}
+    if [ "$tshare" = fit ]; then
+      wcrv=$(curve_of w)
+      for f in $shares; do
+        for c in $curve_cs; do
+          # shellcheck disable=SC2086 # $tl is two arguments
+          common "$c" '{"GET": "0%", "PUT": "100%"}' 0s 1 "$WORK/fittshare$c-$f" "" \
+              --set "components.disk.bandwidth_curve=$wcrv" --set "components.disk.write_share=$f" $tl
+        done
+      done
+      tshare=$(python3 "$here/pooled_share.py" --prefix fittshare "$WORK" | sed -n 's/^best: //p')
+      [ -n "$tshare" ] || { echo "$0: no write_share fitted for curvewt in $WORK" >&2; exit 1; }
+    fi
+    wts="--set components.disk.write_share=$tshare"
+    # shellcheck disable=SC2086 # $wts and $tl are two arguments each
+    wtcurve=$(weight_curve fitwt $wts $tl)
+    models="$models curvewt"
+  fi
   [ -f "$WORK/lone-r.read.json" ] && models="$models lone lonews"
   [ -f "$WORK/sp.write-$SIZE.json" ] && models="$models curvesp"
 fi
@@ -303,6 +334,10 @@ PY
       # shellcheck disable=SC2086 # $ws is two arguments
       common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
           --set "components.disk.write_weight_curve=$wscurve" $ws
+    elif [ $model = curvewt ]; then
+      # shellcheck disable=SC2086 # $wts and $tl are two arguments each
+      common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
+          --set "components.disk.write_weight_curve=$wtcurve" $wts $tl
     elif [ "$model" = lone ] || [ "$model" = lonews ]; then
       lr=lone-r.read.json lw=lone-$mix.write.json
       af=$lr
@@ -329,9 +364,10 @@ PY
   done
 done
 done
-python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" "${wcurve:-}" "${wscurve:-}" "${share:-0.5}" <<'PY'
+python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" "${wcurve:-}" "${wscurve:-}" "${share:-0.5}" \
+    "${wtcurve:-}" "${tshare:-}" "${tailns:-}" <<'PY'
 import json, os, sys
-work, ch, bw, load, jus, ww, order, cww, wcurve, wscurve, wshare = sys.argv[1:12]
+work, ch, bw, load, jus, ww, order, cww, wcurve, wscurve, wshare, wtcurve, tshare, tailns = sys.argv[1:15]
 bench = [json.loads(l) for l in open(work + "/bench.jsonl")]
 print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} channels, "
       f"shared_bandwidth {int(bw) / 1e6:.0f} MB/s; journal {jus} us (models journal, weighted) or none "
@@ -339,10 +375,12 @@ print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} c
       + (f"; model curve: bandwidth_curve per mix, no journal, write_weight {cww} in the mix; model curvew: "
          f"the same with write_weight_curve {wcurve}" if os.path.exists(f"{work}/sim-curve-w-1") else "")
       + (f"; model curvews: write_share {wshare}, write_weight_curve {wscurve}"
-         if os.path.exists(f"{work}/sim-curvews-w-1") else ""))
+         if os.path.exists(f"{work}/sim-curvews-w-1") else "")
+      + (f"; model curvewt: write_share {tshare}, write_weight_curve {wtcurve}, write_tail_above {tailns} ns"
+         if tailns else ""))
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
-models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew", "curvews", "lone", "lonews", "curvesp")
+models = ("plain", "journal", "weighted") + tuple(m for m in ("spells", "curve", "curvew", "curvews", "curvewt", "lone", "lonews", "curvesp")
                                                  if os.path.exists(f"{work}/sim-{m}-w-1"))
 for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100", "w"), ("read:70,write:30", "r"))):
     print()
@@ -364,9 +402,10 @@ for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100",
             sp50, sp99, sx = sl["p50"] * 1000, sl["p99"] * 1000, s["by_op"][sop]["throughput_rps"]
             print(f"| {c} | {op} | {m['p50_us']:.0f} us | {sp50:.0f} us | {d(sp50, m['p50_us'])} | {m['p99_us']:.0f} us | "
                   f"{sp99:.0f} us | {d(sp99, m['p99_us'])} | {m['ops_per_s']:.0f} | {sx:.0f} | {d(sx, m['ops_per_s'])} |")
-            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model in ("curvew", "curvews", "lone", "lonews", "curvesp") else ww),
+            rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model in ("curvew", "curvews", "curvewt", "lone", "lonews", "curvesp") else ww),
                                    **({"write_weight_curve": json.loads(wcurve)} if model in ("curvew", "lone", "curvesp") else {}),
-                                   **({"write_weight_curve": json.loads(wscurve), "write_share": float(wshare)} if model in ("curvews", "lonews") else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
+                                   **({"write_weight_curve": json.loads(wscurve), "write_share": float(wshare)} if model in ("curvews", "lonews") else {}),
+                                   **({"write_weight_curve": json.loads(wtcurve), "write_share": float(tshare), "write_tail_above_ns": int(tailns)} if model == "curvewt" else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
                                    "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
                                    "m_x": m["ops_per_s"], "s_x": sx}) + "\n")
 PY
