@@ -864,12 +864,19 @@ static void test_crash_consistency(void)
         }
         close(p[0]);
         next += CRASH_KEYS; /* versions after the crash are newer than any torn one */
+        /* The temporaries the dead writer left (".NAME.tmp"), counted
+         * before the store is opened. */
+        char *cmd = NULL, *out = NULL;
+        CHECK_TRUE(asprintf(&cmd, "find '%s' -type f -name '.?*.tmp' | wc -l", d) > 0);
+        CHECK_EQ_I64(tests_run(cmd, &out, NULL), 0);
+        uint64_t left = out ? strtoull(out, NULL, 10) : UINT64_MAX;
+        free(cmd), free(out);
         /* Every acknowledged version (or a newer complete one) reads back. */
         chunkio_store st;
         CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
+        CHECK_EQ_U64(st.temps_removed, left); /* open removed exactly those */
         temps_removed += st.temps_removed;
         /* Opening removed every temporary the dead writer left. */
-        char *cmd = NULL;
         CHECK_TRUE(asprintf(&cmd, "test -z \"$(find '%s' -name '*.tmp')\"", d) > 0 && system(cmd) == 0);
         free(cmd);
         chunkio_ctx c;
