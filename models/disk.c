@@ -470,6 +470,17 @@ static int read_curves(component *c, disk_state *s, conf_errors *errs)
     return rc ? rc : rw;
 }
 
+/* The first of the fields that only transfer_order rounds reads which is
+ * set (wake and cpu: the means of round_wake and completion_time), or NULL. */
+static const char *rounds_field_set(const disk_conf *cf, double wake, double cpu)
+{
+    if (wake > 0) return "round_wake";
+    if (cpu > 0) return "completion_time";
+    if (cf->completion_cpus > 1) return "completion_cpus";
+    if (cf->round_stall_above > 0) return "round_stall_above";
+    return NULL;
+}
+
 /* Checks transfer_order and device_queue against the rest of the
  * configuration (after the bandwidth is known) and opens the position
  * stream. */
@@ -482,10 +493,7 @@ static int setup_order(component *c, disk_state *s, conf_errors *errs)
         field = "transfer_order", why = "fifo, elevator and rounds need shared_bandwidth or bandwidth_curve";
     else if (cf->order == DISK_ORDER_ROUNDS && s->ncurve == 0)
         field = "transfer_order", why = "rounds needs bandwidth_curve (one point, [[1, B]], for a fixed bandwidth)";
-    else if (cf->order != DISK_ORDER_ROUNDS && (wake > 0 || cpu > 0 || cf->completion_cpus > 1 ||
-                                                cf->round_stall_above > 0))
-        field = wake > 0 ? "round_wake" : cpu > 0 ? "completion_time" : cf->completion_cpus > 1 ? "completion_cpus"
-                                                                                          : "round_stall_above",
+    else if (cf->order != DISK_ORDER_ROUNDS && (field = rounds_field_set(cf, wake, cpu)))
         why = "round_wake, completion_cpus, completion_time and round_stall_above apply to transfer_order "
               "\"rounds\" only";
     else if (!isfinite(wake) || !isfinite(cpu))
