@@ -150,7 +150,7 @@ stall_above() {
 # (the point at 1, the calibrated lone read, is kept)
 fit_rounds_curve() {
   fc=$curve
-  for it in $(seq 1 "${FIT_ROUNDS:-2}"); do
+  for _ in $(seq 1 "${FIT_ROUNDS:-2}"); do
     for n in $(python3 -c 'import json,sys; print(" ".join(str(p[0]) for p in json.loads(sys.argv[1]) if p[0] != 1))' "$fc"); do
       simulate "$WORK/fit-$n" "$n" "$fc" --set 'duration="12s"'
     done

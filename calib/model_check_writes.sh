@@ -278,13 +278,14 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
     # write_tail_above); its share and weights fitted with it as curvews'
     tailns=$(python3 -c 'import json, sys; print(int(float(sys.argv[2]) * json.load(open(sys.argv[1]))["_fit"]["p50_ns"]))' \
         "$WORK/cal.write-$SIZE.json" "$TAIL")
+    # shellcheck disable=SC2089 # the quotes are the JSON string's: passed on literally, as meant
     tl="--set components.disk.write_tail_above=\"${tailns}ns\""
     tshare=${WRITE_SHARE:-0.5}
     if [ "$tshare" = fit ]; then
       wcrv=$(curve_of w)
       for f in $shares; do
         for c in $curve_cs; do
-          # shellcheck disable=SC2086 # $tl is two arguments
+          # shellcheck disable=SC2086,SC2090 # $tl is two arguments, its quotes literal
           common "$c" '{"GET": "0%", "PUT": "100%"}' 0s 1 "$WORK/fittshare$c-$f" "" \
               --set "components.disk.bandwidth_curve=$wcrv" --set "components.disk.write_share=$f" $tl
         done
@@ -293,7 +294,7 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
       [ -n "$tshare" ] || { echo "$0: no write_share fitted for curvewt in $WORK" >&2; exit 1; }
     fi
     wts="--set components.disk.write_share=$tshare"
-    # shellcheck disable=SC2086 # $wts and $tl are two arguments each
+    # shellcheck disable=SC2086,SC2090 # $wts and $tl are two arguments each, $tl's quotes literal
     wtcurve=$(weight_curve fitwt $wts $tl)
     models="$models curvewt"
   fi
@@ -335,7 +336,7 @@ PY
       common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
           --set "components.disk.write_weight_curve=$wscurve" $ws
     elif [ $model = curvewt ]; then
-      # shellcheck disable=SC2086 # $wts and $tl are two arguments each
+      # shellcheck disable=SC2086,SC2090 # $wts and $tl are two arguments each, $tl's quotes literal
       common $c "$m" 0s 1 "$WORK/sim-$model-$mix-$c" "" --set "components.disk.bandwidth_curve=$(curve_of $mix)" \
           --set "components.disk.write_weight_curve=$wtcurve" $wts $tl
     elif [ "$model" = lone ] || [ "$model" = lonews ]; then
