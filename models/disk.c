@@ -67,6 +67,9 @@
  * is how `cdnsim calibrate` measures them). Lone writes back to back thus
  * keep `write` on average; a disk that also reads meets the tail more
  * often, an idle one less.
+ * (Under transfer_order rounds with round_stall_above, the draws that
+ * replace a slow one come from the whole of `write`, not from its tail or
+ * the rest.)
  *
  * `write_weight` w makes the sharing weighted: a write's transfer gets w
  * shares of B for a read's 1 (below 1 reads go first, above 1 writes).
