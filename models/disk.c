@@ -57,7 +57,9 @@
  * per write the more the device moves: 1.3-1.7% of flushes with writes
  * alone at about 800 MB/s, 2.0-3.1% in mixes of 1 MiB reads and writes at
  * 1.1-1.6 GB/s, whatever came just before the write (docs/calibration.md,
- * "A tail that follows the throughput"). So a write draws from the tail
+ * "A tail that follows the throughput"; "with any reads at all" fits those
+ * runs as well, and the chunk store's check did not adopt this tail, which
+ * overshoots its mix at 4 in flight). Here a write draws from the tail
  * with probability p x R / R0, capped at 1, and from the rest of `write`
  * otherwise, by inverting its quantile function: R is the bytes the disk's
  * transfers ended with over the last `write_tail_window` (an exponentially
