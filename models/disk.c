@@ -548,8 +548,8 @@ static int read_spells(component *c, disk_state *s, conf_errors *errs)
     return 0;
 }
 
-/* The smallest p with quantile(d, p) > t, by bisection (d's quantile
- * function is nondecreasing): the fraction of d at or below t. */
+/* The fraction of d at or below t: where d's quantile function, which is
+ * nondecreasing, passes t, found by bisection to within 2^-60. */
 static double fraction_at_or_below(const sim_dist *d, double t)
 {
     double lo = 0, hi = 1;
