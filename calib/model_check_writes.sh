@@ -76,6 +76,9 @@
 # bytes per write, meets more slow flushes; its share (WRITE_SHARE, or
 # fitted into WORKDIR/fittshare<C>-<f>) and weights are fitted with the
 # tail; docs/calibration.md, "A tail that follows the throughput".
+# TAIL_FOLLOWS=reads makes that tail follow the reads' share of the bytes
+# instead, (1 + TAIL_BOOST x that share) times as frequent (the disk's
+# write_tail_follows and write_tail_read_boost; TAIL_BOOST default 0.5).
 # LONE=1 (with CURVE) adds a seventh model, "lone": "curvew" with the lone
 # operations taken not from the calibration (reads alone, writes alone) but
 # from `chunkio bench` of the same workload at 1 in flight (CAL_OPS
@@ -280,6 +283,10 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
         "$WORK/cal.write-$SIZE.json" "$TAIL")
     # shellcheck disable=SC2089 # the quotes are the JSON string's: passed on literally, as meant
     tl="--set components.disk.write_tail_above=\"${tailns}ns\""
+    if [ "${TAIL_FOLLOWS:-throughput}" = reads ]; then
+      # shellcheck disable=SC2089 # as above
+      tl="$tl --set components.disk.write_tail_follows=\"reads\" --set components.disk.write_tail_read_boost=${TAIL_BOOST:-0.5}"
+    fi
     tshare=${WRITE_SHARE:-0.5}
     if [ "$tshare" = fit ]; then
       wcrv=$(curve_of w)
@@ -378,6 +385,7 @@ print(f"1 MiB O_DIRECT; model: access/write = calibrated lone read/write, {ch} c
       + (f"; model curvews: write_share {wshare}, write_weight_curve {wscurve}"
          if os.path.exists(f"{work}/sim-curvews-w-1") else "")
       + (f"; model curvewt: write_share {tshare}, write_weight_curve {wtcurve}, write_tail_above {tailns} ns"
+         + (f", follows reads, boost {os.environ.get('TAIL_BOOST', '0.5')}" if os.environ.get("TAIL_FOLLOWS") == "reads" else "")
          if tailns else ""))
 d = lambda sim, meas: f"{100 * (sim - meas) / meas:+.0f}%" if meas else "-"
 rows = open(work + "/rows.jsonl", "w")
@@ -406,7 +414,10 @@ for model, mix, tag in ((mo, mi, t) for mo in models for mi, t in (("write:100",
             rows.write(json.dumps({"model": model, "mix": mix, "journal_us": int(jus), "write_weight": float((cww if tag == "r" else 1) if model == "curve" else 1 if model in ("curvew", "curvews", "curvewt", "lone", "lonews", "curvesp") else ww),
                                    **({"write_weight_curve": json.loads(wcurve)} if model in ("curvew", "lone", "curvesp") else {}),
                                    **({"write_weight_curve": json.loads(wscurve), "write_share": float(wshare)} if model in ("curvews", "lonews") else {}),
-                                   **({"write_weight_curve": json.loads(wtcurve), "write_share": float(tshare), "write_tail_above_ns": int(tailns)} if model == "curvewt" else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
+                                   **({"write_weight_curve": json.loads(wtcurve), "write_share": float(tshare), "write_tail_above_ns": int(tailns),
+                                       "write_tail_follows": os.environ.get("TAIL_FOLLOWS", "throughput"),
+                                       **({"write_tail_read_boost": float(os.environ.get("TAIL_BOOST", "0.5"))} if os.environ.get("TAIL_FOLLOWS") == "reads" else {})}
+                                      if model == "curvewt" else {}), "c": c, "op": op, "bw": int(bw), "load": float(load),
                                    "m_p50": m["p50_us"], "s_p50": sp50, "m_p99": m["p99_us"], "s_p99": sp99,
                                    "m_x": m["ops_per_s"], "s_x": sx}) + "\n")
 PY

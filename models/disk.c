@@ -68,7 +68,11 @@
  * size over the mean of `write` (what lone writes back to back move, which
  * is how `cdnsim calibrate` measures them). Lone writes back to back thus
  * keep `write` on average; a disk that also reads meets the tail more
- * often, an idle one less.
+ * often, an idle one less. With `write_tail_follows` "reads" the tail
+ * follows what share of those bytes were reads instead: it is drawn with
+ * probability p x (1 + b x that share), b `write_tail_read_boost`, so that
+ * writes alone keep `write` whatever their rate, and a mix meets the tail
+ * more often by its reads, at any concurrency.
  * (Under transfer_order rounds with round_stall_above, the draws that
  * replace a slow one come from the whole of `write`, not from its tail or
  * the rest.)
@@ -200,6 +204,7 @@
  * the 3-10x the reference gives for tails) has a median of 1.17 ms, plus
  * 1 MiB / 2 GB/s = 0.52 ms of transfer: 1.7 ms for 1 MiB. */
 static const char *const disk_orders[] = { "shared", "fifo", "elevator", "rounds", NULL };
+static const char *const disk_tail_laws[] = { "throughput", "reads", NULL };
 
 static const conf_field disk_fields[] = {
     { "channels", CONF_INT, offsetof(disk_conf, base.st.servers), "4",
@@ -278,6 +283,13 @@ static const conf_field disk_fields[] = {
       "a write's size / the mean of `write`)", 0, 0, NULL, NULL },
     { "write_tail_window", CONF_DURATION, offsetof(disk_conf, write_tail_window), "\"100ms\"",
       "with write_tail_above: the time constant of the device's throughput average (0: 100ms)", 0, 0, NULL, NULL },
+    { "write_tail_follows", CONF_ENUM, offsetof(disk_conf, write_tail_follows), "\"throughput\"",
+      "with write_tail_above, what the tail's frequency follows: throughput (in proportion to the bytes the "
+      "device moves, against write_tail_bandwidth) or reads (1 + write_tail_read_boost x the reads' share of "
+      "those bytes)", 0, 0, disk_tail_laws, NULL },
+    { "write_tail_read_boost", CONF_DOUBLE, offsetof(disk_conf, write_tail_read_boost), "0.5",
+      "with write_tail_follows reads: how much more often the tail is drawn when every byte moved is a read's",
+      0, 100, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
 };
 
@@ -384,6 +396,7 @@ typedef struct disk_state {
     double write_mean;       /* ns, the mean of `write` (the default reference throughput) */
     double tail_window;      /* ns, the average's time constant */
     double tail_bytes;       /* bytes of ended transfers, each weighted e^(-age / window) */
+    double tail_read_bytes;  /* the same for the reads' transfers alone */
     double tail_weight;      /* ns since the start, weighted the same way: the average is bytes / weight */
     sim_time_t tail_t;       /* when the two were last aged */
     uint64_t tail_draws, write_draws; /* writes drawn from the tail, and all writes, since the last reset */
@@ -1084,6 +1097,7 @@ static void tail_age(disk_state *s, sim_time_t now)
     if (now <= s->tail_t) return;
     double f = exp(-(double)(now - s->tail_t) / s->tail_window);
     s->tail_bytes *= f;
+    s->tail_read_bytes *= f;
     s->tail_weight = s->tail_weight * f + s->tail_window * (1 - f);
     s->tail_t = now;
 }
@@ -1097,7 +1111,11 @@ static double draw_write(component *c, disk_state *s, const request *r)
     tail_age(s, c->env->eng->now);
     double p = 1 - s->tail_q;
     double ref = cf->write_tail_bw > 0 ? cf->write_tail_bw / 1e9 : (double)r->size / s->write_mean; /* bytes/ns */
-    double pt = s->tail_weight > 0 && ref > 0 ? p * (s->tail_bytes / s->tail_weight) / ref : p;
+    double pt;
+    if (cf->write_tail_follows == DISK_TAIL_READS)
+        pt = p * (1 + cf->write_tail_read_boost * (s->tail_bytes > 0 ? s->tail_read_bytes / s->tail_bytes : 0));
+    else
+        pt = s->tail_weight > 0 && ref > 0 ? p * (s->tail_bytes / s->tail_weight) / ref : p;
     if (pt > 1) pt = 1;
     double u = gsl_rng_uniform(c->rng), at;
     s->write_draws++;
@@ -1158,6 +1176,7 @@ static void disk_xfer_end(sim_engine *eng, sim_event *ev)
     if (s->tail_q < 1) {
         tail_age(s, c->env->eng->now);
         s->tail_bytes += (double)r->size;
+        if (r->op != REQ_PUT) s->tail_read_bytes += (double)r->size;
     }
     reweigh(s);
     if (s->order == DISK_ORDER_ROUNDS) {

@@ -24,7 +24,8 @@
  * `write_weight_curve` makes a write's share depend on n in the same way.
  * `write_tail_above` T (with a curve) makes the writes' slow tail, the lone
  * write times above T, as frequent as the device's recent throughput says:
- * in proportion to it against the throughput `write` was measured at.
+ * in proportion to it against the throughput `write` was measured at, or
+ * (`write_tail_follows` reads) to the share of it that reads make up.
  * `transfer_order` says who gets that bandwidth: every transfer in progress
  * an equal share ("shared", the default), or one transfer at a time at the
  * full bandwidth, in arrival order ("fifo") or in the order of an elevator
@@ -37,6 +38,9 @@
 #include "models/server.h"
 
 #define DISK_CURVE_MAX 32 /* most points of a bandwidth_curve */
+
+/* write_tail_follows: what makes the writes' tail more frequent */
+typedef enum { DISK_TAIL_THROUGHPUT = 0, DISK_TAIL_READS = 1 } disk_tail_law;
 
 /* transfer_order: how the transfers in progress share the bandwidth */
 typedef enum { DISK_ORDER_SHARED = 0, DISK_ORDER_FIFO = 1, DISK_ORDER_ELEVATOR = 2, DISK_ORDER_ROUNDS = 3 } disk_order;
@@ -78,6 +82,9 @@ typedef struct disk_conf {
                                 / the mean of `write`, lone writes back to back) */
     sim_time_t write_tail_window; /* time constant of the device's throughput average (0, as a zeroed
                                      conf leaves it: 100 ms) */
+    int write_tail_follows;  /* what the tail follows: a disk_tail_law (a zeroed conf: throughput) */
+    double write_tail_read_boost; /* follows reads: the tail is (1 + this x the reads' share of the
+                                     bytes moved) times as frequent as in `write` */
 } disk_conf;
 
 #endif

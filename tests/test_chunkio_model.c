@@ -411,6 +411,10 @@ static void test_order_bad_input(void)
         { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_bandwidth\": -1",
           "write_tail_bandwidth" },
         { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_window\": [1]", "write_tail_window" },
+        { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_follows\": \"writes\"",
+          "write_tail_follows" },
+        { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_read_boost\": -1",
+          "write_tail_read_boost" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_refused(cases[i].shared, cases[i].extra, cases[i].want);

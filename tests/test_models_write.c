@@ -526,30 +526,37 @@ static void test_disk_spells(void)
  * - R0 = 1 GB/s / 3 (half of that): f = 0.19396;
  * - R0 by default, a think time of 1.5 ms after each write (half the
  *   throughput): f = 0.1 x 1.5 / (3 + 0.5 f) = 0.04959.
- * About 13,000, 12,500 and 6,600 writes in 20 s: the binomial standard
- * deviation of f is at most 0.0035, and 4 of them, 0.014, still tell the
- * three cases apart. The average's own noise (100 ms of writes each time)
- * moves single draws, not f's expectation. */
+ * - write_tail_follows reads, boost 1, half the requests reads of 1 ms:
+ *   the reads' share of the bytes moved is 1/2 on average (which op ends
+ *   next does not depend on how long the ones before took), so f =
+ *   0.1 x (1 + 1/2) = 0.15;
+ * - the same without reads: f = 0.1 (no read, no boost).
+ * About 13,000, 12,500, 6,600, 7,800 and 13,000 writes in 20 s: the
+ * binomial standard deviation of f is at most 0.0041, and 4 of them still
+ * tell the cases apart. The average's own noise (100 ms of transfers each
+ * time) moves single draws, not f's expectation. */
 static void test_disk_write_tail(void)
 {
-    static const double want[3] = { 0.1, 0.19396, 0.04959 };
-    static const double sd[3] = { 0.0027, 0.0035, 0.0027 };
+    static const double want[5] = { 0.1, 0.19396, 0.04959, 0.15, 0.1 };
+    static const double sd[5] = { 0.0027, 0.0035, 0.0027, 0.0041, 0.0027 };
     cJSON *curve = cJSON_Parse("[[1, 1e9]]");
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 5; k++) {
         model_env t;
-        client_conf cc = client_conf_of("disk", 1e6, 1, 1.0);
+        client_conf cc = client_conf_of("disk", 1e6, 1, k == 3 ? 0.5 : 1.0);
         if (k == 2) sim_dist_const(&cc.think, 1.5e6);
         disk_conf dkc = disk_const(1e6, 0, 0, 1);
         CHECK_EQ_I64(sim_dist_uniform(&dkc.write, 1e6, 2e6), 0);
         dkc.bw_curve = curve;
         dkc.write_tail_above = 1900 * SIM_US;
         if (k == 1) dkc.write_tail_bw = 1e9 / 3;
+        if (k >= 3) dkc.write_tail_follows = DISK_TAIL_READS, dkc.write_tail_read_boost = 1;
         component *disk = client_on_disk(&t, &cc, &dkc);
         sim_run(&t.eng, 20000 * SIM_MS);
         cJSON *o = comp_report(disk);
         CHECK_NEAR(e2e_num(o, "write_tail_q"), 0.9, 1e-6);
         CHECK_NEAR(e2e_num(o, "write_tail_share"), want[k], 4 * sd[k]);
-        CHECK_NEAR(e2e_num(o, "write_tail_draws"), want[k] * (double)t.done, 4 * sd[k] * (double)t.done + 1);
+        double writes = k == 3 ? e2e_num(o, "write_tail_draws") / e2e_num(o, "write_tail_share") : (double)t.done;
+        CHECK_NEAR(e2e_num(o, "write_tail_draws"), want[k] * writes, 4 * sd[k] * writes + 1);
         cJSON_Delete(o);
         model_env_free(&t);
     }
