@@ -250,25 +250,31 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
     done
     echo "[$pts]"
   }
+  # fit_share PREFIX [--set ...]: WRITE_SHARE=fit's share, with those
+  # settings added: the share whose simulated writes alone, at the curve
+  # runs' concurrencies, have p99s closest to those runs' (each C's mean
+  # over its runs; the sum over C of the squared log ratios, by
+  # pooled_share.py on this run alone). The curve runs are calibration, not
+  # the check; the fits go to WORK/PREFIX<C>-<f>
+  shares="1 0.875 0.75 0.625 0.5 0.375 0.25"
+  fit_share() {
+    prefix=$1
+    shift
+    wcrv=$(curve_of w)
+    for f in $shares; do
+      for c in $curve_cs; do
+        common "$c" '{"GET": "0%", "PUT": "100%"}' 0s 1 "$WORK/$prefix$c-$f" "" \
+            --set "components.disk.bandwidth_curve=$wcrv" --set "components.disk.write_share=$f" "$@"
+      done
+    done
+    python3 "$here/pooled_share.py" --prefix "$prefix" "$WORK" | sed -n 's/^best: //p'
+  }
   # model curvew: a weight per curve concurrency, each fitted there
   wcurve=$(weight_curve fitw)
   # model curvews: the same, with write_share, its weights fitted with it
   share=${WRITE_SHARE:-0.5}
   if [ "$share" = fit ]; then
-    # WRITE_SHARE=fit: the share whose simulated writes alone, at the curve
-    # runs' concurrencies, have p99s closest to those runs' (each C's mean
-    # over its runs; the sum over C of the squared log ratios). The curve
-    # runs are calibration, not the check; the fits go to WORK/fitshare<C>-<f>
-    shares="1 0.875 0.75 0.625 0.5 0.375 0.25"
-    wcrv=$(curve_of w)
-    for f in $shares; do
-      for c in $curve_cs; do
-        common "$c" '{"GET": "0%", "PUT": "100%"}' 0s 1 "$WORK/fitshare$c-$f" "" \
-            --set "components.disk.bandwidth_curve=$wcrv" --set "components.disk.write_share=$f"
-      done
-    done
-    # pooled_share.py on this run alone: its best share
-    share=$(python3 "$here/pooled_share.py" "$WORK" | sed -n 's/^best: //p')
+    share=$(fit_share fitshare)
     [ -n "$share" ] || { echo "$0: no write_share fitted in $WORK" >&2; exit 1; }
   fi
   ws="--set components.disk.write_share=$share"
@@ -289,15 +295,8 @@ if [ -f "$WORK/curve-r.jsonl" ]; then
     fi
     tshare=${WRITE_SHARE:-0.5}
     if [ "$tshare" = fit ]; then
-      wcrv=$(curve_of w)
-      for f in $shares; do
-        for c in $curve_cs; do
-          # shellcheck disable=SC2086,SC2090 # $tl is two arguments, its quotes literal
-          common "$c" '{"GET": "0%", "PUT": "100%"}' 0s 1 "$WORK/fittshare$c-$f" "" \
-              --set "components.disk.bandwidth_curve=$wcrv" --set "components.disk.write_share=$f" $tl
-        done
-      done
-      tshare=$(python3 "$here/pooled_share.py" --prefix fittshare "$WORK" | sed -n 's/^best: //p')
+      # shellcheck disable=SC2086,SC2090 # $tl is two or more arguments, its quotes literal
+      tshare=$(fit_share fittshare $tl)
       [ -n "$tshare" ] || { echo "$0: no write_share fitted for curvewt in $WORK" >&2; exit 1; }
     fi
     wts="--set components.disk.write_share=$tshare"

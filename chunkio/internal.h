@@ -29,7 +29,7 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
  * extra flags (O_DIRECT, O_NOFOLLOW) and O_NOATIME: a read must not write
  * the inode. Under relatime the first read after a write would update the
  * file's access time, and the next durable write's directory fsync would
- * commit that change too (docs/calibration.md, "Reads that write"). The
+ * write that inode too (docs/calibration.md, "Reads that write"). The
  * kernel refuses O_NOATIME (EPERM) to a caller who neither owns the file
  * nor has CAP_FOWNER; the open is then retried without it. A descriptor,
  * or -1 with errno set. */

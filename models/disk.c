@@ -55,7 +55,7 @@
  * found at create from its quantile function) are the writes that met a
  * slow flush of the device. On this machine such flushes are more frequent
  * per write the more the device moves: 1.3-1.7% of flushes with writes
- * alone at about 800 MB/s, 2.0-3.1% in mixes of 1 MiB reads and writes at
+ * alone at about 800 MB/s, 1.9-3.1% in mixes of 1 MiB reads and writes at
  * 1.1-1.6 GB/s, whatever came just before the write (docs/calibration.md,
  * "A tail that follows the throughput"; "with any reads at all" fits those
  * runs as well, and the chunk store's check did not adopt this tail, which
@@ -397,7 +397,6 @@ typedef struct disk_state {
     double tail_window;      /* ns, the average's time constant */
     double tail_bytes;       /* bytes of ended transfers, each weighted e^(-age / window) */
     double tail_read_bytes;  /* the same for the reads' transfers alone */
-    double tail_weight;      /* ns since the start, weighted the same way: the average is bytes / weight */
     sim_time_t tail_t;       /* when the two were last aged */
     uint64_t tail_draws, write_draws; /* writes drawn from the tail, and all writes, since the last reset */
 } disk_state;
@@ -1091,6 +1090,13 @@ static void gate_next(component *c)
     }
 }
 
+/* The ns since the start weighted like the bytes, e^(-age / window) each:
+ * the throughput average is tail_bytes over it (aged to the same time). */
+static double tail_weight(const disk_state *s)
+{
+    return s->tail_window * -expm1(-(double)s->tail_t / s->tail_window);
+}
+
 /* Ages the throughput average to now. */
 static void tail_age(disk_state *s, sim_time_t now)
 {
@@ -1098,7 +1104,6 @@ static void tail_age(disk_state *s, sim_time_t now)
     double f = exp(-(double)(now - s->tail_t) / s->tail_window);
     s->tail_bytes *= f;
     s->tail_read_bytes *= f;
-    s->tail_weight = s->tail_weight * f + s->tail_window * (1 - f);
     s->tail_t = now;
 }
 
@@ -1109,13 +1114,14 @@ static double draw_write(component *c, disk_state *s, const request *r)
 {
     const disk_conf *cf = c->conf;
     tail_age(s, c->env->eng->now);
-    double p = 1 - s->tail_q;
-    double ref = cf->write_tail_bw > 0 ? cf->write_tail_bw / 1e9 : (double)r->size / s->write_mean; /* bytes/ns */
-    double pt;
-    if (cf->write_tail_follows == DISK_TAIL_READS)
+    double p = 1 - s->tail_q, pt;
+    if (cf->write_tail_follows == DISK_TAIL_READS) {
         pt = p * (1 + cf->write_tail_read_boost * (s->tail_bytes > 0 ? s->tail_read_bytes / s->tail_bytes : 0));
-    else
-        pt = s->tail_weight > 0 && ref > 0 ? p * (s->tail_bytes / s->tail_weight) / ref : p;
+    } else {
+        double ref = cf->write_tail_bw > 0 ? cf->write_tail_bw / 1e9 : (double)r->size / s->write_mean; /* bytes/ns */
+        double w = tail_weight(s);
+        pt = w > 0 && ref > 0 ? p * (s->tail_bytes / w) / ref : p;
+    }
     if (pt > 1) pt = 1;
     double u = gsl_rng_uniform(c->rng), at;
     s->write_draws++;
