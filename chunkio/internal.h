@@ -26,7 +26,9 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
                       chunkio_hdr *hout);
 
 /* Opens the chunk file rel below the directory dirfd for reading, with
- * extra flags (O_DIRECT, O_NOFOLLOW) and O_NOATIME: a read must not write
+ * extra flags (O_DIRECT), O_NOFOLLOW (a symbolic link planted at a chunk's
+ * path is refused with ELOOP, so no read leaves the store, whichever
+ * engine asks) and O_NOATIME: a read must not write
  * the inode. Under relatime the first read after a write would update the
  * file's access time, and the next durable write's directory fsync would
  * write that inode too (docs/calibration.md, "Reads that write"). The

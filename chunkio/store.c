@@ -666,8 +666,9 @@ static int read_full(int fd, uint8_t *buf, size_t len, uint64_t off, size_t *got
 
 int chunkio_open_read(int dirfd, const char *rel, int flags)
 {
-    int fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | O_NOATIME | flags);
-    if (fd < 0 && errno == EPERM) fd = openat(dirfd, rel, O_RDONLY | O_CLOEXEC | flags);
+    flags |= O_RDONLY | O_CLOEXEC | O_NOFOLLOW;
+    int fd = openat(dirfd, rel, flags | O_NOATIME);
+    if (fd < 0 && errno == EPERM) fd = openat(dirfd, rel, flags);
     return fd;
 }
 
@@ -680,7 +681,7 @@ int chunkio_read_copy(chunkio_store *st, chunkio_ctx *c, unsigned di, const void
     size_t dirlen;
     chunkio_key_path(key, klen, rel, &dirlen);
     int direct = st->opts.direct;
-    int fd = chunkio_open_read(d->fd, rel, O_NOFOLLOW | (direct ? O_DIRECT : 0));
+    int fd = chunkio_open_read(d->fd, rel, direct ? O_DIRECT : 0);
     if (fd < 0) {
         int e = errno;
         if (e == ENOENT || e == ENOTDIR) return SIM_ENOENT;

@@ -356,6 +356,55 @@ static void test_read_keeps_atime(void)
     free(root);
 }
 
+/* A symbolic link planted at a chunk's path is not followed, by the store's
+ * reads nor by chunkio_open_read itself (which the io_uring engine calls):
+ * the link points at a byte-exact copy of the chunk outside the store, so
+ * only the refusal to follow it can make the read fail. */
+static void test_symlinked_chunk(void)
+{
+    char *root = tests_mkdtemp();
+    char *d = path_join(root, "d");
+    char *outside = path_join(root, "outside");
+    uint8_t buf[5000];
+    fill(buf, sizeof buf, 9);
+    chunkio_store st;
+    CHECK_EQ_I64(open1(&st, d, 0, 1), 0);
+    chunkio_ctx c;
+    chunkio_ctx_init(&c);
+    CHECK_EQ_I64(chunkio_put(&st, &c, "k", 1, buf, sizeof buf), 0);
+    char *p = copy_path(d, "k");
+    CHECK_EQ_I64(rename(p, outside), 0);
+    CHECK_EQ_I64(symlink(outside, p), 0);
+    const uint8_t *got = NULL;
+    size_t n = 0;
+    int rc = chunkio_get(&st, &c, "k", 1, 0, SIZE_MAX, &got, &n, NULL);
+    CHECK_TRUE(rc < 0);
+    CHECK_CONTAINS(c.err, "cannot open");
+    char rel[CHUNKIO_MAX_RELPATH];
+    size_t dl;
+    chunkio_key_path("k", 1, rel, &dl);
+    int dfd = open(d, O_RDONLY | O_DIRECTORY);
+    CHECK_TRUE(dfd >= 0);
+    errno = 0;
+    int fd = chunkio_open_read(dfd, rel, 0);
+    CHECK_EQ_I64(fd, -1);
+    CHECK_EQ_I64(errno, ELOOP);
+    if (fd >= 0) close(fd);
+    close(dfd);
+    /* Put back in place, the same bytes read fine: the refusal was the link's. */
+    CHECK_EQ_I64(unlink(p), 0);
+    CHECK_EQ_I64(rename(outside, p), 0);
+    CHECK_EQ_I64(chunkio_get(&st, &c, "k", 1, 0, SIZE_MAX, &got, &n, NULL), 0);
+    CHECK_TRUE(n == sizeof buf && memcmp(got, buf, n) == 0);
+    free(p);
+    chunkio_ctx_free(&c);
+    chunkio_store_close(&st);
+    tests_rmtree(root);
+    free(outside);
+    free(d);
+    free(root);
+}
+
 static void flip_byte(const char *path, off_t off)
 {
     int fd = open(path, O_RDWR);
@@ -930,6 +979,7 @@ void test_chunkio_register(void)
         { "buffer_alignment", test_buffer_alignment },
         { "hostile_keys", test_hostile_keys },
         { "read_keeps_atime", test_read_keeps_atime },
+        { "symlinked_chunk", test_symlinked_chunk },
         { "corruption_single", test_corruption_single },
         { "corruption_replicas", test_corruption_replicas },
         { "temp_cleanup", test_temp_cleanup },
