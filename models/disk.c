@@ -190,6 +190,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_randist.h>
 
@@ -573,17 +574,26 @@ static double fraction_at_or_below(const sim_dist *d, double t)
     return lo;
 }
 
-/* write_tail_above and its two companions: refused without a curve, or
- * when the tail is empty or is all of `write`. Sets tail_q (1: off). */
+/* write_tail_above and its companions: refused without a curve, or when
+ * the tail is empty or is all of `write`; a companion given without
+ * write_tail_above (or a boost without follows reads) is refused. Sets
+ * tail_q (1: off). */
 static int read_write_tail(component *c, disk_state *s, conf_errors *errs)
 {
     disk_conf *cf = c->conf;
     s->tail_q = 1;
-    if (cf->write_tail_above <= 0) {
-        if (cf->write_tail_bw > 0)
-            return comp_field_error(c, errs, "write_tail_bandwidth", "write_tail_bandwidth needs write_tail_above");
-        return 0;
+    /* A companion written without what it modifies would be silently
+     * ignored; the conf table cannot tell a default from a given value, so
+     * the entry itself is asked (defaults are merged into it). */
+    static const char *const companions[] = { "write_tail_bandwidth", "write_tail_window", "write_tail_follows",
+                                              "write_tail_read_boost", NULL };
+    for (const char *const *k = companions; *k; k++) {
+        if (!c->node || !cJSON_GetObjectItemCaseSensitive(c->node, *k)) continue;
+        if (cf->write_tail_above <= 0) return comp_field_error(c, errs, *k, "%s needs write_tail_above", *k);
+        if (!strcmp(*k, "write_tail_read_boost") && cf->write_tail_follows != DISK_TAIL_READS)
+            return comp_field_error(c, errs, *k, "write_tail_read_boost needs write_tail_follows \"reads\"");
     }
+    if (cf->write_tail_above <= 0) return 0;
     if (s->ncurve == 0)
         return comp_field_error(c, errs, "write_tail_above", "write_tail_above needs bandwidth_curve");
     double q = fraction_at_or_below(&cf->write, (double)cf->write_tail_above);

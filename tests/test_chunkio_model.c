@@ -413,8 +413,21 @@ static void test_order_bad_input(void)
         { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_window\": [1]", "write_tail_window" },
         { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_follows\": \"writes\"",
           "write_tail_follows" },
-        { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_read_boost\": -1",
+        { "2GB/s", ONE_POINT ", \"write_tail_above\": \"2ms\", \"write_tail_follows\": \"reads\", "
+                    "\"write_tail_read_boost\": -1",
           "write_tail_read_boost" },
+        /* companions without what they modify would be ignored: refused */
+        { "2GB/s", ONE_POINT ", \"write_tail_window\": \"50ms\"",
+          "write_tail_window: write_tail_window needs write_tail_above" },
+        { "2GB/s", ONE_POINT ", \"write_tail_follows\": \"reads\"",
+          "write_tail_follows: write_tail_follows needs write_tail_above" },
+        { "2GB/s", ONE_POINT ", \"write_tail_follows\": \"throughput\"",
+          "write_tail_follows: write_tail_follows needs write_tail_above" },
+        { "2GB/s", ONE_POINT ", \"write_tail_read_boost\": 0.5",
+          "write_tail_read_boost: write_tail_read_boost needs write_tail_above" },
+        { "2GB/s", ONE_POINT ", \"write\": {\"uniform\": {\"low\": \"1ms\", \"high\": \"3ms\"}}, \"write_tail_above\": \"2ms\", "
+                    "\"write_tail_read_boost\": 0.5",
+          "write_tail_read_boost: write_tail_read_boost needs write_tail_follows \"reads\"" },
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         check_refused(cases[i].shared, cases[i].extra, cases[i].want);
