@@ -79,6 +79,9 @@
 # TAIL_FOLLOWS=reads makes that tail follow the reads' share of the bytes
 # instead, (1 + TAIL_BOOST x that share) times as frequent (the disk's
 # write_tail_follows and write_tail_read_boost; TAIL_BOOST default 0.5).
+# The model of the check (docs/calibration.md, "The boost by the model's
+# own tail") is curvewt with TAIL=1.5 TAIL_FOLLOWS=reads TAIL_BOOST=0.67
+# (b from calib/tail_boost.py on calib/runs/flushes-2026-11-28).
 # LONE=1 (with CURVE) adds a seventh model, "lone": "curvew" with the lone
 # operations taken not from the calibration (reads alone, writes alone) but
 # from `chunkio bench` of the same workload at 1 in flight (CAL_OPS
