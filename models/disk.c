@@ -575,24 +575,28 @@ static double fraction_at_or_below(const sim_dist *d, double t)
 }
 
 /* write_tail_above and its companions: refused without a curve, or when
- * the tail is empty or is all of `write`; a companion given without
- * write_tail_above (or a boost without follows reads) is refused. Sets
- * tail_q (1: off). */
+ * the tail is empty or is all of `write`; a companion set to other than
+ * its default without write_tail_above (or a boost without follows
+ * reads) is refused. Sets tail_q (1: off). */
 static int read_write_tail(component *c, disk_state *s, conf_errors *errs)
 {
     disk_conf *cf = c->conf;
     s->tail_q = 1;
-    /* A companion written without what it modifies would be silently
-     * ignored; the conf table cannot tell a default from a given value, so
-     * the entry itself is asked (defaults are merged into it). */
-    static const char *const companions[] = { "write_tail_bandwidth", "write_tail_window", "write_tail_follows",
-                                              "write_tail_read_boost", NULL };
-    for (const char *const *k = companions; *k; k++) {
-        if (!c->node || !cJSON_GetObjectItemCaseSensitive(c->node, *k)) continue;
-        if (cf->write_tail_above <= 0) return comp_field_error(c, errs, *k, "%s needs write_tail_above", *k);
-        if (!strcmp(*k, "write_tail_read_boost") && cf->write_tail_follows != DISK_TAIL_READS)
-            return comp_field_error(c, errs, *k, "write_tail_read_boost needs write_tail_follows \"reads\"");
+    /* A companion set to other than its default, without what it
+     * modifies, would be silently ignored: refused. Defaults pass, so that
+     * `cdnsim show`, which prints every field, gives a valid scenario. */
+    if (cf->write_tail_above <= 0) {
+        if (cf->write_tail_bw > 0)
+            return comp_field_error(c, errs, "write_tail_bandwidth", "write_tail_bandwidth needs write_tail_above");
+        if (cf->write_tail_window != 0 && cf->write_tail_window != DISK_TAIL_WINDOW_DEFAULT)
+            return comp_field_error(c, errs, "write_tail_window", "write_tail_window needs write_tail_above");
+        if (cf->write_tail_follows != DISK_TAIL_THROUGHPUT)
+            return comp_field_error(c, errs, "write_tail_follows", "write_tail_follows needs write_tail_above");
     }
+    if (cf->write_tail_follows != DISK_TAIL_READS && cf->write_tail_read_boost != 0 &&
+        cf->write_tail_read_boost != DISK_TAIL_BOOST_DEFAULT)
+        return comp_field_error(c, errs, "write_tail_read_boost",
+                                "write_tail_read_boost needs write_tail_follows \"reads\"");
     if (cf->write_tail_above <= 0) return 0;
     if (s->ncurve == 0)
         return comp_field_error(c, errs, "write_tail_above", "write_tail_above needs bandwidth_curve");
@@ -607,7 +611,7 @@ static int read_write_tail(component *c, disk_state *s, conf_errors *errs)
         return comp_field_error(c, errs, "write_tail_above", "write_tail_above must fall inside `write`: %s",
                                 q > 1e-9 ? "no write time is above it" : "every write time is above it");
     s->tail_q = q;
-    s->tail_window = cf->write_tail_window > 0 ? (double)cf->write_tail_window : 100e6;
+    s->tail_window = cf->write_tail_window > 0 ? (double)cf->write_tail_window : (double)DISK_TAIL_WINDOW_DEFAULT;
     return 0;
 }
 

@@ -41,6 +41,11 @@
 
 /* write_tail_follows: what makes the writes' tail more frequent */
 typedef enum { DISK_TAIL_THROUGHPUT = 0, DISK_TAIL_READS = 1 } disk_tail_law;
+/* The defaults of write_tail_window (ns) and write_tail_read_boost; they
+ * must match the conf table's in disk.c (test show_is_a_scenario fails
+ * if not: `show` prints the defaults and validate must accept them). */
+#define DISK_TAIL_WINDOW_DEFAULT 100000000
+#define DISK_TAIL_BOOST_DEFAULT 0.5
 
 /* transfer_order: how the transfers in progress share the bandwidth */
 typedef enum { DISK_ORDER_SHARED = 0, DISK_ORDER_FIFO = 1, DISK_ORDER_ELEVATOR = 2, DISK_ORDER_ROUNDS = 3 } disk_order;
