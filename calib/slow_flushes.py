@@ -13,13 +13,10 @@ of each workload with reads, the writes with a slow flush against the
 number of reads that ended between the write and the write before it.
 docs/calibration.md, "A tail that follows the throughput".
 """
-import csv
-import glob
-import gzip
-import json
 import math
-import os
 import sys
+
+import bench_runs
 
 args = sys.argv[1:]
 above = 300.0
@@ -31,12 +28,7 @@ th = above * 1000
 runs = {}
 after = {}
 for d in args:
-    for j in sorted(glob.glob(os.path.join(d, "*.json"))):
-        name = os.path.basename(j)[:-5].rsplit("-", 1)[0]
-        b = json.load(open(j))
-        path = j[:-5] + ".csv"
-        f = open(path) if os.path.exists(path) else gzip.open(path + ".gz", "rt")
-        rows = list(csv.DictReader(f))
+    for name, b, rows in bench_runs.runs(d):
         writes = [r for r in rows if r["op"] == "write"]
         if not writes:
             continue

@@ -57,9 +57,10 @@
  * per write the more the device moves: 1.3-1.7% of flushes with writes
  * alone at about 800 MB/s, 1.9-3.1% in mixes of 1 MiB reads and writes at
  * 1.1-1.6 GB/s, whatever came just before the write (docs/calibration.md,
- * "A tail that follows the throughput"; "with any reads at all" fits those
- * runs as well, and the chunk store's check did not adopt this tail, which
- * overshoots its mix at 4 in flight). Here a write draws from the tail
+ * "A tail that follows the throughput"; the chunk store's check did not
+ * adopt this law, which overshoots its mix at 4 in flight, but the one that
+ * follows the reads, below, with b = 0.67: "The boost by the model's own
+ * tail"). Here a write draws from the tail
  * with probability p x R / R0, capped at 1, and from the rest of `write`
  * otherwise, by inverting its quantile function: R is the bytes the disk's
  * transfers ended with over the last `write_tail_window` (an exponentially
@@ -206,6 +207,10 @@
  * 1 MiB / 2 GB/s = 0.52 ms of transfer: 1.7 ms for 1 MiB. */
 static const char *const disk_orders[] = { "shared", "fifo", "elevator", "rounds", NULL };
 static const char *const disk_tail_laws[] = { "throughput", "reads", NULL };
+/* DISK_STR(DISK_TAIL_BOOST_DEFAULT) is "0.5": the conf table's defaults
+ * are spelled from the macros the refusals compare with. */
+#define DISK_STR_(x) #x
+#define DISK_STR(x) DISK_STR_(x)
 
 static const conf_field disk_fields[] = {
     { "channels", CONF_INT, offsetof(disk_conf, base.st.servers), "4",
@@ -282,13 +287,16 @@ static const conf_field disk_fields[] = {
     { "write_tail_bandwidth", CONF_BANDWIDTH, offsetof(disk_conf, write_tail_bw), "\"0B/s\"",
       "with write_tail_above: what the device moved while `write` was measured (0: lone writes back to back, "
       "a write's size / the mean of `write`)", 0, 0, NULL, NULL },
-    { "write_tail_window", CONF_DURATION, offsetof(disk_conf, write_tail_window), "\"100ms\"",
-      "with write_tail_above: the time constant of the device's throughput average (0: 100ms)", 0, 0, NULL, NULL },
+    { "write_tail_window", CONF_DURATION, offsetof(disk_conf, write_tail_window),
+      "\"" DISK_STR(DISK_TAIL_WINDOW_DEFAULT_MS) "ms\"",
+      "with write_tail_above: the time constant of the device's throughput average (0: "
+      DISK_STR(DISK_TAIL_WINDOW_DEFAULT_MS) "ms)", 0, 0, NULL, NULL },
     { "write_tail_follows", CONF_ENUM, offsetof(disk_conf, write_tail_follows), "\"throughput\"",
       "with write_tail_above, what the tail's frequency follows: throughput (in proportion to the bytes the "
       "device moves, against write_tail_bandwidth) or reads (1 + write_tail_read_boost x the reads' share of "
       "those bytes)", 0, 0, disk_tail_laws, NULL },
-    { "write_tail_read_boost", CONF_DOUBLE, offsetof(disk_conf, write_tail_read_boost), "0.5",
+    { "write_tail_read_boost", CONF_DOUBLE, offsetof(disk_conf, write_tail_read_boost),
+      DISK_STR(DISK_TAIL_BOOST_DEFAULT),
       "with write_tail_follows reads: how much more often the tail is drawn when every byte moved is a read's",
       0, 100, NULL, NULL },
     { NULL, 0, 0, NULL, NULL, 0, 0, NULL, NULL },
@@ -588,7 +596,7 @@ static int read_write_tail(component *c, disk_state *s, conf_errors *errs)
     if (cf->write_tail_above <= 0) {
         if (cf->write_tail_bw > 0)
             return comp_field_error(c, errs, "write_tail_bandwidth", "write_tail_bandwidth needs write_tail_above");
-        if (cf->write_tail_window != 0 && cf->write_tail_window != DISK_TAIL_WINDOW_DEFAULT)
+        if (cf->write_tail_window != 0 && cf->write_tail_window != DISK_TAIL_WINDOW_DEFAULT_MS * 1000000)
             return comp_field_error(c, errs, "write_tail_window", "write_tail_window needs write_tail_above");
         if (cf->write_tail_follows != DISK_TAIL_THROUGHPUT)
             return comp_field_error(c, errs, "write_tail_follows", "write_tail_follows needs write_tail_above");
@@ -611,7 +619,7 @@ static int read_write_tail(component *c, disk_state *s, conf_errors *errs)
         return comp_field_error(c, errs, "write_tail_above", "write_tail_above must fall inside `write`: %s",
                                 q > 1e-9 ? "no write time is above it" : "every write time is above it");
     s->tail_q = q;
-    s->tail_window = cf->write_tail_window > 0 ? (double)cf->write_tail_window : (double)DISK_TAIL_WINDOW_DEFAULT;
+    s->tail_window = cf->write_tail_window > 0 ? (double)cf->write_tail_window : DISK_TAIL_WINDOW_DEFAULT_MS * 1e6;
     return 0;
 }
 

@@ -41,10 +41,9 @@
 
 /* write_tail_follows: what makes the writes' tail more frequent */
 typedef enum { DISK_TAIL_THROUGHPUT = 0, DISK_TAIL_READS = 1 } disk_tail_law;
-/* The defaults of write_tail_window (ns) and write_tail_read_boost; they
- * must match the conf table's in disk.c (test show_is_a_scenario fails
- * if not: `show` prints the defaults and validate must accept them). */
-#define DISK_TAIL_WINDOW_DEFAULT 100000000
+/* The defaults of write_tail_window (ms) and write_tail_read_boost; disk.c
+ * spells its conf table's defaults from them. */
+#define DISK_TAIL_WINDOW_DEFAULT_MS 100
 #define DISK_TAIL_BOOST_DEFAULT 0.5
 
 /* transfer_order: how the transfers in progress share the bandwidth */
