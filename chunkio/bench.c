@@ -39,7 +39,7 @@ typedef struct {
     uint64_t tag;
     int preload;                 /* writing the working set, not measuring */
     int64_t t0;                  /* when the phase began (CLOCK_MONOTONIC ns) */
-    _Atomic int64_t measured_t0; /* when operation `warmup` started, ns after t0 */
+    _Atomic int64_t measured_t0; /* earliest start of a measured operation, ns after t0 */
     _Atomic uint64_t next;       /* next operation number to issue */
     _Atomic uint64_t done;
     _Atomic uint64_t nread, nwrite, errors;
@@ -89,7 +89,15 @@ static void *worker(void *arg)
         }
         size_t kl = chunkio_bench_key(key, sizeof key, sh->tag, k);
         int64_t t0 = now_ns();
-        if (warm && i == warm) atomic_store(&sh->measured_t0, t0 - sh->t0);
+        if (warm && i >= warm) {
+            /* Operation `warm` is the first measured one to be handed out,
+             * but not necessarily the first to start: its thread may be
+             * descheduled between the handout and the clock, while others
+             * start (and even finish) theirs. So the measured phase begins
+             * at the earliest start of any measured operation. */
+            int64_t at = t0 - sh->t0, cur = atomic_load(&sh->measured_t0);
+            while (at < cur && !atomic_compare_exchange_weak(&sh->measured_t0, &cur, at)) {}
+        }
         int rc;
         if (is_read) {
             const uint8_t *d;
@@ -126,6 +134,7 @@ static int run_phase(shared_t *sh, int preload)
     sh->preload = preload;
     atomic_store(&sh->next, 0);
     atomic_store(&sh->done, 0);
+    atomic_store(&sh->measured_t0, INT64_MAX);
     unsigned nt = o->concurrency;
     pthread_t *th = calloc(nt, sizeof *th);
     worker_t *ws = calloc(nt, sizeof *ws);
@@ -163,6 +172,7 @@ static int run_phase(shared_t *sh, int preload)
          * operation. */
         chunkio_bench_result *r = sh->res;
         int64_t m0 = o->warmup ? atomic_load(&sh->measured_t0) : 0;
+        if (m0 == INT64_MAX) m0 = 0; /* no measured operation started */
         int64_t end = 0;
         for (uint64_t i = 0, n = atomic_load(&sh->nread); i < n; i++) {
             r->read_end_ns[i] -= m0;
