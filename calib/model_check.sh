@@ -68,7 +68,8 @@ ROUND_WAKE=${ROUND_WAKE:-'{"uniform": {"low": "59us", "high": "89us"}}'}
 COMPLETION_TIME=${COMPLETION_TIME:-'{"uniform": {"low": "8.5us", "high": "25.5us"}}'}
 COMPLETION_CPUS=${COMPLETION_CPUS:-2}
 curve=
-mkdir -p "$WORK" "$STORE"
+mkdir -p "$WORK"
+[ "${RESIM:-0}" = 1 ] || mkdir -p "$STORE" # a re-simulation touches no store
 here=$(cd "$(dirname "$0")" && pwd)
 bin_size() { case $1 in 64KiB) echo 65536;; 1MiB) echo 1048576;; esac; }
 case $SIZE in 64KiB) bs=68k; fsz=4352k;; 1MiB) bs=1028k; fsz=65792k;; *) echo "SIZE is 64KiB or 1MiB" >&2; exit 2;; esac

@@ -28,6 +28,8 @@
 # 5. prints a markdown table per mix: measured and simulated p50, p99 of
 #    reads and writes and throughput, with relative differences, and writes
 #    WORKDIR/rows.jsonl (one line per point) for averaging over runs.
+#    With TAIL (below) it also writes the disk of model curvewt, the model of
+#    the check, per mix: WORKDIR/disk-curvewt-w.json and disk-curvewt-r.json.
 # With RESIM=1 in the environment, steps 1-3 are skipped and the
 # measurements already in WORKDIR (params, mix32.json, cal*.json,
 # bench.jsonl) are simulated again: to re-check a changed model against the
@@ -107,7 +109,8 @@ set -eu
 BIN=$1 STORE=$2 WORK=$3 CH=$4 OPS=${5:-1000}
 ORDER=${ORDER:-shared}
 SIZE=1MiB
-mkdir -p "$WORK" "$STORE"
+mkdir -p "$WORK"
+[ "${RESIM:-0}" = 1 ] || mkdir -p "$STORE" # a re-simulation touches no store
 here=$(cd "$(dirname "$0")" && pwd)
 # wu C: the bench's warm-up at concurrency C, WARMUP operations per worker
 # (default 0: none), as arguments
@@ -374,6 +377,28 @@ PY
   done
 done
 done
+if [ -n "${tailns:-}" ]; then
+  # curvewt's disk for each mix, as simulated above, ready for a scenario:
+  # WORK/disk-curvewt-w.json (writes alone) and disk-curvewt-r.json (the
+  # 70/30 mix); its two empirical files are named relative to WORK, so a
+  # scenario there can use it as it is (EXTRA is not in it)
+  for mix in w r; do
+    python3 - "$WORK/disk-curvewt-$mix.json" "$CH" "$SIZE" "$bw" "$ORDER" "$(curve_of $mix)" "$wtcurve" "$tshare" \
+        "$tailns" "${TAIL_FOLLOWS:-throughput}" "${TAIL_BOOST:-0.5}" <<'PY'
+import json, sys
+out, ch, size, bw, order, curve, wtcurve, share, tailns, follows, boost = sys.argv[1:12]
+disk = {"kind": "disk", "channels": int(ch), "access": {"empirical": f"cal.read-{size}.json"},
+        "write": {"empirical": f"cal.write-{size}.json"}, "shared_bandwidth": f"{bw}B/s",
+        "transfer_order": order, "journal": "0s", "write_weight": 1, "bandwidth_curve": json.loads(curve),
+        "write_weight_curve": json.loads(wtcurve), "write_share": float(share),
+        "write_tail_above": f"{tailns}ns", "write_tail_follows": follows}
+if follows == "reads":
+    disk["write_tail_read_boost"] = float(boost)
+with open(out, "w") as f:
+    f.write(json.dumps(disk) + "\n")
+PY
+  done
+fi
 python3 - "$WORK" "$CH" "$bw" "$load" "$jus" "$ww" "$ORDER" "$cww" "${wcurve:-}" "${wscurve:-}" "${share:-0.5}" \
     "${wtcurve:-}" "${tshare:-}" "${tailns:-}" <<'PY'
 import json, os, sys
