@@ -952,18 +952,20 @@ static void round_answer(component *c, disk_state *s)
         request **a = realloc(s->answers, cap * sizeof *a);
         if (a) s->answers = a, s->answers_cap = cap, shuffle = true;
     }
-    for (size_t i = 0; i < k && s->held_head; i++) {
+    size_t n = 0; /* taken from the held list: k, unless it holds fewer */
+    for (; n < k && s->held_head; n++) {
         request *r = s->held_head;
         s->held_head = r->qnext;
         r->qnext = NULL;
         s->nheld--;
-        if (shuffle) s->answers[i] = r;
+        if (shuffle) s->answers[n] = r;
         else round_answer_one(c, s, r);
     }
     if (!s->held_head) s->held_tail = NULL;
     if (shuffle) {
-        gsl_ran_shuffle(s->round_rng, s->answers, k, sizeof *s->answers);
-        for (size_t i = 0; i < k; i++) round_answer_one(c, s, s->answers[i]);
+        /* gsl_ran_shuffle counts down from n - 1: n = 0 would wrap */
+        if (n > 1) gsl_ran_shuffle(s->round_rng, s->answers, n, sizeof *s->answers);
+        for (size_t i = 0; i < n; i++) round_answer_one(c, s, s->answers[i]);
     }
     if (s->open_n > 0) round_schedule_close(c, s);
     reschedule(c, s);

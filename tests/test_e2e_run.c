@@ -182,7 +182,12 @@ static void test_sigint_partial(void)
     char *dir = tests_mkdtemp();
     char args[8192], *out = NULL, *err = NULL;
     snprintf(args, sizeof args,
-             "%s run scenarios/demo.json -q --no-report --set duration=2h --out %s/p & pid=$!; sleep 1; kill -INT $pid; wait $pid",
+             "%s run scenarios/demo.json -q --no-report --set duration=2h --out %s/p & pid=$!; "
+             /* wait (up to 20 s) until the run catches SIGINT (value 2 in the last
+              * hex digit of SigCgt): a loaded machine may take long to start it */
+             "i=0; while [ $i -lt 200 ]; do m=$(sed -n 's/^SigCgt:[[:space:]]*//p' /proc/$pid/status); "
+             "[ -n \"$m\" ] && [ $(( 0x${m#${m%%?}} & 2 )) -ne 0 ] && break; sleep 0.1; i=$((i+1)); done; "
+             "sleep 0.5; kill -INT $pid; wait $pid",
              tests_cdnsim_bin(), dir);
     int rc = tests_run(args, &out, &err);
     CHECK_EQ_I64(rc, 1);
