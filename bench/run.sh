@@ -34,13 +34,16 @@ kernel=$(uname -sr)
 load=$(cut -d' ' -f1-3 /proc/loadavg 2>/dev/null || echo '?')
 date=$(date -u '+%Y-%m-%d %H:%M UTC')
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo '?')
+# the binary measured is built from the working tree: say so when it is not HEAD
+git diff --quiet HEAD -- 2>/dev/null || commit="$commit plus uncommitted changes"
 
 {
     echo "# Performance"
     echo
     echo "Written by \`make bench\` (bench/run.sh) on $date at commit $commit; every number on this"
     echo "page comes from that run. Rerun \`make bench\` to refresh it; bench/README.md says how the"
-    echo "benchmarks are built."
+    echo "benchmarks are built. Comparisons of the code before and after a change meant to make it faster"
+    echo "are kept by hand in [performance-changes.md](performance-changes.md)."
     echo
     echo "## Machine"
     echo

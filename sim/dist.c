@@ -726,6 +726,11 @@ static double truncnormal_quantile(double mean, double sd, double p)
     return x > 0 ? x : 0.0;
 }
 
+bool sim_dist_quantile_is_slow(const sim_dist *d)
+{
+    return d->kind == SIM_DIST_GAMMA;
+}
+
 double sim_dist_quantile(const sim_dist *d, double p)
 {
     if (!d || !(p >= 0.0 && p <= 1.0)) return NAN;

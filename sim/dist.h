@@ -17,6 +17,7 @@
 #ifndef SIM_DIST_H
 #define SIM_DIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <gsl/gsl_randist.h>
@@ -111,6 +112,11 @@ double sim_dist_variance(const sim_dist *d);
  * F(x) >= p; p = 0 and 1 give the ends of the support (possibly INFINITY).
  * NaN for p outside [0, 1] or NaN. */
 double sim_dist_quantile(const sim_dist *d, double p);
+
+/* True when sim_dist_quantile is iterative rather than a formula or a table
+ * look-up (gamma: an inversion, 0.4-3 us by shape), so that a caller evaluating it
+ * often at the same points should remember the answers. */
+bool sim_dist_quantile_is_slow(const sim_dist *d);
 
 /* Writes a short description like "lognormal(mu=1.2, sigma=0.5)" into buf
  * (truncated to len, always terminated when len > 0). Returns what snprintf

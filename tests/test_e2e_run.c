@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "models/client.h"
+#include "sim/dist.h"
 #include "tests/e2e.h"
 #include "tests/harness.h"
 
@@ -401,6 +403,49 @@ static void test_trace_sample(void)
     free(dir);
 }
 
+/* A gamma size distribution's quantile is slow (~2 us), so the client
+ * remembers sizes in a direct-mapped memo (models/client.c). The memo must
+ * change nothing: every traced request's size is client_object_size's for
+ * its object. A million objects, so that the memo's 65536 slots collide, and
+ * Zipf 0.9, so that popular objects come back to their slots. */
+static void test_gamma_sizes_memo(void)
+{
+    char *dir = tests_mkdtemp();
+    char args[8192];
+    snprintf(args, sizeof args,
+             "run scenarios/demo.json -q --no-report --set duration=10s --set warmup=1s "
+             "--set defaults.client.objects=1000000 --set 'defaults.client.size={\"gamma\": {\"shape\": 2, "
+             "\"scale\": \"250KiB\"}}' --trace-sample 5 --out %s/t",
+             dir);
+    CHECK_EQ_I64(e2e_cdnsim(args, NULL, NULL), 0);
+    char sub[4200];
+    snprintf(sub, sizeof sub, "%s/t", dir);
+    char *tr = e2e_read_in(sub, "trace.jsonl");
+    CHECK_TRUE(tr != NULL);
+    sim_dist d;
+    CHECK_EQ_I64(sim_dist_gamma(&d, 2, 256000), 0);
+    int lines = 0, wrong = 0;
+    for (char *l = tr, *nl; l && *l; l = nl ? nl + 1 : NULL) {
+        nl = strchr(l, '\n');
+        if (nl) *nl = '\0';
+        cJSON *j = cJSON_Parse(l);
+        const cJSON *o = cJSON_GetObjectItem(j, "object"), *z = cJSON_GetObjectItem(j, "size");
+        lines++;
+        if (!cJSON_IsNumber(o) || !cJSON_IsNumber(z) ||
+            (uint64_t)z->valuedouble != client_object_size(&d, (uint64_t)o->valuedouble)) {
+            if (wrong++ == 0) fprintf(stderr, "\n    first wrong line: %.200s\n", l);
+        }
+        cJSON_Delete(j);
+    }
+    /* ~3000 requests/s for 10 s, every 5th: about 6000 */
+    CHECK_TRUE(lines > 5000 && lines < 7000);
+    CHECK_EQ_I64(wrong, 0);
+    sim_dist_free(&d);
+    free(tr);
+    tests_rmtree(dir);
+    free(dir);
+}
+
 static double json_num(const cJSON *o, const char *a, const char *b, const char *c)
 {
     const cJSON *x = cJSON_GetObjectItemCaseSensitive(o, a);
@@ -470,6 +515,7 @@ void test_e2e_run_register(void)
         { "determinism", test_determinism },
         { "set_and_default_out", test_set_and_default_out },
         { "sigint_partial", test_sigint_partial },
+        { "gamma_sizes_memo", test_gamma_sizes_memo },
         { "validate_errors", test_validate_errors },
         { "usage_errors", test_usage_errors },
         { "show_paths", test_show_paths },
