@@ -9,28 +9,19 @@
 #
 # Each cell is the best of $BENCH_RUNS runs (default 5, as bench/run.sh) of the
 # whole process (start, load, simulate, write the summary; --no-report),
-# timed with `date +%s%N`.
+# timed with `date +%s%N` (bench/lib.sh).
 set -eu
 CDNSIM=${1:-bin/cdnsim}
 RUNS=${BENCH_RUNS:-5}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# best ARGS...: the best wall time in seconds of `cdnsim run` with ARGS
+. bench/lib.sh
+
+# best ARGS...: the best wall time of the model run with ARGS
 best() {
-    b=
-    i=0
-    while [ "$i" -lt "$RUNS" ]; do
-        t0=$(date +%s%N)
-        "$CDNSIM" run calib/chunkio-model.json -q --no-report --out "$out/r" \
-            --set duration=602s --set 'components.disk.bandwidth_curve=[[1,1.6e9],[16,3e9]]' "$@" >/dev/null ||
-            { echo "30-disk-queues.sh: failed: $*" >&2; return 1; }
-        t1=$(date +%s%N)
-        t=$(((t1 - t0) / 1000000))
-        if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
-        i=$((i + 1))
-    done
-    awk -v ms="$b" 'BEGIN { printf "%.2f s", ms / 1000 }'
+    wall_best "$RUNS" "$CDNSIM" run calib/chunkio-model.json -q --no-report --out "$out/r" \
+        --set duration=602s --set 'components.disk.bandwidth_curve=[[1,1.6e9],[16,3e9]]' "$@"
 }
 
 # row LABEL ARGS...: a table row, the best time at each depth

@@ -7,7 +7,7 @@
 #   bench/40-object-sizes.sh [path/to/cdnsim]      (run from the project root)
 #
 # The demo rows are the best of $BENCH_RUNS runs (default 5, as bench/run.sh)
-# of the whole process (--no-report), timed with `date +%s%N`.
+# of the whole process (--no-report), timed with `date +%s%N` (bench/lib.sh).
 set -eu
 CDNSIM=${1:-bin/cdnsim}
 RUNS=${BENCH_RUNS:-5}
@@ -24,20 +24,11 @@ echo "40-object-sizes.sh: quantile costs" >&2
 costs=$("$QC" 300000 0.1 0.5 2 10 100)
 ns() { printf '%s\n' "$costs" | sed -n "s/^$1 //p"; }
 
-# best SIZE: the best wall time in seconds of the demo with that `size`
+. bench/lib.sh
+
+# best SIZE: the best wall time of the demo with that `size`
 best() {
-    b=
-    i=0
-    while [ "$i" -lt "$RUNS" ]; do
-        t0=$(date +%s%N)
-        "$CDNSIM" run scenarios/demo.json -q --no-report --out "$out/r" --set "defaults.client.size=$1" >/dev/null ||
-            { echo "40-object-sizes.sh: failed: $1" >&2; return 1; }
-        t1=$(date +%s%N)
-        t=$(((t1 - t0) / 1000000))
-        if [ -z "$b" ] || [ "$t" -lt "$b" ]; then b=$t; fi
-        i=$((i + 1))
-    done
-    awk -v ms="$b" 'BEGIN { printf "%.2f s", ms / 1000 }'
+    wall_best "$RUNS" "$CDNSIM" run scenarios/demo.json -q --no-report --out "$out/r" --set "defaults.client.size=$1"
 }
 
 echo "## Object sizes"
