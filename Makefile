@@ -68,8 +68,12 @@ $(BUILD)/tests/registry.c: $(TEST_SRC) Makefile
 $(BUILD)/tests/registry.o: $(BUILD)/tests/registry.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# The test binary's allocations go through tests/failalloc.c, which can make
+# one fail on purpose (tests/test_oom.c).
+TEST_WRAP := -Wl,--wrap=malloc -Wl,--wrap=calloc -Wl,--wrap=realloc
+
 $(TESTBIN): $(TEST_OBJ) $(BUILD)/libcdnsim.a
-	$(CC) $(LDFLAGS) -o $@ $^ $(TEST_LDLIBS) $(LDLIBS)
+	$(CC) $(LDFLAGS) $(TEST_WRAP) -o $@ $^ $(TEST_LDLIBS) $(LDLIBS)
 
 # `make test` first installs whatever package is missing (a no-op when all are
 # there), then runs the suite. SUITE=name runs one suite only.

@@ -158,6 +158,12 @@ static int run_one(trace_reader *r, const run_opts *ro, const char *policy, uint
         cache_free(c);
         return rc == SIM_EIO || rc == SIM_ENOMEM ? APP_EXIT_FAIL : APP_EXIT_USAGE;
     }
+    if (cache_error(c)) { /* the counts would not be the policy's */
+        fprintf(stderr, "cdnsim cachesim: out of memory during the pass (%s, cache size %llu)\n", policy,
+                (unsigned long long)size);
+        cache_free(c);
+        return APP_EXIT_FAIL;
+    }
     const cache_stats *st = cache_get_stats(c);
     if (st->requests == 0) {
         fprintf(stderr, "cdnsim cachesim: %s: no requests in the trace%s\n", ro->trace,

@@ -102,6 +102,14 @@ void conf_error_at_key(conf_errors *e, const conf_doc *doc, const cJSON *node, c
  *    tree, since a later node may be allocated at the same address.
  * alias and mark return 0 or SIM_ENOMEM. */
 int conf_doc_alias(conf_doc *doc, const cJSON *copy, const cJSON *src);
+
+/* Puts nv into object obj under `key`: in the place of obj's member `old`
+ * (keeping the members' order), or appended when old is NULL. Returns 0, and
+ * obj owns nv; or SIM_ENOMEM (or SIM_EINVAL for a NULL argument), obj
+ * unchanged and nv still the caller's. Use it rather than
+ * cJSON_ReplaceItemInObject, which, when it cannot copy the key, still puts
+ * the replacement in with no key at all, for a later reader to crash on. */
+int conf_json_set_member(cJSON *obj, const char *key, cJSON *old, cJSON *nv);
 int conf_doc_mark(conf_doc *doc, const cJSON *node, const char *origin);
 void conf_doc_forget(conf_doc *doc, const cJSON *node);
 /* The origin recorded by conf_doc_mark for node (or its nearest ancestor), or

@@ -791,6 +791,26 @@ void conf_doc_key_pos(const conf_doc *doc, const cJSON *node, int *line, int *co
 }
 
 /* Parallel pre-order walk of two trees of the same shape. */
+int conf_json_set_member(cJSON *obj, const char *key, cJSON *old, cJSON *nv)
+{
+    if (!obj || !key || !nv) return SIM_EINVAL;
+    if (!old) return cJSON_AddItemToObject(obj, key, nv) ? 0 : SIM_ENOMEM;
+    /* the key copied first, with cJSON's allocator (it frees it with cJSON_Delete) */
+    size_t n = strlen(key) + 1;
+    char *k = cJSON_malloc(n);
+    if (!k) return SIM_ENOMEM;
+    memcpy(k, key, n);
+    if (nv->string && !(nv->type & cJSON_StringIsConst)) cJSON_free(nv->string);
+    nv->string = k;
+    nv->type &= ~cJSON_StringIsConst;
+    if (!cJSON_ReplaceItemViaPointer(obj, old, nv)) {
+        nv->string = NULL;
+        cJSON_free(k);
+        return SIM_EINVAL; /* old is not a member of obj */
+    }
+    return 0;
+}
+
 int conf_doc_alias(conf_doc *doc, const cJSON *copy, const cJSON *src)
 {
     pos_map *m = doc ? doc->pos : NULL;

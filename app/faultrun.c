@@ -311,7 +311,9 @@ static bool window_ok(const ts_table *t, size_t r, const ts_cols *c, double s0, 
     return s >= 0.9 * s0 && !isnan(p) && p <= 1.1 * p0;
 }
 
-static void report_one(const world *w, size_t idx, cJSON *o)
+/* Fills o with fault idx's report. Returns 0, or SIM_ENOMEM when the
+ * reference p99s cannot be sorted (the report would lack them). */
+static int report_one(const world *w, size_t idx, cJSON *o)
 {
     const fault_run *fr = w->faults;
     const fault *f = &fr->fs.v[idx];
@@ -331,7 +333,7 @@ static void report_one(const world *w, size_t idx, cJSON *o)
     }
     if (!st->started) {
         cJSON_AddBoolToObject(o, "happened", false);
-        return;
+        return 0;
     }
     if (st->detected >= 0) comp_json_num(o, "time_to_detect_s", sim_time_to_s(st->detected - f->at), "%.6f");
     else cJSON_AddNullToObject(o, "time_to_detect_s");
@@ -343,6 +345,7 @@ static void report_one(const world *w, size_t idx, cJSON *o)
     /* reference: the windows wholly between the warm-up and the fault */
     double ok = 0, fin = 0;
     double *p99s = malloc((t->nrows ? t->nrows : 1) * sizeof *p99s);
+    if (!p99s) return SIM_ENOMEM;
     size_t np = 0;
     size_t first = t->nrows;  /* the window holding `at` */
     for (size_t r = 0; r < t->nrows; r++) {
@@ -351,7 +354,7 @@ static void report_one(const world *w, size_t idx, cJSON *o)
             ok += cell(t, r, c.completed);
             fin += cell(t, r, c.offered);
             double p = cell(t, r, c.p99);
-            if (p99s && !isnan(p)) p99s[np++] = p;
+            if (!isnan(p)) p99s[np++] = p;
         }
         if (first == t->nrows && ts + win > at + 1e-9) first = r;
     }
@@ -426,9 +429,10 @@ static void report_one(const world *w, size_t idx, cJSON *o)
         comp_json_num(o, "load_vs_offered", (double)(a1 - st->arr0) / (double)(i1 - st->iss0), "%.4f");
     else
         cJSON_AddNullToObject(o, "load_vs_offered");
+    return 0;
 }
 
-void fault_run_report(const world *w, cJSON *summary)
+int fault_run_report(const world *w, cJSON *summary)
 {
     uint64_t issued = w->all.issued;
     comp_json_num(summary, "availability", issued ? (double)w->all.completed / (double)issued : NAN, "%.6f");
@@ -436,8 +440,10 @@ void fault_run_report(const world *w, cJSON *summary)
     cJSON *arr = cJSON_AddArrayToObject(summary, "faults");
     for (size_t i = 0; arr && fr && i < fr->fs.n; i++) {
         cJSON *o = cJSON_CreateObject();
-        if (!o) return;
-        report_one(w, i, o);
+        if (!o) return SIM_ENOMEM;
+        int rc = report_one(w, i, o);
         cJSON_AddItemToArray(arr, o);
+        if (rc) return rc;
     }
+    return 0;
 }

@@ -40,8 +40,10 @@ int fault_run_start(struct world *w);
  * first detection of each running fault whose targets include it. */
 void fault_run_note(struct world *w, const char *event, const component *target);
 
-/* Adds "availability" and the "faults" array to a summary object. */
-void fault_run_report(const struct world *w, cJSON *summary);
+/* Adds "availability" and the "faults" array to a summary object. Returns
+ * 0, or SIM_ENOMEM when a fault's report could not be completed (the
+ * summary is then not to be used). */
+int fault_run_report(const struct world *w, cJSON *summary);
 
 void fault_run_free(struct world *w);
 

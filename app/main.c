@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "app/commands.h"
+#include "app/jsonmem.h"
 #include "app/conf.h"
 
 #ifndef CDNSIM_VERSION
@@ -38,6 +39,7 @@ int main(int argc, char **argv)
 {
     /* GSL's default error handler aborts; we check return values instead. */
     gsl_set_error_handler_off();
+    app_jsonmem_init();
     if (argc < 2) {
         usage(stderr);
         return APP_EXIT_USAGE;

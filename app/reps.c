@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "app/commands.h"
+#include "app/conf.h"
 #include "reports/aggregate.h"
 #include "reports/rbuf.h"
 #include "reports/rjson.h"
@@ -264,8 +265,11 @@ int app_reps_run(const app_reps_opts *o)
                 cJSON *sum = NULL;
                 snprintf(path, sizeof path, "%s/summary.json", o->outdir);
                 if (reports_json_load(path, &sum, err, sizeof err) == 0) {
-                    cJSON_ReplaceItemInObject(sum, "partial", cJSON_CreateTrue());
-                    reports_json_save(path, sum);
+                    cJSON *t = cJSON_CreateTrue();
+                    if (t && conf_json_set_member(sum, "partial", cJSON_GetObjectItemCaseSensitive(sum, "partial"), t) == 0)
+                        reports_json_save(path, sum);
+                    else
+                        cJSON_Delete(t);
                     cJSON_Delete(sum);
                 }
                 fprintf(log, "cdnsim run: interrupted: %zu of %u replications aggregated (partial)\n", nh, o->reps);

@@ -194,15 +194,11 @@ static int set_string_member(conf_doc *doc, cJSON *obj, const char *key, const c
     cJSON *nv = cJSON_CreateString(value);
     if (!nv) return SIM_ENOMEM;
     cJSON *old = cJSON_GetObjectItemCaseSensitive(obj, key);
-    if (old) {
-        conf_doc_forget(doc, old);
-        if (!cJSON_ReplaceItemInObjectCaseSensitive(obj, key, nv)) {
-            cJSON_Delete(nv);
-            return SIM_ENOMEM;
-        }
-    } else if (!cJSON_AddItemToObject(obj, key, nv)) {
+    if (old) conf_doc_forget(doc, old);
+    int rc = conf_json_set_member(obj, key, old, nv);
+    if (rc) {
         cJSON_Delete(nv);
-        return SIM_ENOMEM;
+        return rc;
     }
     return conf_doc_alias(doc, nv, at);
 }

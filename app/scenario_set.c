@@ -212,20 +212,11 @@ static int set_path(conf_doc *doc, cJSON *base, const scn_seg *segs, size_t n, c
             return SIM_EPARSE;
         }
         cJSON *old = cJSON_GetObjectItemCaseSensitive(cur, g->key);
-        if (old) {
-            conf_doc_forget(doc, old);
-            if (!cJSON_ReplaceItemViaPointer(cur, old, v)) {
-                cJSON_Delete(v);
-                return SIM_ENOMEM;
-            }
-            /* ReplaceItemViaPointer keeps the replacement's own (NULL) key. */
-            if (!v->string) {
-                v->string = strdup(g->key);
-                if (!v->string) return SIM_ENOMEM;
-            }
-        } else if (!cJSON_AddItemToObject(cur, g->key, v)) {
+        if (old) conf_doc_forget(doc, old);
+        int rc = conf_json_set_member(cur, g->key, old, v);
+        if (rc) {
             cJSON_Delete(v);
-            return SIM_ENOMEM;
+            return rc;
         }
     }
     return conf_doc_mark(doc, v, st->origin) ? SIM_ENOMEM : 0;

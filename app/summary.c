@@ -1,6 +1,7 @@
 /* app/summary.c - summary.json and latency.csv. */
 #include "app/summary.h"
 #include "app/faultrun.h"
+#include "app/jsonmem.h"
 
 #include <math.h>
 
@@ -35,6 +36,7 @@ static void add_requests(cJSON *o, const world_stats *s)
 
 cJSON *world_summary(const world *w)
 {
+    unsigned long json_failures = app_jsonmem_failures();
     cJSON *o = cJSON_CreateObject();
     if (!o) return NULL;
     cJSON_AddStringToObject(o, "schema", SUMMARY_SCHEMA);
@@ -49,7 +51,12 @@ cJSON *world_summary(const world *w)
         /* beyond a double's integers: print exactly */
         char buf[32];
         snprintf(buf, sizeof buf, "%llu", (unsigned long long)w->seed);
-        cJSON_ReplaceItemInObjectCaseSensitive(o, "seed", cJSON_CreateRaw(buf));
+        cJSON *raw = cJSON_CreateRaw(buf);
+        if (!raw || conf_json_set_member(o, "seed", cJSON_GetObjectItemCaseSensitive(o, "seed"), raw) != 0) {
+            cJSON_Delete(raw);
+            cJSON_Delete(o);
+            return NULL;
+        }
     }
     sim_time_t reached = w->ran ? w->reached : 0;
     comp_json_num(o, "sim_s", sim_time_to_s(reached), "%.6f");
@@ -71,11 +78,18 @@ cJSON *world_summary(const world *w)
         comp_json_num(op, "throughput_rps", measured_s > 0 ? (double)w->by_op[i].completed / measured_s : 0, "%.4f");
         comp_json_latency(op, "latency_ms", &w->by_op[i].latency);
     }
-    fault_run_report(w, o);
+    if (fault_run_report(w, o) != 0) { /* a summary missing part of a fault's report would mislead */
+        cJSON_Delete(o);
+        return NULL;
+    }
     cJSON *comps = cJSON_AddObjectToObject(o, "components");
     for (size_t i = 0; comps && i < w->ncomps; i++) {
         cJSON *c = comp_report(w->comps[i]);
-        if (c) cJSON_AddItemToObject(comps, w->comps[i]->id, c);
+        if (c && !cJSON_AddItemToObject(comps, w->comps[i]->id, c)) cJSON_Delete(c);
+    }
+    if (!comps || app_jsonmem_failures() != json_failures) { /* keys would be missing */
+        cJSON_Delete(o);
+        return NULL;
     }
     return o;
 }

@@ -897,9 +897,7 @@ static cJSON *effective_comp(const scenario *scn, const component *c, const char
 /* Replaces o[key] in place (keeping the key order of the file), or adds it. */
 static void put_in_place(cJSON *o, const char *key, cJSON *v)
 {
-    if (!v) return;
-    if (cJSON_GetObjectItemCaseSensitive(o, key)) cJSON_ReplaceItemInObjectCaseSensitive(o, key, v);
-    else cJSON_AddItemToObject(o, key, v);
+    if (v && conf_json_set_member(o, key, cJSON_GetObjectItemCaseSensitive(o, key), v) != 0) cJSON_Delete(v);
 }
 
 void world_show(world *w, FILE *f)
@@ -915,7 +913,7 @@ void world_show(world *w, FILE *f)
      * mean delay under "_links" (a comment key: read by people, ignored on input) */
     cJSON *nt = net_conf_to_json(&w->scn.doc, w->scn.network);
     if (cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(nt, "pairs"))) /* absent: none */
-        cJSON_ReplaceItemInObjectCaseSensitive(nt, "pairs", cJSON_CreateArray());
+        put_in_place(nt, "pairs", cJSON_CreateArray());
     cJSON *links = net_to_json(&w->net);
     if (nt && links) {
         cJSON *l = cJSON_DetachItemFromObjectCaseSensitive(links, "links");

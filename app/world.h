@@ -123,7 +123,9 @@ int world_run(world *w, const world_opts *o);
  * stderr. */
 int world_write(world *w, const char *dir);
 
-/* The summary object (docs/summary.md); caller frees with cJSON_Delete. */
+/* The summary object (docs/summary.md); caller frees with cJSON_Delete.
+ * NULL when out of memory: a summary missing part of a report is never
+ * returned (cJSON's own failures are counted by app/jsonmem.h). */
 cJSON *world_summary(const world *w);
 
 /* Prints the effective scenario (defaults and --set applied, model defaults

@@ -304,6 +304,11 @@ void comp_send(component *from, component *to, request *r, uint64_t bytes)
     comp_send_from(from, (from->kind->flags & COMP_KIND_LOCAL) ? r->region : from->region, to, r, bytes);
 }
 
+void comp_out_of_memory(component *c)
+{
+    if (!c->env->eng->error) c->env->eng->error = SIM_ENOMEM;
+}
+
 void comp_forward(component *from, component *to, request *r, uint32_t state, uint64_t bytes)
 {
     if (req_push(r, from, state) != 0) {
@@ -483,7 +488,10 @@ cJSON *comp_json_num(cJSON *obj, const char *key, double v, const char *fmt)
     }
     cJSON *it = cJSON_CreateRaw(buf);
     if (!it) return NULL;
-    cJSON_AddItemToObject(obj, key, it);
+    if (!cJSON_AddItemToObject(obj, key, it)) { /* the key could not be copied */
+        cJSON_Delete(it);
+        return NULL;
+    }
     return it;
 }
 

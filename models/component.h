@@ -226,6 +226,13 @@ void comp_forward_timed(component *from, component *to, request *r, uint32_t sta
  * when it is not REQ_OK. */
 void comp_respond(component *from, request *r, uint64_t bytes);
 
+/* c ran out of memory during the run and could not do what the model says
+ * (queue a request, cache an object): records SIM_ENOMEM in the engine,
+ * which stops the run before the next event, so that the shortfall is
+ * reported as the simulator's failure rather than measured as the modelled
+ * system's. The first error recorded is kept. */
+void comp_out_of_memory(component *c);
+
 /* Drops r at c: a crashed component answers nothing. Counts it in c->dropped;
  * the request stays with the pool until the run ends (a client timeout, when
  * configured, completes it). */

@@ -784,12 +784,13 @@ static void disk_journal_done(void *owner, request *r)
 }
 
 /* Adds r's transfer of `bytes` to those in progress. On out of memory r
- * fails and false is returned. */
+ * fails, the run is stopped (comp_out_of_memory) and false is returned. */
 static bool xfer_add(component *c, request *r, double bytes)
 {
     disk_state *s = c->state;
     advance(c, s);
     if (!xheap_reserve(&s->x, &s->cap, s->n)) {
+        comp_out_of_memory(c);
         r->status = REQ_FAILED;
         comp_respond(c, r, 0);
         return false;
@@ -887,6 +888,7 @@ static void fill_device(component *c, disk_state *s)
         pend e = pheap_v_pop(s->ahead.v, &s->ahead.n);
         s->head = e.pos;
         if (!ring_push(s, e)) {
+            comp_out_of_memory(c);
             e.r->status = REQ_FAILED;
             comp_respond(c, e.r, 0);
             continue;
@@ -936,7 +938,8 @@ static void round_answer_one(component *c, disk_state *s, request *r)
  * closed_n held, are answered in random order, and the open round's close
  * is scheduled if it has requests. The answers leave the device's count
  * (B(n) changes), so the clock is brought up to now first. If the scratch
- * array cannot grow, they are answered in order instead. */
+ * array cannot grow, they are answered in order, and the run is stopped
+ * (comp_out_of_memory): that order is not the model's. */
 static void round_answer(component *c, disk_state *s)
 {
     advance(c, s);
@@ -951,6 +954,7 @@ static void round_answer(component *c, disk_state *s)
         while (cap < k) cap *= 2;
         request **a = realloc(s->answers, cap * sizeof *a);
         if (a) s->answers = a, s->answers_cap = cap, shuffle = true;
+        else comp_out_of_memory(c);
     }
     size_t n = 0; /* taken from the held list: k, unless it holds fewer */
     for (; n < k && s->held_head; n++) {
@@ -1066,7 +1070,8 @@ static void admit_writes(component *c, disk_state *s)
 
 /* Starts r's transfer of `bytes`: at once under sharing (a write with
  * write_share below 1 when few enough writes transfer), else after the
- * transfers ahead of it. On out of memory r fails and false is returned. */
+ * transfers ahead of it. On out of memory r fails, the run is stopped
+ * (comp_out_of_memory) and false is returned. */
 static bool xfer_start(component *c, request *r, double bytes)
 {
     disk_state *s = c->state;
@@ -1081,6 +1086,7 @@ static bool xfer_start(component *c, request *r, double bytes)
     bool ok = s->order != DISK_ORDER_ELEVATOR ? ring_push(s, e)
                                               : pheap_push(pos >= s->head ? &s->ahead : &s->behind, e);
     if (!ok) {
+        comp_out_of_memory(c);
         r->status = REQ_FAILED;
         comp_respond(c, r, 0);
         return false;

@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "app/jsonmem.h"
+
 void tests_register_all(void);
 
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();
+    app_jsonmem_init(); /* as the program does: tests/test_oom.c fails cJSON's allocations too */
     if (CU_initialize_registry() != CUE_SUCCESS) {
         fprintf(stderr, "CUnit: %s\n", CU_get_error_msg());
         return 2;

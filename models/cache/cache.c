@@ -302,8 +302,12 @@ static bool insert_new(cache *c, uint64_t id, uint32_t tag, uint64_t size, sim_t
         return false;
     }
     /* Room for the entry and the policy's nodes (LFU's bucket), so that the
-     * policy's own allocations cannot fail. Out of memory: serve uncached. */
-    if (!pool_reserve(c, 1 + c->ops->nodes_per_insert)) return false;
+     * policy's own allocations cannot fail. Out of memory: serve uncached,
+     * and say so (cache_error). */
+    if (!pool_reserve(c, 1 + c->ops->nodes_per_insert)) {
+        c->error = SIM_ENOMEM;
+        return false;
+    }
     while (c->used + ch > c->p.capacity && c->nobj > 0) evict_one(c, now);
     uint32_t e = pool_alloc(c);
     cache_entry *pe = &c->pool[e];
@@ -350,8 +354,9 @@ static bool request(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_ti
     uint32_t tag = id_tag(id);
     uint32_t e = find_fresh(c, id, tag, now, &ghost);
     if (e != CACHE_NIL && !ghost) {
-        /* LFU may need a new bucket node on a hit: reserve it here. */
-        if (c->ops->nodes_per_insert) pool_reserve(c, c->ops->nodes_per_insert);
+        /* LFU may need a new bucket node on a hit: reserve it here (failing,
+         * LFU keeps the old frequency: cache_error says so). */
+        if (c->ops->nodes_per_insert && !pool_reserve(c, c->ops->nodes_per_insert)) c->error = SIM_ENOMEM;
         c->st.hits++;
         c->st.bytes_hit += size;
         if (c->ops->touch_on_hit) c->pool[e].stamp = now;
@@ -435,6 +440,7 @@ void cache_prefetch(const cache *c, uint64_t id)
     __builtin_prefetch(&c->slots[id_tag(id) & c->mask]);
 }
 
+int cache_error(const cache *c) { return c->error; }
 const cache_stats *cache_get_stats(const cache *c) { return &c->st; }
 void cache_reset_stats(cache *c) { memset(&c->st, 0, sizeof c->st); }
 uint64_t cache_used(const cache *c) { return c->used; }

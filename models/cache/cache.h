@@ -80,6 +80,12 @@ bool cache_remove(cache *c, uint64_t id);
 /* Empties the cache (a `flush` fault); stats are kept. */
 void cache_clear(cache *c);
 
+/* SIM_ENOMEM once the cache could not get memory and had to act otherwise
+ * than its policy says (an object served uncached, an LFU frequency not
+ * counted), else 0. Never reset: results after it are not the policy's, and
+ * the caller should stop and report it. */
+int cache_error(const cache *c);
+
 const cache_stats *cache_get_stats(const cache *c);
 void cache_reset_stats(cache *c);
 

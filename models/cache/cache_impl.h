@@ -76,6 +76,7 @@ struct cache {
     uint64_t *slots;
     uint64_t mask;
     cache_stats st;
+    int error;            /* SIM_ENOMEM once memory ran out (cache_error); never reset */
     gsl_rng *rng;
     void *pstate;         /* policy state, malloc'd by ops->init, freed by the core */
 };

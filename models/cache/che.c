@@ -93,10 +93,11 @@ int cache_che_simulate_zipf(const char *policy, size_t n, double alpha, size_t c
     for (uint64_t i = 0; i < warmup; i++) cache_get(ca, sim_zipf_sample(&z, r), 1, (sim_time_t)i);
     cache_reset_stats(ca);
     for (uint64_t i = 0; i < measured; i++) cache_get(ca, sim_zipf_sample(&z, r), 1, (sim_time_t)(warmup + i));
+    int err = cache_error(ca); /* out of memory: the counts are not the policy's */
     const cache_stats *st = cache_get_stats(ca);
     *hit = (double)st->hits / (double)st->requests;
     if (T) *T = cache_characteristic_time(ca);
     gsl_rng_free(r);
     cache_free(ca);
-    return 0;
+    return err;
 }
