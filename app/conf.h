@@ -105,7 +105,7 @@ int conf_doc_alias(conf_doc *doc, const cJSON *copy, const cJSON *src);
 
 /* Puts nv into object obj under `key`: in the place of obj's member `old`
  * (keeping the members' order), or appended when old is NULL. Returns 0, and
- * obj owns nv; or SIM_ENOMEM (or SIM_EINVAL for a NULL argument), obj
+ * obj owns nv; or SIM_ENOMEM (SIM_EINVAL: a NULL argument, or old not in obj), obj
  * unchanged and nv still the caller's. Use it rather than
  * cJSON_ReplaceItemInObject, which, when it cannot copy the key, still puts
  * the replacement in with no key at all, for a later reader to crash on. */

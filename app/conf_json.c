@@ -790,11 +790,15 @@ void conf_doc_key_pos(const conf_doc *doc, const cJSON *node, int *line, int *co
     linecol(doc->text, doc->len, p->key != NO_OFF ? p->key : p->val, line, col);
 }
 
-/* Parallel pre-order walk of two trees of the same shape. */
+/* See conf.h: cJSON_ReplaceItemInObject without its keyless member. */
 int conf_json_set_member(cJSON *obj, const char *key, cJSON *old, cJSON *nv)
 {
     if (!obj || !key || !nv) return SIM_EINVAL;
     if (!old) return cJSON_AddItemToObject(obj, key, nv) ? 0 : SIM_ENOMEM;
+    /* cJSON_ReplaceItemViaPointer relinks whatever it is given: check first */
+    const cJSON *m = obj->child;
+    while (m && m != old) m = m->next;
+    if (!m) return SIM_EINVAL;
     /* the key copied first, with cJSON's allocator (it frees it with cJSON_Delete) */
     size_t n = strlen(key) + 1;
     char *k = cJSON_malloc(n);
@@ -803,14 +807,15 @@ int conf_json_set_member(cJSON *obj, const char *key, cJSON *old, cJSON *nv)
     if (nv->string && !(nv->type & cJSON_StringIsConst)) cJSON_free(nv->string);
     nv->string = k;
     nv->type &= ~cJSON_StringIsConst;
-    if (!cJSON_ReplaceItemViaPointer(obj, old, nv)) {
+    if (!cJSON_ReplaceItemViaPointer(obj, old, nv)) { /* not expected: old is a member */
         nv->string = NULL;
         cJSON_free(k);
-        return SIM_EINVAL; /* old is not a member of obj */
+        return SIM_EINVAL;
     }
     return 0;
 }
 
+/* Parallel pre-order walk of two trees of the same shape. */
 int conf_doc_alias(conf_doc *doc, const cJSON *copy, const cJSON *src)
 {
     pos_map *m = doc ? doc->pos : NULL;

@@ -9,6 +9,7 @@
 #include "app/sha256.h"
 #include "sim/errors.h"
 #include "sim/rng.h"
+#include "tests/failalloc.h"
 #include "tests/harness.h"
 
 static void test_errors_list(void)
@@ -907,6 +908,45 @@ static void test_dist_fuzz(void)
     CHECK_EQ_U64(bad, 0);
 }
 
+/* conf_json_set_member: in place, appended, and out of memory with obj
+ * unchanged (cJSON_ReplaceItemInObject would leave a member with no key). */
+static void test_json_set_member(void)
+{
+    cJSON *o = cJSON_Parse("{\"a\": 1, \"b\": 2, \"c\": 3}");
+    CHECK_TRUE(o != NULL);
+    if (!o) return;
+    cJSON *v = cJSON_CreateString("two");
+    CHECK_EQ_I64(conf_json_set_member(o, "b", cJSON_GetObjectItem(o, "b"), v), 0);
+    char *t = cJSON_PrintUnformatted(o);
+    CHECK_STR(t, "{\"a\":1,\"b\":\"two\",\"c\":3}");
+    free(t);
+    CHECK_EQ_I64(conf_json_set_member(o, "d", NULL, cJSON_CreateNumber(4)), 0);
+    /* the key copy fails: nothing changes, the new item is still ours */
+    v = cJSON_CreateNumber(5);
+    failalloc_arm(1, 0);
+    int rc = conf_json_set_member(o, "a", cJSON_GetObjectItem(o, "a"), v);
+    failalloc_arm(0, 0);
+    CHECK_EQ_I64(rc, SIM_ENOMEM);
+    CHECK_TRUE(v->string == NULL);
+    failalloc_arm(1, 0);
+    rc = conf_json_set_member(o, "e", NULL, v);
+    failalloc_arm(0, 0);
+    CHECK_EQ_I64(rc, SIM_ENOMEM);
+    cJSON_Delete(v);
+    t = cJSON_PrintUnformatted(o);
+    CHECK_STR(t, "{\"a\":1,\"b\":\"two\",\"c\":3,\"d\":4}");
+    free(t);
+    /* old that is not a member of o */
+    cJSON *other = cJSON_CreateObject(), *x = cJSON_CreateTrue();
+    cJSON_AddNumberToObject(other, "a", 1);
+    CHECK_EQ_I64(conf_json_set_member(o, "a", cJSON_GetObjectItem(other, "a"), x), SIM_EINVAL);
+    CHECK_TRUE(x->string == NULL);
+    cJSON_Delete(x);
+    cJSON_Delete(other);
+    CHECK_EQ_I64(conf_json_set_member(o, "a", NULL, NULL), SIM_EINVAL);
+    cJSON_Delete(o);
+}
+
 void test_conf_register(void)
 {
     static const tests_case cases[] = {
@@ -925,6 +965,7 @@ void test_conf_register(void)
         { "distributions: empirical files", test_dist_empirical_file },
         { "fields: distributions", test_fields_dist },
         { "distributions: fuzz", test_dist_fuzz },
+        { "json: set a member", test_json_set_member },
         { NULL, NULL },
     };
     tests_add_suite("conf", cases);
