@@ -11,6 +11,7 @@
 
 #include "app/cmd_args.h"
 #include "app/commands.h"
+#include "app/jsonmem.h"
 #include "chunkio/bench.h"
 #include "chunkio/calib.h"
 #include "chunkio/chunkio.h"
@@ -93,10 +94,21 @@ static void size_name(char *buf, size_t len, uint64_t b)
     else snprintf(buf, len, "%llu", (unsigned long long)b);
 }
 
+/* Writes j to path. Returns 0, or -1 with errno set: ENOMEM when any of
+ * cJSON's allocations has failed in this process (app/jsonmem.h), since a
+ * cJSON_Add... that failed left its item out and a calibration file with a
+ * part missing must not be written. */
 static int write_json(const char *path, cJSON *j)
 {
+    if (app_jsonmem_failures() != 0) {
+        errno = ENOMEM;
+        return -1;
+    }
     char *text = cJSON_Print(j);
-    if (!text) return -1;
+    if (!text) {
+        errno = ENOMEM;
+        return -1;
+    }
     FILE *f = fopen(path, "w");
     int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF;
     if (f && fclose(f) != 0) ok = 0;
@@ -488,7 +500,8 @@ int cmd_calibrate(int argc, char **argv)
     if (rc == 0) {
         cJSON *pq = cJSON_GetObjectItem(cJSON_GetObjectItem(series, prim), "quantiles");
         cJSON_AddStringToObject(root, "_primary", prim);
-        cJSON_AddItemToObject(root, "quantiles", cJSON_Duplicate(pq, 1));
+        cJSON *qd = cJSON_Duplicate(pq, 1);
+        if (qd && !cJSON_AddItemToObject(root, "quantiles", qd)) cJSON_Delete(qd);
         if (write_json(out, root) != 0) {
             fprintf(stderr, "cdnsim calibrate: %s: cannot write: %s\n", out, strerror(errno));
             rc = SIM_EIO;
