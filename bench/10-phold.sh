@@ -10,12 +10,10 @@ set -eu
 CDNSIM=${1:-bin/cdnsim}
 RUNS=${BENCH_RUNS:-5}
 BUILD=${BUILD:-build}
-CC=${CC:-cc}
 BARE=$BUILD/bench/phold_bare
 
-mkdir -p "$BUILD/bench"
-$CC -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I. -o "$BARE" bench/phold_bare.c \
-    "$BUILD/libcdnsim.a" -lgsl -lgslcblas -lm
+. bench/lib.sh
+bench_cc bench/phold_bare.c "$BARE"
 
 # jget KEY JSON: the value of a top-level key of a flat one-line JSON object.
 jget() { printf '%s\n' "$2" | sed -n "s/.*\"$1\":\"\{0,1\}\([^,\"}]*\).*/\1/p"; }

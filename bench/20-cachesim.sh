@@ -15,14 +15,13 @@ set -eu
 CDNSIM=${1:-bin/cdnsim}
 BUILD=${BUILD:-build}
 RUNS=${BENCH_RUNS:-5}
-CC=${CC:-cc}
 dir=$BUILD/bench
 gen=$dir/gen_zipf_trace
 trace=$dir/zipf-a1.0-n100000-r10M.oracleGeneral
 mkdir -p "$dir"
+. bench/lib.sh
 if [ ! -x "$gen" ] || [ bench/gen_zipf_trace.c -nt "$gen" ]; then
-    $CC -O2 -std=c11 -D_GNU_SOURCE -I. -Wall -Wextra -Werror bench/gen_zipf_trace.c "$BUILD/libcdnsim.a" \
-        -lgsl -lgslcblas -lm -o "$gen"
+    bench_cc bench/gen_zipf_trace.c "$gen"
 fi
 if [ ! -s "$trace" ]; then
     echo "bench/20-cachesim.sh: generating $trace" >&2

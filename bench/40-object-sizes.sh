@@ -12,19 +12,15 @@ set -eu
 CDNSIM=${1:-bin/cdnsim}
 RUNS=${BENCH_RUNS:-5}
 BUILD=${BUILD:-build}
-CC=${CC:-cc}
 QC=$BUILD/bench/quantile_cost
-mkdir -p "$BUILD/bench"
-$CC -std=c11 -O2 -g -Wall -Wextra -Werror -D_GNU_SOURCE -I. -o "$QC" bench/quantile_cost.c \
-    "$BUILD/libcdnsim.a" -lgsl -lgslcblas -lcjson -lm
+. bench/lib.sh
+bench_cc bench/quantile_cost.c "$QC"
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 echo "40-object-sizes.sh: quantile costs" >&2
 costs=$("$QC" 300000 0.1 0.5 2 10 100)
 ns() { printf '%s\n' "$costs" | sed -n "s/^$1 //p"; }
-
-. bench/lib.sh
 
 # best SIZE: the best wall time of the demo with that `size`
 best() {

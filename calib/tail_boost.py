@@ -21,6 +21,7 @@ size, so the reads' share of the bytes is their share of the operations.
 docs/calibration.md, "A tail that follows the reads".
 """
 import math
+import statistics
 import sys
 
 import bench_runs
@@ -37,12 +38,6 @@ if not args:
     sys.exit(__doc__.strip().splitlines()[0])
 
 
-def median(v):
-    v = sorted(v)
-    n = len(v)
-    return v[n // 2] if n % 2 else (v[n // 2 - 1] + v[n // 2]) / 2
-
-
 runs = {}    # workload -> [share of writes in the tail, one per run]
 shares = {}  # workload -> read share
 tails = {}   # workload -> latencies (us) of its writes in the tail, all runs
@@ -53,7 +48,7 @@ for d in args:
     alone = [int(r["latency_ns"]) for _, rs, w in loaded if rs == 0 for r in w]
     if flush is None and not alone:
         sys.exit(f"{d}: no run of writes alone, so no median to set the tail by")
-    t = k * median(alone) if alone else 0
+    t = k * statistics.median(alone) if alone else 0
     for name, rs, writes in loaded:
         if flush is None:
             tail = [r for r in writes if int(r["latency_ns"]) > t]
@@ -71,9 +66,9 @@ print("|---|---|---|---|---|")
 pts = []
 for name in sorted(runs, key=lambda n: shares[n]):
     v = runs[name]
-    m = sum(v) / len(v)
-    se = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1) / len(v)) if len(v) > 1 else float("nan")
-    tm = f"{median(tails[name]):.0f} us" if tails[name] else "-"
+    m = statistics.fmean(v)
+    se = statistics.stdev(v) / math.sqrt(len(v)) if len(v) > 1 else float("nan")
+    tm = f"{statistics.median(tails[name]):.0f} us" if tails[name] else "-"
     print(f"| {name} | {shares[name]:g} | {len(v)} | {100 * m:.3f} ± {100 * se:.3f}% | {tm} |")
     if se > 0:
         pts.append((shares[name], m, 1 / se ** 2))

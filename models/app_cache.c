@@ -107,9 +107,7 @@ static void app_cache_get_done(void *owner, request *r)
     component *c = owner;
     app_cache_state *s = c->state;
     c->win_requests++;
-    bool hit = cache_lookup(s->cache, r->object, r->size, c->env->eng->now);
-    if (cache_error(s->cache)) comp_out_of_memory(c);
-    if (hit) {
+    if (cache_lookup(s->cache, r->object, r->size, c->env->eng->now)) {
         c->win_hits++;
         r->flags |= REQ_F_HIT;
         comp_respond(c, r, req_response_bytes(r));
@@ -126,7 +124,6 @@ static void app_cache_on_response(component *c, request *r, const req_hop *hop)
     if ((r->status == REQ_PENDING || r->status == REQ_OK) && !s->cache_down && hop->state == 0) {
         s->bytes_from_db += r->size;
         if (cache_insert(s->cache, r->object, r->size, c->env->eng->now)) s->sets++;
-        if (cache_error(s->cache)) comp_out_of_memory(c);
     }
     comp_respond(c, r, req_response_bytes(r));
 }

@@ -207,7 +207,6 @@ static void cdn_edge_on_request(component *c, request *r)
         return;
     }
     bool hit = cache_lookup(s->cache, r->object, r->size, c->env->eng->now);
-    if (cache_error(s->cache)) comp_out_of_memory(c);
     c->win_requests++;
     if (hit) {
         c->win_hits++;
@@ -264,7 +263,6 @@ static void cdn_edge_on_response(component *c, request *r, const req_hop *hop)
         bool too_big = cf->admit_max_size > 0 && r->size > cf->admit_max_size;
         if (!too_big && cache_insert_ttl(s->cache, r->object, r->size, c->env->eng->now, ttl_for(s, r->size)))
             s->fills++;
-        if (cache_error(s->cache)) comp_out_of_memory(c);
     }
     request *w = NULL;
     if (hop->state == HOP_LEADER && s->pend_cap) {

@@ -305,7 +305,7 @@ static bool client_retry(component *c, request *r, bool still_out)
     if (still_out) {
         n = req_new_copy(c->env->reqs, r);
         if (!n) {
-            c->env->eng->error = SIM_ENOMEM;
+            comp_out_of_memory(c);
             return false;
         }
     } else {
@@ -340,7 +340,7 @@ static void ev_hedge(sim_engine *eng, sim_event *ev)
     }
     request *h = req_new_copy(c->env->reqs, r);
     if (!h) {
-        eng->error = SIM_ENOMEM;
+        comp_out_of_memory(c);
         return;
     }
     h->retries = r->retries;
@@ -399,7 +399,7 @@ static void client_issue(component *c, uint64_t user)
     comp_env *env = c->env;
     request *r = req_new(env->reqs);
     if (!r) {
-        env->eng->error = SIM_ENOMEM;
+        comp_out_of_memory(c);
         return;
     }
     r->op = REQ_GET;

@@ -3,9 +3,17 @@
 
 #include "sim/errors.h"
 
+static void cache_no_memory(void *c)
+{
+    comp_out_of_memory(c);
+}
+
 int comp_cache_create(component *c, const cache_params *p, cache **out, conf_errors *errs)
 {
-    int rc = cache_create(p, out);
+    cache_params q = *p;
+    q.on_no_memory = cache_no_memory; /* the run stops rather than report the shortfall as misses */
+    q.no_memory_ctx = c;
+    int rc = cache_create(&q, out);
     if (rc == SIM_EINVAL) {
         conf_error_at(errs, c->env->doc, c->node, c->jpath, "cannot create a \"%s\" cache of %llu bytes: %s",
                       p->policy, (unsigned long long)p->capacity, sim_strerror(rc));

@@ -11,7 +11,8 @@
 #include "models/component.h"
 
 /* cache_create(p, out), then c->cache = *out so that the base report shows
- * its hit ratio. The caller owns *out (cache_free). Returns 0; SIM_EPARSE
+ * its hit ratio; when the cache runs out of memory, the run is stopped
+ * (comp_out_of_memory). The caller owns *out (cache_free). Returns 0; SIM_EPARSE
  * after adding "cannot create a \"POLICY\" cache of N bytes: ..." at c's
  * JSON path to errs when the parameters do not fit together (the policy
  * name itself is checked when the parameters are read); or SIM_ENOMEM. */

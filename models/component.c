@@ -343,7 +343,7 @@ void comp_forward_timed(component *from, component *to, request *r, uint32_t sta
     }
     request *d = req_new(env->reqs);
     if (!d) {
-        env->eng->error = SIM_ENOMEM;
+        comp_out_of_memory(from);
         r->status = REQ_FAILED;
         comp_respond(from, r, 0);
         return;

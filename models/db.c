@@ -447,7 +447,7 @@ static void db_node_served(component *db, component *node, size_t idx, request *
         return;
     }
     if (km_put(&s->km, r->object, now) != 0) {
-        eng->error = SIM_ENOMEM;
+        comp_out_of_memory(db);
         return;
     }
     s->last_commit = now;

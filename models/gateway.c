@@ -149,7 +149,7 @@ static void replicate(component *c, request *r, size_t first)
     gateway_state *s = c->state;
     int64_t slot = slot_get(s);
     if (slot < 0) {
-        c->env->eng->error = SIM_ENOMEM;
+        comp_out_of_memory(c);
         r->status = REQ_FAILED;
         comp_respond(c, r, 0);
         return;
@@ -164,7 +164,7 @@ static void replicate(component *c, request *r, size_t first)
     for (int64_t k = 0; k < s->replicas; k++) {
         request *cp = req_new(c->env->reqs);
         if (!cp) {
-            c->env->eng->error = SIM_ENOMEM;
+            comp_out_of_memory(c);
             w->pending--;
             w->fails++;
             continue;

@@ -218,7 +218,7 @@ static void lb_try(component *c, request *p, unsigned done, int avoid)
     }
     request *d = req_new_copy(c->env->reqs, p);
     if (!d) {
-        c->env->eng->error = SIM_ENOMEM;
+        comp_out_of_memory(c);
         return;
     }
     d->partner = p;

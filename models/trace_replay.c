@@ -163,7 +163,7 @@ static void schedule(component *c, const trace_req *q)
     }
     request *r = req_new(c->env->reqs);
     if (!r) {
-        eng->error = SIM_ENOMEM;
+        comp_out_of_memory(c);
         return;
     }
     r->op = REQ_GET;

@@ -287,6 +287,14 @@ static bool admit(cache *c, uint64_t size)
     }
 }
 
+/* Memory ran out and the cache acts otherwise than its policy says: it
+ * remembers (cache_error) and tells its owner (on_no_memory). */
+static void no_memory(cache *c)
+{
+    c->error = SIM_ENOMEM;
+    if (c->p.on_no_memory) c->p.on_no_memory(c->p.no_memory_ctx);
+}
+
 /* Inserts an id known to be absent (no CACHED entry; a ghost has been
  * forgotten already). Returns true if it is now cached. */
 static bool insert_new(cache *c, uint64_t id, uint32_t tag, uint64_t size, sim_time_t now, sim_time_t ttl,
@@ -305,7 +313,7 @@ static bool insert_new(cache *c, uint64_t id, uint32_t tag, uint64_t size, sim_t
      * policy's own allocations cannot fail. Out of memory: serve uncached,
      * and say so (cache_error). */
     if (!pool_reserve(c, 1 + c->ops->nodes_per_insert)) {
-        c->error = SIM_ENOMEM;
+        no_memory(c);
         return false;
     }
     while (c->used + ch > c->p.capacity && c->nobj > 0) evict_one(c, now);
@@ -356,7 +364,7 @@ static bool request(cache *c, uint64_t id, uint64_t size, sim_time_t now, sim_ti
     if (e != CACHE_NIL && !ghost) {
         /* LFU may need a new bucket node on a hit: reserve it here (failing,
          * LFU keeps the old frequency: cache_error says so). */
-        if (c->ops->nodes_per_insert && !pool_reserve(c, c->ops->nodes_per_insert)) c->error = SIM_ENOMEM;
+        if (c->ops->nodes_per_insert && !pool_reserve(c, c->ops->nodes_per_insert)) no_memory(c);
         c->st.hits++;
         c->st.bytes_hit += size;
         if (c->ops->touch_on_hit) c->pool[e].stamp = now;

@@ -39,6 +39,10 @@ typedef struct cache_params {
     uint64_t seed;           /* for probabilistic admission / randomised policies */
     const char *rng_name;    /* stable stream name for sim_rng_stream(seed, name);
                                 NULL = "cache" (give each cache its own, e.g. "edge-1/cache") */
+    /* called (when not NULL) each time memory runs out and the cache acts
+     * otherwise than its policy says (see cache_error), with no_memory_ctx */
+    void (*on_no_memory)(void *ctx);
+    void *no_memory_ctx;
 } cache_params;
 
 typedef struct cache_stats {
